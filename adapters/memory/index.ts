@@ -1,0 +1,6 @@
+/**
+ * In-memory adapters: the reference implementation of every port. For tests, a single process, and examples.
+ *
+ * @module tickwork/memory
+ */
+export {};

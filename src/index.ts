@@ -1,0 +1,11 @@
+/**
+ * tickwork: extract ids from almost-JSON, validate and sync ISIN lists, run cron jobs once per tick across a
+ * fleet, and the services of a rewards app. Adapters live in the subpaths `tickwork/memory`,
+ * `tickwork/redis`, `tickwork/postgres` and `tickwork/fs`.
+ *
+ * @module tickwork
+ */
+
+export type { TickworkErrorCode, TickworkErrorJson, TickworkErrorOptions } from './errors.js';
+export { ERROR_STATUS, isTickworkError, TickworkError } from './errors.js';
+export type { Clock, LogFn, Logger, MaybePromise } from './types.js';

@@ -1,0 +1,9 @@
+import type { Logger } from '../types.js';
+
+const noop = (): void => {};
+
+/** The default logger: tickwork is silent unless given a logger. */
+export const silentLogger: Logger = { debug: noop, info: noop, warn: noop, error: noop };
+
+/** The default clock. */
+export const systemClock = { now: (): number => Date.now() };
