@@ -3,4 +3,6 @@
  *
  * @module tickwork/postgres
  */
-export {};
+export type { MigrateResult, Migration } from './migrate.js';
+export { migrate } from './migrate.js';
+export type { SqlClient, SqlPool, SqlResult, SqlTransactional } from './sql-client.js';
