@@ -5,4 +5,4 @@
  */
 export type { MigrateResult, Migration } from './migrate.js';
 export { migrate } from './migrate.js';
-export type { SqlClient, SqlPool, SqlResult, SqlTransactional } from './sql-client.js';
+export type { SqlClient, SqlPool, SqlPoolConnection, SqlResult, SqlTransactional } from './sql-client.js';

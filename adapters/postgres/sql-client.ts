@@ -19,10 +19,16 @@ export interface SqlClient {
   query(text: string, params?: unknown[]): Promise<SqlResult>;
 }
 
+/** A connection lent by a {@link SqlPool}, such as `pg.PoolClient`. */
+export interface SqlPoolConnection extends SqlClient {
+  /** Returns the connection to its pool; with an error, the pool discards it instead. */
+  release(destroy?: boolean | Error): void;
+}
+
 /** A pool that lends dedicated connections, such as `pg.Pool`. Transactions run on a lent connection. */
 export interface SqlPool extends SqlClient {
   /** Lends a connection; the adapter calls `release()` when its transaction ends. */
-  connect(): Promise<SqlClient & { release(destroy?: boolean | Error): void }>;
+  connect(): Promise<SqlPoolConnection>;
 }
 
 /** A client with its own transaction method, such as PGlite. */
