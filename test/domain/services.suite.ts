@@ -2,6 +2,7 @@
  * The service rules, run over any repositories: memory here, PGlite in the PostgreSQL tests. Every case goes
  * through the public services only.
  */
+import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Repositories } from '../../src/domain/repositories.js';
 import { isTickworkError } from '../../src/errors.js';
@@ -67,6 +68,8 @@ export function servicesSuite(
         await w.services.users.register({ email: 'dan@example.com', password: 'dan secret 1', name: 'Dan' });
         const { token } = await w.services.users.login({ email: 'dan@example.com', password: 'dan secret 1' });
         expect(await w.repositories.sessions.findByHash(token)).toBeUndefined();
+        const hash = createHash('sha256').update(token).digest('hex');
+        expect(await w.repositories.sessions.findByHash(hash)).toMatchObject({ tokenHash: hash });
       });
 
       it('expires sessions', async () => {
@@ -75,8 +78,13 @@ export function servicesSuite(
           email: 'eve@example.com',
           password: 'eve secret 1',
         });
+        const second = await w.services.users.login({ email: 'eve@example.com', password: 'eve secret 1' });
+        const secondHash = createHash('sha256').update(second.token).digest('hex');
+        expect(await w.repositories.sessions.findByHash(secondHash)).toBeDefined();
         w.clock.advance(expiresAt.getTime() - w.clock.now());
         expect(await codeOf(w.services.users.authenticate(token))).toBe('UNAUTHENTICATED');
+        expect(await w.services.users.purgeExpiredSessions()).toBeGreaterThanOrEqual(1);
+        expect(await w.repositories.sessions.findByHash(secondHash)).toBeUndefined();
       });
 
       it('answers an unknown email and a wrong password alike', async () => {
@@ -316,7 +324,8 @@ export function servicesSuite(
         await adjust(-30, 'k4', 'Refund');
         expect(await w.services.points.balance(u)).toBe(0);
         for (let i = 0; i < 5; i++) await adjust(1, `n${i}`);
-        const first = await w.services.points.history(u, { limit: 3 });
+        const first = await w.services.points.history(u, { limit: '3' });
+        expect(await codeOf(w.services.points.history(u, { limit: '3x' }))).toBe('VALIDATION');
         expect(first.items.map((e) => e.amount)).toEqual([1, 1, 1]);
         expect(first.nextOffset).toBe(3);
         const second = await w.services.points.history(u, { limit: 3, offset: 3 });
