@@ -258,6 +258,35 @@ export function servicesSuite(
         expect(await w.services.points.balance(u)).toBe(50);
       });
 
+      it('approves atomically: when the award fails, the task stays submitted and nothing is paid', async () => {
+        const faulty: Repositories = {
+          ...w.repositories,
+          transaction: (fn) =>
+            w.repositories.transaction((tx) =>
+              fn({
+                ...tx,
+                ledger: {
+                  ...tx.ledger,
+                  append: async (entry) => {
+                    await tx.ledger.append(entry);
+                    throw new Error('disk full after the award was written');
+                  },
+                },
+              }),
+            ),
+        };
+        const broken = world(faulty);
+        const admin = await broken.admin();
+        const u = await broken.user();
+        const task = await broken.services.tasks.claim(u, await broken.app(admin));
+        await broken.services.tasks.submitProof(u, task.id, shot(45));
+        await expect(broken.services.tasks.approve(admin, task.id)).rejects.toThrow('disk full');
+        expect((await w.services.tasks.get(u, task.id)).status).toBe('submitted');
+        expect(await w.services.points.balance(u)).toBe(0);
+        // The same task approves cleanly once the fault is gone.
+        expect((await w.services.tasks.approve(admin, task.id)).award.amount).toBe(50);
+      });
+
       it('lists my tasks and the review queue, flagging the same image on two users’ tasks', async () => {
         const admin = await w.admin();
         const u = await w.user();
