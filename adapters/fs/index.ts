@@ -3,4 +3,5 @@
  *
  * @module tickwork/fs
  */
-export {};
+export type { FsProofStoreOptions } from './proof-store.js';
+export { fsProofStore } from './proof-store.js';
