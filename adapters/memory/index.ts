@@ -3,4 +3,5 @@
  *
  * @module tickwork/memory
  */
-export {};
+export type { MemoryLockOptions } from './lock.js';
+export { memoryLock } from './lock.js';
