@@ -158,23 +158,30 @@ async function execute(
     if (rt.unref) validityTimer.unref();
   };
   armValidity(performance.now(), 0);
-  const watchdogStop = new AbortController();
-  const watchdog = (async () => {
-    let wait = ttl / 3;
-    while (!done && !leaseLost && (await delay(wait, watchdogStop.signal, rt.unref))) {
-      const sentAt = performance.now();
-      try {
-        const ok = await rt.lock.renew({ ...lease, ttlMs: ttl });
-        if (done) return;
-        if (!ok) return loseLease();
-        armValidity(sentAt, performance.now() - sentAt);
-        wait = ttl / 3;
-      } catch (error) {
-        rt.logger.warn({ job: job.name, tickId: plan.id, err: error }, 'lease renewal failed; retrying');
-        wait = Math.min(ttl / 3, 500);
-      }
+  // A plain timer chain rather than an abortable sleep: it costs one timer per run and no abort machinery.
+  let renewTimer: NodeJS.Timeout | undefined;
+  let renewing: Promise<void> | undefined;
+  const scheduleRenewal = (wait: number) => {
+    renewTimer = setTimeout(() => {
+      renewing = renew();
+    }, wait);
+    if (rt.unref) renewTimer.unref();
+  };
+  const renew = async (): Promise<void> => {
+    if (done || leaseLost) return;
+    const sentAt = performance.now();
+    try {
+      const ok = await rt.lock.renew({ ...lease, ttlMs: ttl });
+      if (done) return;
+      if (!ok) return loseLease();
+      armValidity(sentAt, performance.now() - sentAt);
+      scheduleRenewal(ttl / 3);
+    } catch (error) {
+      rt.logger.warn({ job: job.name, tickId: plan.id, err: error }, 'lease renewal failed; retrying');
+      if (!done && !leaseLost) scheduleRenewal(Math.min(ttl / 3, 500));
     }
-  })();
+  };
+  scheduleRenewal(ttl / 3);
 
   const onHalt = () => abort(rt.halting.signal.reason);
   rt.halting.signal.addEventListener('abort', onHalt, { once: true });
@@ -254,10 +261,11 @@ async function execute(
     done = true;
     clearTimeout(timeout);
     clearTimeout(validityTimer);
-    watchdogStop.abort();
+    clearTimeout(renewTimer);
     rt.halting.signal.removeEventListener('abort', onHalt);
   }
-  await watchdog;
+  // A renewal in flight must settle before complete/release, so its answer cannot be mistaken for a loss.
+  await renewing;
   const durationMs = performance.now() - startedAt;
   const failed = (error: unknown): TickResult => {
     rt.events.emit('run:failure', { ...ev, fence, attempts, durationMs, error });

@@ -54,7 +54,10 @@ function controller(): AbortController {
 }
 const MISSED_EVENTS_CAP = 1000;
 
+const knownZones = new Set<string>(['UTC']);
+
 function checkTimezone(timezone: string): void {
+  if (knownZones.has(timezone)) return;
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: timezone });
   } catch (cause) {
@@ -63,6 +66,7 @@ function checkTimezone(timezone: string): void {
       details: { option: 'timezone' },
     });
   }
+  knownZones.add(timezone);
 }
 
 function toJob(o: JobOptions): JobRecord {
