@@ -2,10 +2,13 @@
  * Scheduler benchmark (`npm run bench -- scheduler`):
  * 1. tick-to-start delay (p50/p99) for 1,000 every-second jobs due at the same instant, with the memory lock
  *    and with the Redis lock (ioredis), in one process;
- * 2. lock acquire+complete operations/s on the same Redis, beside redis-semaphore's Mutex acquire+release,
+ * 2. tick-to-start delay of one every-second job run by 8 processes on the Redis lock (the fleet case);
+ * 3. lock acquire+complete operations/s on the same Redis, beside redis-semaphore's Mutex acquire+release,
  *    sequential and at concurrency 16.
  */
+import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { resolve } from 'node:path';
 import { Redis } from 'ioredis';
 import { Mutex } from 'redis-semaphore';
 import { memoryLock } from '../../adapters/memory/lock.js';
@@ -37,6 +40,36 @@ async function tickToStart(label: string, lock: LockAdapter): Promise<void> {
   delays.sort((a, b) => a - b);
   console.log(
     `  ${label.padEnd(36)} runs ${String(delays.length).padStart(5)}  p50 ${quantile(delays, 0.5).toFixed(0).padStart(4)} ms  p99 ${quantile(delays, 0.99).toFixed(0).padStart(4)} ms  max ${(delays.at(-1) ?? NaN).toFixed(0).padStart(4)} ms`,
+  );
+}
+
+async function fleetTickToStart(redis: Redis, prefix: string): Promise<void> {
+  const worker = resolve(import.meta.dirname, '../scheduler/fleet-worker.ts');
+  const env = { ...process.env, REDIS_URL, PREFIX: `${prefix}fleet:`, JOB: 'fleet', LEASE_TTL: '5000', WORK_MS: '100' };
+  let ready = 0;
+  const children = Array.from({ length: 8 }, () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', worker], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+    child.stdout.on('data', (chunk: Buffer) => {
+      if (chunk.toString().includes('ready')) ready++;
+    });
+    return child;
+  });
+  while (ready < children.length) await new Promise((r) => setTimeout(r, 50));
+  const from = Date.now() + 2000;
+  await new Promise((r) => setTimeout(r, 22_000));
+  const exits = children.map((c) => new Promise((r) => c.once('exit', r)));
+  for (const c of children) c.kill('SIGTERM');
+  await Promise.all(exits);
+  const records = (await redis.lrange(`${prefix}fleet:runs`, 0, -1)).map(
+    (line) => JSON.parse(line) as { tick: number; phase: string; at: number },
+  );
+  const starts = records.filter((r) => r.phase === 'start' && r.tick >= from);
+  const perTick = new Map<number, number>();
+  for (const r of starts) perTick.set(r.tick, (perTick.get(r.tick) ?? 0) + 1);
+  const delays = starts.map((r) => r.at - r.tick).sort((a, b) => a - b);
+  const duplicates = [...perTick.values()].filter((n) => n > 1).length;
+  console.log(
+    `  ${'redisLock, 8 processes, 1 job'.padEnd(36)} runs ${String(delays.length).padStart(5)}  p50 ${quantile(delays, 0.5).toFixed(0).padStart(4)} ms  p99 ${quantile(delays, 0.99).toFixed(0).padStart(4)} ms  max ${(delays.at(-1) ?? NaN).toFixed(0).padStart(4)} ms  duplicate ticks ${duplicates}`,
   );
 }
 
@@ -116,6 +149,7 @@ export default async function bench(): Promise<void> {
     console.log(`\ntick-to-start delay, ${JOBS} every-second jobs due at the same instant, ${TICKS} ticks measured`);
     await tickToStart('memoryLock', memoryLock());
     await tickToStart('redisLock (ioredis, one process)', redisLock({ client: redis, prefix }));
+    await fleetTickToStart(redis, prefix);
     await lockOps(redis, prefix);
   } finally {
     await deletePrefix(redis, prefix);
