@@ -243,6 +243,7 @@ async function execute(
         maxTimeout: job.retry.maxTimeout,
         randomize: job.retry.randomize,
         signal: controller.signal,
+        unref: rt.unref,
         // Never retry into the next tick.
         maxRetryTime: Math.max(0, plan.deadline - rt.clock.now() - 1),
         shouldRetry: ({ error, attemptNumber }) =>
