@@ -81,9 +81,10 @@ export async function runTick(rt: Runtime, job: JobRecord, plan: TickPlan): Prom
     let limit = plan.deadline;
     if (!result) {
       // Fail closed: no lease, no run. Retry until the tick's deadline, then report the skip.
+      const level = backoff === 100 ? 'warn' : 'debug';
+      rt.logger[level]({ job: job.name, tickId: plan.id, err: lockError }, 'lock unreachable; retrying acquisition');
       wait = backoff;
       backoff = Math.min(backoff * 2, 2000);
-      rt.logger.warn({ job: job.name, tickId: plan.id, err: lockError }, 'lock unreachable; retrying acquisition');
     } else if (result.reason === 'early') {
       wait = Math.max(1, plan.ms - result.serverTime);
     } else if (result.reason === 'held' && !job.atMostOnce) {
