@@ -239,7 +239,10 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     while (!stop.aborted) {
       try {
         const next = nextTick(job.calc, job.cursor, job.name);
-        if (next === null) return;
+        if (next === null) {
+          logger.info({ job: job.name }, 'the pattern has no further ticks; the job is done');
+          return;
+        }
         if (!(await sleepUntil(rt.clock, next, stop, rt.unref))) return;
         const now = rt.clock.now();
         const due = ticksBetween(job.calc, job.cursor, now, job.name, job.maxCatchUp + 1);
