@@ -3,5 +3,8 @@
  *
  * @module tickwork/memory
  */
+
+export type { MemoryLockOptions } from './lock.js';
+export { memoryLock } from './lock.js';
 export { memoryProofStore } from './proof-store.js';
 export { memoryRepositories } from './repositories.js';
