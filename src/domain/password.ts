@@ -26,14 +26,29 @@ function derive(password: string, salt: Buffer, params: ScryptParams): Promise<B
   });
 }
 
-/** Hashes a password with a fresh 16-byte salt: `scrypt$N$r$p$<salt>$<key>` (base64url). */
+/**
+ * Hashes a password with a fresh 16-byte salt: `scrypt$N$r$p$<salt>$<key>` (base64url).
+ *
+ * @example
+ * ```ts
+ * const stored = await hashPassword('correct horse battery');
+ * await verifyPassword('correct horse battery', stored); // true
+ * ```
+ */
 export async function hashPassword(password: string, params: ScryptParams = DEFAULT_SCRYPT): Promise<string> {
   const salt = randomBytes(16);
   const key = await derive(password, salt, params);
   return `scrypt$${params.N}$${params.r}$${params.p}$${salt.toString('base64url')}$${key.toString('base64url')}`;
 }
 
-/** Checks a password against a stored hash in constant time (for a given hash); `false` on any mismatch. */
+/**
+ * Checks a password against a stored hash in constant time (for a given hash); `false` on any mismatch.
+ *
+ * @example
+ * ```ts
+ * if (!(await verifyPassword(input.password, user.passwordHash))) throw new TickworkError('UNAUTHENTICATED', 'Wrong password');
+ * ```
+ */
 export async function verifyPassword(password: string, stored: string): Promise<boolean> {
   const parts = stored.split('$');
   if (parts.length !== 6 || parts[0] !== 'scrypt') {

@@ -6,6 +6,14 @@ const SHA256 = /^[0-9a-f]{64}$/;
 /**
  * Checks a proof key and, given bytes, that the key is their SHA-256; `VALIDATION` otherwise. Every proof store
  * calls it, so a store can never hold bytes under a key that is not their hash.
+ *
+ * @example
+ * ```ts
+ * async put(sha256, bytes) {
+ *   checkProofKey(sha256, bytes); // VALIDATION unless sha256 is the lower-case hex SHA-256 of bytes
+ *   await client.set(prefix + sha256, bytes.slice());
+ * }
+ * ```
  */
 export function checkProofKey(sha256: string, bytes?: Uint8Array): void {
   if (typeof sha256 !== 'string' || !SHA256.test(sha256)) {

@@ -71,7 +71,14 @@ export function ticksBetween(
   return { ticks: window.slice(cut), dropped: window.slice(0, cut), droppedTotal: Math.max(0, total - keep) };
 }
 
-/** The tick id: job name plus the ISO instant, identical on every instance. */
+/**
+ * The tick id: job name plus the ISO instant, identical on every instance.
+ *
+ * @example
+ * ```ts
+ * tickIdOf('isin-sync', Date.UTC(2025, 9, 26, 5)); // 'isin-sync@2025-10-26T05:00:00.000Z'
+ * ```
+ */
 export function tickIdOf(job: string, tickMs: number): string {
   return `${job}@${new Date(tickMs).toISOString()}`;
 }
