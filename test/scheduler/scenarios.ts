@@ -38,7 +38,13 @@ export function schedulerScenarios(makeLock: () => LockAdapter | Promise<LockAda
     const events = record(a, b);
     await a.start();
     await b.start();
-    await until(() => stale !== undefined, 15_000, 'the stale write');
+    // Wait for both outcomes: on a loaded machine the other instance may finish the takeover after the stale
+    // write is refused, and stopping first would abort it.
+    const takenOver = () => {
+      const lost = events.find((e) => e.type === 'lease:lost');
+      return lost !== undefined && events.some((e) => e.type === 'run:success' && e.tickId === lost.tickId);
+    };
+    await until(() => stale !== undefined && takenOver(), 15_000, 'the stale write and the takeover');
     await Promise.all([a.stop({ grace: 0 }), b.stop({ grace: 0 })]);
 
     expect(isTickworkError(stale?.error, 'STALE_FENCE')).toBe(true);
