@@ -1,4 +1,7 @@
 /** The isin module's public surface; re-exported from the package root. */
+
+export type { IsinSetDiff } from './isin-set.js';
+export { IsinSet } from './isin-set.js';
 export { isKnownIsinPrefix } from './prefixes.js';
 export type {
   IsinErrorCode,
