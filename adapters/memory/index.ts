@@ -3,4 +3,4 @@
  *
  * @module tickwork/memory
  */
-export {};
+export { memoryIsinSnapshotStore } from './isin-snapshot-store.js';
