@@ -37,15 +37,19 @@ function lowerBound(words: Uint32Array, size: number, hi: number, lo: number): n
   return a;
 }
 
-/** One linear merge of two sorted word arrays; writes the differences when given somewhere to write them. */
-function mergeWords(
-  a: Uint32Array,
-  n: number,
-  b: Uint32Array,
-  m: number,
-  addedOut: Uint32Array | undefined,
-  removedOut: Uint32Array | undefined,
-): { added: number; removed: number; unchanged: number } {
+function grow(words: Uint32Array, used: number): Uint32Array<ArrayBuffer> {
+  const bigger = new Uint32Array(Math.max(64, words.length * 2));
+  bigger.set(words.subarray(0, 2 * used));
+  return bigger;
+}
+
+/**
+ * One linear merge of two sorted word arrays. The outputs start small (real lists change by a few per cent
+ * a day) and double when full, so a typical diff is one pass with little memory.
+ */
+function mergeWords(a: Uint32Array, n: number, b: Uint32Array, m: number) {
+  let added: Uint32Array<ArrayBuffer> = new Uint32Array(2 * (1024 + ((n + m) >>> 6)));
+  let removed: Uint32Array<ArrayBuffer> = new Uint32Array(added.length);
   let i = 0;
   let j = 0;
   let na = 0;
@@ -61,24 +65,28 @@ function mergeWords(
       i++;
       j++;
     } else if (ah < bh || (ah === bh && al < bl)) {
-      if (removedOut !== undefined) {
-        removedOut[2 * nr] = al;
-        removedOut[2 * nr + 1] = ah;
-      }
+      if (2 * nr === removed.length) removed = grow(removed, nr);
+      removed[2 * nr] = al;
+      removed[2 * nr + 1] = ah;
       nr++;
       i++;
     } else {
-      if (addedOut !== undefined) {
-        addedOut[2 * na] = bl;
-        addedOut[2 * na + 1] = bh;
-      }
+      if (2 * na === added.length) added = grow(added, na);
+      added[2 * na] = bl;
+      added[2 * na + 1] = bh;
       na++;
       j++;
     }
   }
-  if (removedOut !== undefined) removedOut.set(a.subarray(2 * i, 2 * n), 2 * nr);
-  if (addedOut !== undefined) addedOut.set(b.subarray(2 * j, 2 * m), 2 * na);
-  return { added: na + (m - j), removed: nr + (n - i), unchanged: same };
+  const addedKeys = new BigUint64Array(na + (m - j));
+  const removedKeys = new BigUint64Array(nr + (n - i));
+  const addedOut = new Uint32Array(addedKeys.buffer);
+  const removedOut = new Uint32Array(removedKeys.buffer);
+  addedOut.set(added.subarray(0, 2 * na));
+  addedOut.set(b.subarray(2 * j, 2 * m), 2 * na);
+  removedOut.set(removed.subarray(0, 2 * nr));
+  removedOut.set(a.subarray(2 * i, 2 * n), 2 * nr);
+  return { added: addedKeys, removed: removedKeys, unchanged: same };
 }
 
 /**
@@ -198,19 +206,8 @@ export class IsinSet implements Iterable<string> {
    * What changed from this set to `next`, by one linear merge of the two sorted arrays: O(n + m), no hashing.
    */
   diff(next: IsinSet): IsinSetDiff {
-    // Count first, then fill arrays of the exact size: two cheap passes beat holding two worst-case arrays.
-    const counted = mergeWords(this.#words, this.size, next.#words, next.size, undefined, undefined);
-    const added = new BigUint64Array(counted.added);
-    const removed = new BigUint64Array(counted.removed);
-    mergeWords(
-      this.#words,
-      this.size,
-      next.#words,
-      next.size,
-      new Uint32Array(added.buffer),
-      new Uint32Array(removed.buffer),
-    );
-    return { added: new IsinSet(added), removed: new IsinSet(removed), unchanged: counted.unchanged };
+    const r = mergeWords(this.#words, this.size, next.#words, next.size);
+    return { added: new IsinSet(r.added), removed: new IsinSet(r.removed), unchanged: r.unchanged };
   }
 
   /** Whether both sets hold the same ISINs. */
