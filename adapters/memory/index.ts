@@ -4,6 +4,7 @@
  * @module tickwork/memory
  */
 
+export { memoryIsinSnapshotStore } from './isin-snapshot-store.js';
 export type { MemoryLockOptions } from './lock.js';
 export { memoryLock } from './lock.js';
 export { memoryProofStore } from './proof-store.js';

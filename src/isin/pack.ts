@@ -1,0 +1,122 @@
+/**
+ * Exact, order-preserving packing of an ISIN into two 32-bit words, so a list of millions of ISINs is a
+ * typed array instead of millions of strings.
+ *
+ *   hi = (prefix1 · 26 + prefix2) · 36⁴ + NSIN[0..4] in base 36      < 676 · 36⁴ = 1,135,420,416
+ *   lo = NSIN[4..9] in base 36 · 10 + check digit                    < 36⁵ · 10  =   604,661,760
+ *
+ * Characters map monotonically (digits 0–9 before letters 10–35, as in ASCII), so comparing (hi, lo) — or
+ * the 64-bit value hi · 2³² + lo — orders ISINs exactly as comparing the strings does.
+ */
+import { isinCharValue } from './validate.js';
+
+const C36_2 = 36 * 36;
+const C36_3 = 36 * 36 * 36;
+const C36_4 = 36 * 36 * 36 * 36;
+
+/** Upper bound (exclusive) of the high word. */
+export const HI_LIMIT = 676 * C36_4;
+/** Upper bound (exclusive) of the low word. */
+export const LO_LIMIT = 36 * C36_4 * 10;
+
+// Byte-level tables, built on first use. VALUE: 0–35, or 255 for a byte that is no ISIN character.
+// SUM_DOUBLED / SUM_PLAIN: what the character adds to the checksum when its rightmost digit is / is not
+// doubled; FLIPS: 1 for a digit (one checksum position), 0 for a letter (two positions, parity kept).
+// The tables are filled on first use; the constant bindings let V8 skip hole checks in the hot loop.
+const VALUE = new Uint8Array(256);
+const SUM_DOUBLED = new Uint8Array(256);
+const SUM_PLAIN = new Uint8Array(256);
+const FLIPS = new Uint8Array(256);
+let ready = false;
+
+function prepare(): void {
+  VALUE.fill(255);
+  const dbl = (d: number) => (d * 2 > 9 ? d * 2 - 9 : d * 2);
+  for (let c = 0; c < 256; c++) {
+    const v = isinCharValue(c);
+    if (v < 0) continue;
+    VALUE[c] = v;
+    if (v < 10) {
+      SUM_DOUBLED[c] = dbl(v);
+      SUM_PLAIN[c] = v;
+      FLIPS[c] = 1;
+    } else {
+      // Read right to left, the low digit comes first.
+      SUM_DOUBLED[c] = dbl(v % 10) + Math.floor(v / 10);
+      SUM_PLAIN[c] = (v % 10) + dbl(Math.floor(v / 10));
+    }
+  }
+  ready = true;
+}
+
+/** Where {@link packIsinBytes} leaves its result: `[hi, lo]`. Read it right after a successful call. */
+export const packed = new Uint32Array(2);
+
+/**
+ * Validates the 12 bytes `buf[start..start+12)` as a strict ISIN (exact bytes, check digit right) and packs
+ * it into {@link packed}. Returns false, without a reason, for anything else: callers that need the reason
+ * decode the bytes and ask `validateIsin`, which is rare enough not to matter for speed.
+ */
+export function packIsinBytes(buf: Uint8Array, start: number): boolean {
+  if (!ready) prepare();
+  const a = buf[start]! - 65;
+  const b = buf[start + 1]! - 65;
+  if (a < 0 || a > 25 || b < 0 || b > 25) return false;
+  const check = buf[start + 11]! - 48;
+  if (check < 0 || check > 9) return false;
+  let sum = 0;
+  let doubled = 1;
+  // Right to left over the first 11 characters, as the check digit is defined.
+  for (let i = start + 10; i >= start; i--) {
+    const c = buf[i]!;
+    if (VALUE[c] === 255) return false;
+    sum += doubled === 1 ? SUM_DOUBLED[c]! : SUM_PLAIN[c]!;
+    doubled ^= FLIPS[c]!;
+  }
+  if ((10 - (sum % 10)) % 10 !== check) return false;
+  packed[0] =
+    (a * 26 + b) * C36_4 +
+    VALUE[buf[start + 2]!]! * C36_3 +
+    VALUE[buf[start + 3]!]! * C36_2 +
+    VALUE[buf[start + 4]!]! * 36 +
+    VALUE[buf[start + 5]!]!;
+  packed[1] =
+    ((((VALUE[buf[start + 6]!]! * 36 + VALUE[buf[start + 7]!]!) * 36 + VALUE[buf[start + 8]!]!) * 36 +
+      VALUE[buf[start + 9]!]!) *
+      36 +
+      VALUE[buf[start + 10]!]!) *
+      10 +
+    check;
+  return true;
+}
+
+/** Packs a canonical, already validated ISIN string into {@link packed}. */
+export function packIsinString(isin: string): void {
+  let hi = (isin.charCodeAt(0) - 65) * 26 + (isin.charCodeAt(1) - 65);
+  for (let i = 2; i < 6; i++) hi = hi * 36 + isinCharValue(isin.charCodeAt(i));
+  let lo = 0;
+  for (let i = 6; i < 11; i++) lo = lo * 36 + isinCharValue(isin.charCodeAt(i));
+  packed[0] = hi;
+  packed[1] = lo * 10 + (isin.charCodeAt(11) - 48);
+}
+
+const ALNUM = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ';
+
+/** The ISIN string of a packed pair. */
+export function unpackIsin(hi: number, lo: number): string {
+  const check = lo % 10;
+  let rest = (lo - check) / 10;
+  let tail = '';
+  for (let i = 0; i < 5; i++) {
+    tail = ALNUM[rest % 36]! + tail;
+    rest = Math.floor(rest / 36);
+  }
+  let head = '';
+  let h = hi;
+  for (let i = 0; i < 4; i++) {
+    head = ALNUM[h % 36]! + head;
+    h = Math.floor(h / 36);
+  }
+  const prefix = String.fromCharCode(65 + Math.floor(h / 26), 65 + (h % 26));
+  return prefix + head + tail + String(check);
+}
