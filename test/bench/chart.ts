@@ -58,8 +58,7 @@ const MARGIN = 20;
 const xml = (text: string) =>
   text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
-const number = (value: number) =>
-  value.toLocaleString('en-US', { maximumFractionDigits: value < 10 ? 2 : value < 100 ? 1 : 0 });
+const number = (value: number) => value.toLocaleString('en-US', { maximumFractionDigits: value < 100 ? 2 : 0 });
 
 function ratioText(panel: Panel, bar: Bar): string {
   const base = panel.bars.find((b) => b.label === panel.baseline);
