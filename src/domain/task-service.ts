@@ -101,7 +101,14 @@ const ReviewQuerySchema = z.strictObject({
 });
 const MineSchema = z.strictObject({ status: STATUS.optional() });
 
-/** The ledger key that makes an award happen once per task, whatever the concurrency. */
+/**
+ * The ledger key that makes an award happen once per task, whatever the concurrency.
+ *
+ * @example
+ * ```ts
+ * awardKey('7f3c…'); // 'task:7f3c…:award', the idempotency key of the approval's ledger entry
+ * ```
+ */
 export const awardKey = (taskId: string): string => `task:${taskId}:award`;
 
 /** @internal */

@@ -29,7 +29,16 @@ export function knownPrefixTable(): Uint8Array {
   return table;
 }
 
-/** Whether a two-letter upper-case prefix is an ISO 3166 country or a documented special ISIN prefix. */
+/**
+ * Whether a two-letter upper-case prefix is an ISO 3166 country or a documented special ISIN prefix.
+ *
+ * @example
+ * ```ts
+ * isKnownIsinPrefix('DE'); // true: a country
+ * isKnownIsinPrefix('XS'); // true: international securities (Euroclear, Clearstream)
+ * isKnownIsinPrefix('ZZ'); // false: validateIsin only warns (UNKNOWN_PREFIX)
+ * ```
+ */
 export function isKnownIsinPrefix(prefix: string): boolean {
   if (prefix.length !== 2) return false;
   const a = prefix.charCodeAt(0) - 65;
