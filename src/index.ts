@@ -8,4 +8,5 @@
 
 export type { TickworkErrorCode, TickworkErrorJson, TickworkErrorOptions } from './errors.js';
 export { ERROR_STATUS, isTickworkError, TickworkError } from './errors.js';
+export * from './extract/index.js';
 export type { Clock, LogFn, Logger, MaybePromise } from './types.js';
