@@ -1,8 +1,11 @@
+import { extractCommand } from './extract-command.js';
 import type { CliCommand, CliIo } from './io.js';
 import { EXIT } from './io.js';
 
 /** Subcommands by name. Each module registers its command here. */
-export const commands: Record<string, CliCommand> = {};
+export const commands: Record<string, CliCommand> = {
+  extract: extractCommand,
+};
 
 function help(): string {
   const width = Math.max(0, ...Object.keys(commands).map((name) => name.length));
