@@ -1,9 +1,11 @@
+import { extractCommand } from './extract-command.js';
 import type { CliCommand, CliIo } from './io.js';
 import { EXIT } from './io.js';
 import { isinCommand } from './isin-command.js';
 
 /** Subcommands by name. Each module registers its command here. */
 export const commands: Record<string, CliCommand> = {
+  extract: extractCommand,
   isin: isinCommand,
 };
 
