@@ -1,7 +1,7 @@
 /**
  * The built documentation site in a real browser: Debian's Chromium, headless, driven by playwright-core.
  * Opens the home page and every guide from the navigation, checks the navigation order and titles, that no
- * page logs a console error, that images render, and that every same-site link answers 200 (and its
+ * page logs a console error or is wider than the window, that images render, and that every same-site link answers 200 (and its
  * `#fragment`, if any, exists on the target page). Screenshots go to test-results/site/ (git-ignored).
  */
 import { existsSync, mkdirSync } from 'node:fs';
@@ -47,6 +47,12 @@ async function visit(page: Page, url: string, shot: string): Promise<Visit> {
     images.filter((img) => !img.complete || img.naturalWidth === 0).map((img) => img.src),
   );
   errors.push(...broken.map((src) => `image did not render: ${src}`));
+  const untitled = await page.$$eval('.tsd-page-navigation a', (anchors) =>
+    anchors.filter((a) => !a.textContent?.trim()).map((a) => (a as HTMLAnchorElement).hash),
+  );
+  errors.push(...untitled.map((hash) => `"On This Page" entry without text: ${hash} (a heading of only code?)`));
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  if (overflow > 0) errors.push(`page is ${overflow}px wider than the window`);
   const links = await page.$$eval('a[href], img[src], script[src], link[href]', (elements) =>
     elements.map((e) => (e as HTMLAnchorElement).href || (e as HTMLImageElement).src).filter(Boolean),
   );
@@ -123,14 +129,16 @@ describeWithChromium('documentation site in Chromium', () => {
     await page.waitForSelector('#tsd-nav-container a');
     const guides = await navigationGuides();
     expect(guides.length).toBe(typedocConfig().projectDocuments.length);
+    const problems: string[] = [];
     let n = 1;
     for (const guide of guides) {
       const slug = guide.title.toLowerCase().replace(/[^a-z0-9]+/g, '-');
       const result = await visit(page, guide.url, `${String(n++).padStart(2, '0')}-${slug}`);
-      expect(result.errors, guide.title).toEqual([]);
+      problems.push(...result.errors.map((e) => `${guide.title}: ${e}`));
       expect(await page.locator('.col-content h1').first().textContent(), guide.url).toBeTruthy();
       for (const link of result.links) found.add(link);
     }
+    expect(problems).toEqual([]);
   }, 120_000);
 
   it('answers 200 for every same-site link of those pages, and every #fragment exists', async () => {
