@@ -1,5 +1,4 @@
-import { randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, open, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { TickworkError } from '../../src/errors.js';
@@ -18,6 +17,7 @@ import {
   encodeSnapshot,
   staleFence,
 } from '../../src/isin/snapshot-store.js';
+import { writeFileAtomic } from './atomic-write.js';
 
 /** Options of {@link fsIsinSnapshotStore}. */
 export interface FsIsinSnapshotStoreOptions {
@@ -116,25 +116,11 @@ export function fsIsinSnapshotStore(options: FsIsinSnapshotStoreOptions): IsinSn
       const fence = checkSave(name, saveOptions);
       await mkdir(dir, { recursive: true });
       const unlock = await lock(name, saveOptions?.signal);
-      const temp = join(dir, `${name}.isinsnap.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
       try {
         const current = await currentFence(name);
         if (fence !== undefined && fence < current) throw staleFence(name, fence, current);
         const bytes = encodeSnapshot(snapshot, Math.max(current, fence ?? 0), new Date().toISOString());
-        const handle = await open(temp, 'w');
-        try {
-          await handle.writeFile(bytes);
-          await handle.sync();
-        } finally {
-          await handle.close();
-        }
-        await rename(temp, file(name));
-        // Make the rename itself durable.
-        const dirHandle = await open(dir, 'r');
-        await dirHandle.sync().finally(() => dirHandle.close());
-      } catch (error) {
-        await rm(temp, { force: true });
-        throw error;
+        await writeFileAtomic(file(name), bytes);
       } finally {
         await unlock();
       }

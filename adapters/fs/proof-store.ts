@@ -1,9 +1,9 @@
-import { randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { checkProofKey, type ProofStore } from '../../src/domain/proof-store.js';
 import { TickworkError } from '../../src/errors.js';
 import { assertNonEmptyString } from '../../src/internal/assert.js';
+import { writeFileAtomic } from './atomic-write.js';
 
 /** Options of {@link fsProofStore}. */
 export interface FsProofStoreOptions {
@@ -45,20 +45,11 @@ export function fsProofStore(options: FsProofStoreOptions): ProofStore {
       checkProofKey(sha256, bytes);
       const path = pathOf(sha256);
       if (await exists(path)) return;
-      const temp = `${path}.${randomBytes(6).toString('hex')}.tmp`;
       try {
         await mkdir(join(dir, sha256.slice(0, 2)), { recursive: true });
-        const file = await open(temp, 'wx');
-        try {
-          await file.writeFile(bytes);
-          await file.sync();
-        } finally {
-          await file.close();
-        }
         // Same bytes under the same name: a concurrent writer's rename is harmless.
-        await rename(temp, path);
+        await writeFileAtomic(path, bytes);
       } catch (error) {
-        await rm(temp, { force: true }).catch(() => {});
         throw new TickworkError('UNAVAILABLE', `Cannot write to the proof store at ${dir}`, { cause: error });
       }
     },
