@@ -4,7 +4,7 @@
  * page logs a console error or is wider than the window, that images render, and that every same-site link answers 200 (and its
  * `#fragment`, if any, exists on the target page). Screenshots go to test-results/site/ (git-ignored).
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -84,6 +84,7 @@ describeWithChromium('documentation site in Chromium', () => {
 
   beforeAll(async () => {
     ensureSite();
+    rmSync(shots, { recursive: true, force: true });
     mkdirSync(shots, { recursive: true });
     server = await serveSite();
     browser = await chromium.launch({
