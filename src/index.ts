@@ -6,6 +6,7 @@
  * @module tickwork
  */
 
+export * from './domain/index.js';
 export type { TickworkErrorCode, TickworkErrorJson, TickworkErrorOptions } from './errors.js';
 export { ERROR_STATUS, isTickworkError, TickworkError } from './errors.js';
 export type { Clock, LogFn, Logger, MaybePromise } from './types.js';

@@ -3,4 +3,5 @@
  *
  * @module tickwork/memory
  */
-export {};
+export { memoryProofStore } from './proof-store.js';
+export { memoryRepositories } from './repositories.js';

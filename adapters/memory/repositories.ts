@@ -1,0 +1,271 @@
+import type { App } from '../../src/domain/app.js';
+import type { AppRepository } from '../../src/domain/app-repository.js';
+import type { LedgerEntry } from '../../src/domain/ledger-entry.js';
+import type { LedgerRepository } from '../../src/domain/ledger-repository.js';
+import type { Repositories, RepositorySet } from '../../src/domain/repositories.js';
+import type { Session } from '../../src/domain/session.js';
+import type { SessionRepository } from '../../src/domain/session-repository.js';
+import type { Task, TaskStatus } from '../../src/domain/task.js';
+import type { TaskRepository } from '../../src/domain/task-repository.js';
+import type { User } from '../../src/domain/user.js';
+import type { UserRepository } from '../../src/domain/user-repository.js';
+import { TickworkError } from '../../src/errors.js';
+
+const copy = <T>(value: T): T => structuredClone(value);
+const conflict = (what: string) =>
+  new TickworkError('CONFLICT', `Duplicate ${what}`, { details: { constraint: what } });
+
+/** Every table, as maps of frozen rows: rows are replaced, never changed in place. */
+interface State {
+  users: Map<string, User>;
+  sessions: Map<string, Session>;
+  apps: Map<string, App>;
+  tasks: Map<string, Task>;
+  ledger: LedgerEntry[];
+  ledgerKeys: Map<string, LedgerEntry>;
+}
+
+/** A FIFO mutex: one writer or transaction at a time, in arrival order. */
+function mutex() {
+  let tail: Promise<unknown> = Promise.resolve();
+  return <T>(fn: () => Promise<T>): Promise<T> => {
+    const run = tail.then(fn, fn);
+    tail = run.catch(() => {});
+    return run;
+  };
+}
+
+/** Makes a repository's every method wait for the mutex, so it never runs inside someone's transaction. */
+function locked<T extends object>(repo: T, lock: ReturnType<typeof mutex>): T {
+  const out: Record<string, unknown> = {};
+  for (const [name, fn] of Object.entries(repo)) {
+    out[name] = (...args: unknown[]) => lock(() => (fn as (...a: unknown[]) => Promise<unknown>)(...args));
+  }
+  return out as T;
+}
+
+function unlockedSet(state: State, undo: (step: () => void) => void): RepositorySet {
+  function put<K, V>(map: Map<K, V>, key: K, value: V): void {
+    const before = map.get(key);
+    const had = map.has(key);
+    map.set(key, value);
+    undo(() => (had ? map.set(key, before as V) : map.delete(key)));
+  }
+  function remove<K, V>(map: Map<K, V>, key: K): boolean {
+    if (!map.has(key)) return false;
+    const before = map.get(key) as V;
+    map.delete(key);
+    undo(() => map.set(key, before));
+    return true;
+  }
+
+  const users: UserRepository = {
+    async insert(user) {
+      if (state.users.has(user.id)) throw conflict('user id');
+      for (const u of state.users.values()) if (u.email === user.email) throw conflict('email');
+      put(state.users, user.id, copy(user));
+    },
+    async findById(id) {
+      const u = state.users.get(id);
+      return u && copy(u);
+    },
+    async findByEmail(email) {
+      for (const u of state.users.values()) if (u.email === email) return copy(u);
+      return undefined;
+    },
+    async setRole(id, role, expectedVersion, now) {
+      const u = state.users.get(id);
+      if (!u || u.version !== expectedVersion) return undefined;
+      const next = { ...u, role, updatedAt: new Date(now), version: u.version + 1 };
+      put(state.users, id, next);
+      return copy(next);
+    },
+  };
+
+  const sessions: SessionRepository = {
+    async insert(session) {
+      if (state.sessions.has(session.tokenHash)) throw conflict('session');
+      put(state.sessions, session.tokenHash, copy(session));
+    },
+    async findByHash(hash) {
+      const s = state.sessions.get(hash);
+      return s && copy(s);
+    },
+    async delete(hash) {
+      return remove(state.sessions, hash);
+    },
+    async deleteExpired(now) {
+      let n = 0;
+      for (const [hash, s] of [...state.sessions]) {
+        if (s.expiresAt.getTime() <= now.getTime() && remove(state.sessions, hash)) n++;
+      }
+      return n;
+    },
+  };
+
+  const apps: AppRepository = {
+    async insert(app) {
+      if (state.apps.has(app.id)) throw conflict('app id');
+      for (const a of state.apps.values()) if (a.packageName === app.packageName) throw conflict('package name');
+      put(state.apps, app.id, copy(app));
+    },
+    async findById(id) {
+      const a = state.apps.get(id);
+      return a && copy(a);
+    },
+    async update(app, expectedVersion) {
+      const current = state.apps.get(app.id);
+      if (!current || current.version !== expectedVersion) return undefined;
+      for (const a of state.apps.values()) {
+        if (a.id !== app.id && a.packageName === app.packageName) throw conflict('package name');
+      }
+      const next = { ...copy(app), version: expectedVersion + 1 };
+      put(state.apps, app.id, next);
+      return copy(next);
+    },
+    async list({ activeOnly }) {
+      return [...state.apps.values()]
+        .filter((a) => !activeOnly || a.active)
+        .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+        .map(copy);
+    },
+  };
+
+  const newestClaimFirst = (a: Task, b: Task) =>
+    b.claimedAt.getTime() - a.claimedAt.getTime() || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
+  const oldestFirst = (a: Task, b: Task) =>
+    (a.submittedAt ?? a.claimedAt).getTime() - (b.submittedAt ?? b.claimedAt).getTime() ||
+    a.claimedAt.getTime() - b.claimedAt.getTime() ||
+    (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+
+  const tasks: TaskRepository = {
+    async insert(task) {
+      if (state.tasks.has(task.id)) throw conflict('task id');
+      for (const t of state.tasks.values()) {
+        if (t.userId === task.userId && t.appId === task.appId) throw conflict('claim of this app by this user');
+      }
+      put(state.tasks, task.id, copy(task));
+    },
+    async findById(id) {
+      const t = state.tasks.get(id);
+      return t && copy(t);
+    },
+    async transition(id, expected, change) {
+      const t = state.tasks.get(id);
+      if (!t || t.version !== expected.version || !expected.statuses.includes(t.status)) return undefined;
+      const next: Task = { ...t, ...copy(change), version: t.version + 1 };
+      put(state.tasks, id, next);
+      return copy(next);
+    },
+    async listByUser(userId) {
+      return [...state.tasks.values()]
+        .filter((t) => t.userId === userId)
+        .sort(newestClaimFirst)
+        .map(copy);
+    },
+    async listByStatus(status, page) {
+      return [...state.tasks.values()]
+        .filter((t) => t.status === status)
+        .sort(oldestFirst)
+        .slice(page.offset, page.offset + page.limit)
+        .map(copy);
+    },
+    async listByProof(sha256) {
+      return [...state.tasks.values()]
+        .filter((t) => t.proof?.sha256 === sha256)
+        .sort(oldestFirst)
+        .map(copy);
+    },
+    async countByStatus(userId) {
+      const counts: Partial<Record<TaskStatus, number>> = {};
+      for (const t of state.tasks.values()) if (t.userId === userId) counts[t.status] = (counts[t.status] ?? 0) + 1;
+      return counts;
+    },
+  };
+
+  const ledger: LedgerRepository = {
+    async append(entry) {
+      const existing = state.ledgerKeys.get(entry.idempotencyKey);
+      if (existing) return { entry: copy(existing), created: false };
+      if (state.ledger.some((e) => e.id === entry.id)) throw conflict('ledger entry id');
+      const stored = copy(entry);
+      state.ledger.push(stored);
+      state.ledgerKeys.set(entry.idempotencyKey, stored);
+      undo(() => {
+        state.ledger.pop();
+        state.ledgerKeys.delete(entry.idempotencyKey);
+      });
+      return { entry: copy(stored), created: true };
+    },
+    async findByKey(key) {
+      const e = state.ledgerKeys.get(key);
+      return e && copy(e);
+    },
+    async balance(userId) {
+      let sum = 0;
+      for (const e of state.ledger) if (e.userId === userId) sum += e.amount;
+      return sum;
+    },
+    async history(userId, page) {
+      const mine: LedgerEntry[] = [];
+      for (let i = state.ledger.length - 1; i >= 0; i--) {
+        const e = state.ledger[i] as LedgerEntry;
+        if (e.userId === userId) mine.push(e);
+      }
+      return mine.slice(page.offset, page.offset + page.limit).map(copy);
+    },
+    async lockAccount() {
+      // Transactions already run one at a time here.
+    },
+  };
+
+  return { users, sessions, apps, tasks, ledger };
+}
+
+/**
+ * In-memory repositories: the reference implementation of the domain's storage port, for tests, examples and
+ * single-process use. Rows are copied in and out. Writes and transactions run one at a time (a FIFO mutex);
+ * a transaction that throws is undone step by step, so the behaviour matches a serialisable database.
+ *
+ * @example
+ * ```ts
+ * import { createServices } from 'tickwork';
+ * import { memoryProofStore, memoryRepositories } from 'tickwork/memory';
+ *
+ * const services = createServices({ repositories: memoryRepositories(), proofs: memoryProofStore() });
+ * ```
+ */
+export function memoryRepositories(): Repositories {
+  const state: State = {
+    users: new Map(),
+    sessions: new Map(),
+    apps: new Map(),
+    tasks: new Map(),
+    ledger: [],
+    ledgerKeys: new Map(),
+  };
+  const lock = mutex();
+  let journal: (() => void)[] | undefined;
+  const inner = unlockedSet(state, (step) => journal?.push(step));
+  return {
+    users: locked(inner.users, lock),
+    sessions: locked(inner.sessions, lock),
+    apps: locked(inner.apps, lock),
+    tasks: locked(inner.tasks, lock),
+    ledger: locked(inner.ledger, lock),
+    transaction(fn) {
+      return lock(async () => {
+        const steps: (() => void)[] = [];
+        journal = steps;
+        try {
+          return await fn(inner);
+        } catch (error) {
+          for (let i = steps.length - 1; i >= 0; i--) steps[i]?.();
+          throw error;
+        } finally {
+          journal = undefined;
+        }
+      });
+    },
+  };
+}

@@ -1,0 +1,36 @@
+import { z } from 'zod';
+import { TickworkError } from '../errors.js';
+import { parseInput } from './validation.js';
+
+/** The two roles: admins manage apps and review tasks; users claim apps and earn points. */
+export const RoleSchema = z.enum(['admin', 'user']);
+
+/** A user's role. */
+export type Role = z.infer<typeof RoleSchema>;
+
+/**
+ * The acting user every service call takes: what {@link UserService.authenticate} returns (a `PublicUser`
+ * fits). Services trust it as given, so build it only from `authenticate`, never from request input.
+ */
+export interface Actor {
+  /** The user's id. */
+  readonly id: string;
+  /** The user's role at sign-in time. */
+  readonly role: Role;
+}
+
+const ActorSchema = z.looseObject({ id: z.string().min(1), role: RoleSchema });
+
+/** Checks the actor's shape; a missing actor is `UNAUTHENTICATED`, not a crash deep inside a service. */
+export function requireActor(actor: unknown): Actor {
+  if (actor === undefined || actor === null) throw new TickworkError('UNAUTHENTICATED', 'Sign in first');
+  const { id, role } = parseInput(ActorSchema, actor, 'actor');
+  return { id, role };
+}
+
+/** Checks the actor is an admin, or throws `FORBIDDEN`. */
+export function requireAdmin(actor: unknown): Actor {
+  const checked = requireActor(actor);
+  if (checked.role !== 'admin') throw new TickworkError('FORBIDDEN', 'Only an admin may do this');
+  return checked;
+}

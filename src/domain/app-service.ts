@@ -1,0 +1,138 @@
+import { z } from 'zod';
+import { TickworkError } from '../errors.js';
+import { type Actor, requireActor, requireAdmin } from './actor.js';
+import {
+  type App,
+  type CreateAppInput,
+  CreateAppInputSchema,
+  type UpdateAppInput,
+  UpdateAppInputSchema,
+} from './app.js';
+import type { ServiceContext } from './context.js';
+import type { TaskStatus } from './task.js';
+import { parseInput } from './validation.js';
+
+/** An app as a user sees it in the list: with their own claim on it, if any. */
+export interface AppListing extends App {
+  /** The actor's task on this app, or `null` if they have not claimed it. */
+  readonly claim: { readonly taskId: string; readonly status: TaskStatus } | null;
+}
+
+/** The catalogue of apps worth points. */
+export interface AppService {
+  /**
+   * An admin lists a new app. `CONFLICT` if the package name is listed already.
+   *
+   * @example
+   * ```ts
+   * const app = await services.apps.create(admin, {
+   *   name: 'Notes', packageName: 'com.example.notes', category: 'Productivity', points: 50,
+   *   storeUrl: 'https://play.google.com/store/apps/details?id=com.example.notes',
+   * });
+   * ```
+   */
+  create(actor: Actor, input: CreateAppInput): Promise<App>;
+  /**
+   * An admin changes an app. Tasks claimed earlier keep the points they were claimed at. With
+   * `expectedVersion`, a concurrent change is a `CONFLICT` instead of being overwritten.
+   */
+  update(actor: Actor, appId: string, patch: UpdateAppInput): Promise<App>;
+  /** An admin hides an app from the list; existing tasks stay reviewable. */
+  deactivate(actor: Actor, appId: string): Promise<App>;
+  /** One app: active ones for everybody, any for admins; `NOT_FOUND` otherwise. */
+  get(actor: Actor, appId: string): Promise<App>;
+  /**
+   * The active apps (admins may ask for inactive ones too), each with the actor's own claim status.
+   *
+   * @example
+   * ```ts
+   * for (const app of await services.apps.list(actor)) console.log(app.name, app.points, app.claim?.status);
+   * ```
+   */
+  list(actor: Actor, options?: { readonly includeInactive?: boolean }): Promise<AppListing[]>;
+}
+
+const ID = z.string().min(1).max(200);
+
+function packageTaken(error: unknown): never {
+  if (error instanceof TickworkError && error.code === 'CONFLICT') {
+    throw new TickworkError('CONFLICT', 'An app with this package name is listed already', {
+      cause: error,
+      details: { field: 'packageName' },
+    });
+  }
+  throw error;
+}
+
+/** @internal */
+export function createAppService(ctx: ServiceContext): AppService {
+  const { repositories: repos } = ctx;
+
+  async function load(appId: string): Promise<App> {
+    const id = parseInput(ID, appId, 'app id');
+    const app = await repos.apps.findById(id);
+    if (!app) throw new TickworkError('NOT_FOUND', 'App not found', { details: { id } });
+    return app;
+  }
+
+  async function change(actor: Actor, appId: string, patch: UpdateAppInput): Promise<App> {
+    requireAdmin(actor);
+    const { expectedVersion, ...data } = parseInput(UpdateAppInputSchema, patch, 'app change');
+    const current = await load(appId);
+    if (expectedVersion !== undefined && expectedVersion !== current.version) {
+      throw new TickworkError('CONFLICT', 'The app changed meanwhile', {
+        details: { expectedVersion, version: current.version },
+      });
+    }
+    const next: App = { ...current, ...data, updatedAt: ctx.now(), version: current.version + 1 };
+    const stored = await repos.apps.update(next, current.version).catch(packageTaken);
+    if (!stored) throw new TickworkError('CONFLICT', 'The app changed meanwhile; read it again');
+    return stored;
+  }
+
+  return {
+    async create(actor, input) {
+      requireAdmin(actor);
+      const data = parseInput(CreateAppInputSchema, input, 'app');
+      const now = ctx.now();
+      const app: App = {
+        id: ctx.ids(),
+        name: data.name,
+        packageName: data.packageName,
+        storeUrl: data.storeUrl,
+        iconUrl: data.iconUrl ?? null,
+        category: data.category,
+        subCategory: data.subCategory ?? null,
+        points: data.points,
+        active: data.active ?? true,
+        createdAt: now,
+        updatedAt: now,
+        version: 1,
+      };
+      await repos.apps.insert(app).catch(packageTaken);
+      return app;
+    },
+
+    update: change,
+
+    deactivate(actor, appId) {
+      return change(actor, appId, { active: false });
+    },
+
+    async get(actor, appId) {
+      const { role } = requireActor(actor);
+      const app = await load(appId);
+      if (!app.active && role !== 'admin')
+        throw new TickworkError('NOT_FOUND', 'App not found', { details: { id: appId } });
+      return app;
+    },
+
+    async list(actor, options = {}) {
+      const { id, role } = requireActor(actor);
+      const activeOnly = !(options.includeInactive === true && role === 'admin');
+      const [apps, tasks] = await Promise.all([repos.apps.list({ activeOnly }), repos.tasks.listByUser(id)]);
+      const claims = new Map(tasks.map((t) => [t.appId, { taskId: t.id, status: t.status }]));
+      return apps.map((app) => ({ ...app, claim: claims.get(app.id) ?? null }));
+    },
+  };
+}

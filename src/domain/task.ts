@@ -1,0 +1,72 @@
+/** Where a task is: `claimed → submitted → approved | rejected`, and `rejected → submitted` on a new proof. */
+export type TaskStatus = 'claimed' | 'submitted' | 'approved' | 'rejected';
+
+/** Every task status, in lifecycle order. */
+export const TASK_STATUSES: readonly TaskStatus[] = ['claimed', 'submitted', 'approved', 'rejected'];
+
+/** The transitions allowed, by target status: the statuses a task may come from. */
+export const TASK_TRANSITIONS: Readonly<Record<Exclude<TaskStatus, 'claimed'>, readonly TaskStatus[]>> = {
+  submitted: ['claimed', 'rejected'],
+  approved: ['submitted'],
+  rejected: ['submitted'],
+};
+
+/** The image a task's proof points at. The bytes live in the proof store under `sha256`. */
+export interface ProofRef {
+  /** Hex SHA-256 of the bytes: the key in the proof store. */
+  readonly sha256: string;
+  /** Detected from the bytes, never from the client's name or header. */
+  readonly mime: 'image/png' | 'image/jpeg' | 'image/webp';
+  /** Size in bytes. */
+  readonly size: number;
+  /** Width in pixels, from the image header. */
+  readonly width: number;
+  /** Height in pixels, from the image header. */
+  readonly height: number;
+}
+
+/** One user's claim of one app, and its review. */
+export interface Task {
+  /** Opaque id. */
+  readonly id: string;
+  /** The user who claimed. */
+  readonly userId: string;
+  /** The app claimed. */
+  readonly appId: string;
+  /** Lifecycle position. */
+  readonly status: TaskStatus;
+  /** The app's points when it was claimed; later edits to the app do not change it. */
+  readonly points: number;
+  /** The last proof submitted, or `null` before the first. */
+  readonly proof: ProofRef | null;
+  /** How many proofs were submitted. */
+  readonly submissions: number;
+  /** The admin who approved or rejected it last. */
+  readonly reviewerId: string | null;
+  /** Why it was rejected (`null` unless rejected). */
+  readonly reason: string | null;
+  /** When it was claimed. */
+  readonly claimedAt: Date;
+  /** When the last proof was submitted. */
+  readonly submittedAt: Date | null;
+  /** When it was last approved or rejected. */
+  readonly reviewedAt: Date | null;
+  /** When it last changed. */
+  readonly updatedAt: Date;
+  /** Bumped by every transition; transitions compare it. */
+  readonly version: number;
+}
+
+/** The fields a transition may change. */
+export type TaskChange = Partial<
+  Pick<Task, 'status' | 'proof' | 'submissions' | 'reviewerId' | 'reason' | 'submittedAt' | 'reviewedAt'>
+> & {
+  /** New `updatedAt`. */
+  readonly updatedAt: Date;
+};
+
+/** A task in the review queue, with the other users' tasks that carry the same image. */
+export interface ReviewTask extends Task {
+  /** Tasks of other users whose proof has the same SHA-256: a fraud signal for the reviewer. */
+  readonly duplicateProof: readonly { readonly taskId: string; readonly userId: string }[];
+}

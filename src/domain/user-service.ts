@@ -1,0 +1,217 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { z } from 'zod';
+import { TickworkError } from '../errors.js';
+import { type Actor, requireActor, requireAdmin } from './actor.js';
+import type { ServiceContext } from './context.js';
+import { hashPassword, passwordProblem, verifyPassword } from './password.js';
+import type { TaskStatus } from './task.js';
+import { TASK_STATUSES } from './task.js';
+import {
+  EmailSchema,
+  type LoginInput,
+  LoginInputSchema,
+  type PublicUser,
+  type RegisterInput,
+  RegisterInputSchema,
+  toPublicUser,
+  type User,
+} from './user.js';
+import { parseInput } from './validation.js';
+
+/** What {@link UserService.login} answers: the bearer token, its expiry and the user. */
+export interface LoginResult {
+  /** Opaque bearer token (32 random bytes, base64url). Shown once; only its hash is stored. */
+  readonly token: string;
+  /** When the token stops working. */
+  readonly expiresAt: Date;
+  /** The signed-in user. */
+  readonly user: PublicUser;
+}
+
+/** What {@link UserService.profile} answers. */
+export interface Profile {
+  /** The user. */
+  readonly user: PublicUser;
+  /** Points balance: the sum of the user's ledger. */
+  readonly balance: number;
+  /** How many of the user's tasks are in each status. */
+  readonly tasks: Readonly<Record<TaskStatus, number>>;
+}
+
+/** Accounts, sign-in and roles. */
+export interface UserService {
+  /**
+   * Creates an account with role `user`. Emails are trimmed and lower-cased; `CONFLICT` if taken;
+   * `VALIDATION` for a weak password.
+   *
+   * @example
+   * ```ts
+   * const user = await services.users.register({ email: 'ann@example.com', password: 'correct horse', name: 'Ann' });
+   * ```
+   */
+  register(input: RegisterInput): Promise<PublicUser>;
+  /**
+   * Signs in. An unknown email and a wrong password both answer `UNAUTHENTICATED` with the same message, after
+   * the same scrypt work, so neither the answer nor its timing tells whether an account exists.
+   *
+   * @example
+   * ```ts
+   * const { token, expiresAt, user } = await services.users.login({ email, password });
+   * ```
+   */
+  login(input: LoginInput): Promise<LoginResult>;
+  /** Revokes a token; signing out twice is not an error. */
+  logout(token: string): Promise<void>;
+  /**
+   * Turns a bearer token into the acting user for every other call; `UNAUTHENTICATED` when the token is unknown,
+   * expired or revoked.
+   *
+   * @example
+   * ```ts
+   * const actor = await services.users.authenticate(bearerToken);
+   * const apps = await services.apps.list(actor);
+   * ```
+   */
+  authenticate(token: string): Promise<PublicUser>;
+  /** The actor's profile: balance and task counts by status. */
+  profile(actor: Actor): Promise<Profile>;
+  /**
+   * Makes sure an admin account exists for `email` (for a server's first start): creates it, or promotes the
+   * existing account. Idempotent; an existing account keeps its password.
+   */
+  bootstrapAdmin(input: RegisterInput): Promise<PublicUser>;
+  /** An admin makes another user an admin. */
+  promote(actor: Actor, userId: string): Promise<PublicUser>;
+}
+
+const TOKEN = z.string().min(1).max(200);
+const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
+const invalidLogin = () => new TickworkError('UNAUTHENTICATED', 'Email or password is wrong');
+
+/** @internal */
+export function createUserService(ctx: ServiceContext): UserService {
+  const { repositories: repos } = ctx;
+  // Unknown emails are checked against this hash (random salt and key, current parameters), so they cost the
+  // same scrypt work as a wrong password without ever computing a hash up front.
+  const p = ctx.scrypt;
+  const dummyHash = `scrypt$${p.N}$${p.r}$${p.p}$${randomBytes(16).toString('base64url')}$${randomBytes(32).toString('base64url')}`;
+
+  async function newUser(input: RegisterInput, role: User['role']): Promise<User> {
+    const data = parseInput(RegisterInputSchema, input, 'registration');
+    const problem = passwordProblem(data.password, data.email, ctx.minPasswordLength);
+    if (problem) {
+      throw new TickworkError('VALIDATION', problem, {
+        details: { fields: [{ path: 'password', message: problem, code: 'password_policy' }] },
+      });
+    }
+    const now = ctx.now();
+    return {
+      id: ctx.ids(),
+      email: data.email,
+      name: data.name,
+      role,
+      passwordHash: await hashPassword(data.password, ctx.scrypt),
+      createdAt: now,
+      updatedAt: now,
+      version: 1,
+    };
+  }
+
+  async function insertUser(user: User): Promise<PublicUser> {
+    try {
+      await repos.users.insert(user);
+    } catch (error) {
+      if (error instanceof TickworkError && error.code === 'CONFLICT') {
+        throw new TickworkError('CONFLICT', 'An account with this email exists', {
+          cause: error,
+          details: { field: 'email' },
+        });
+      }
+      throw error;
+    }
+    return toPublicUser(user);
+  }
+
+  async function setAdmin(user: User): Promise<PublicUser> {
+    if (user.role === 'admin') return toPublicUser(user);
+    const updated = await repos.users.setRole(user.id, 'admin', user.version, ctx.now());
+    if (updated) return toPublicUser(updated);
+    // Changed meanwhile: read again; promotion is idempotent, so another admin's promotion is success too.
+    const fresh = await repos.users.findById(user.id);
+    if (fresh?.role === 'admin') return toPublicUser(fresh);
+    throw new TickworkError('CONFLICT', 'The user changed meanwhile; try again');
+  }
+
+  return {
+    async register(input) {
+      return insertUser(await newUser(input, 'user'));
+    },
+
+    async login(input) {
+      const data = parseInput(LoginInputSchema, input, 'login');
+      const email = EmailSchema.safeParse(data.email);
+      const user = email.success ? await repos.users.findByEmail(email.data) : undefined;
+      if (!user) {
+        await verifyPassword(data.password, dummyHash);
+        throw invalidLogin();
+      }
+      if (!(await verifyPassword(data.password, user.passwordHash))) throw invalidLogin();
+      const token = randomBytes(32).toString('base64url');
+      const createdAt = ctx.now();
+      const expiresAt = new Date(createdAt.getTime() + ctx.sessionTtlMs);
+      await repos.sessions.insert({ tokenHash: hashToken(token), userId: user.id, createdAt, expiresAt });
+      return { token, expiresAt, user: toPublicUser(user) };
+    },
+
+    async logout(token) {
+      const parsed = TOKEN.safeParse(token);
+      if (parsed.success) await repos.sessions.delete(hashToken(parsed.data));
+    },
+
+    async authenticate(token) {
+      const parsed = TOKEN.safeParse(token);
+      if (!parsed.success) throw new TickworkError('UNAUTHENTICATED', 'Sign in first');
+      const hash = hashToken(parsed.data);
+      const session = await repos.sessions.findByHash(hash);
+      if (!session) throw new TickworkError('UNAUTHENTICATED', 'Session is unknown or signed out');
+      if (session.expiresAt.getTime() <= ctx.clock.now()) {
+        await repos.sessions.delete(hash);
+        throw new TickworkError('UNAUTHENTICATED', 'Session expired; sign in again');
+      }
+      const user = await repos.users.findById(session.userId);
+      if (!user) throw new TickworkError('UNAUTHENTICATED', 'Session is unknown or signed out');
+      return toPublicUser(user);
+    },
+
+    async profile(actor) {
+      const { id } = requireActor(actor);
+      const user = await repos.users.findById(id);
+      if (!user) throw new TickworkError('NOT_FOUND', 'User not found', { details: { id } });
+      const [balance, counts] = await Promise.all([repos.ledger.balance(id), repos.tasks.countByStatus(id)]);
+      const tasks = Object.fromEntries(TASK_STATUSES.map((s) => [s, counts[s] ?? 0])) as Record<TaskStatus, number>;
+      return { user: toPublicUser(user), balance, tasks };
+    },
+
+    async bootstrapAdmin(input) {
+      const candidate = await newUser(input, 'admin');
+      const existing = await repos.users.findByEmail(candidate.email);
+      if (existing) return setAdmin(existing);
+      try {
+        return await insertUser(candidate);
+      } catch (error) {
+        // Two processes bootstrapping at once: the loser promotes what the winner created.
+        const raced = await repos.users.findByEmail(candidate.email);
+        if (raced) return setAdmin(raced);
+        throw error;
+      }
+    },
+
+    async promote(actor, userId) {
+      requireAdmin(actor);
+      const id = parseInput(z.string().min(1).max(200), userId, 'user id');
+      const user = await repos.users.findById(id);
+      if (!user) throw new TickworkError('NOT_FOUND', 'User not found', { details: { id } });
+      return setAdmin(user);
+    },
+  };
+}

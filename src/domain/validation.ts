@@ -1,0 +1,35 @@
+import type { z } from 'zod';
+import { TickworkError } from '../errors.js';
+
+/** One rejected field, as listed in a `VALIDATION` error's `details.fields`. */
+export interface FieldIssue {
+  /** Dotted path of the field (`''` for the whole input). */
+  readonly path: string;
+  /** What is wrong, for humans. */
+  readonly message: string;
+  /** zod's issue code, such as `too_small` or `unrecognized_keys`. */
+  readonly code: string;
+}
+
+/**
+ * Parses `input` with `schema`, or throws `VALIDATION` whose `details.fields` lists every rejected field, so an
+ * HTTP layer can answer 400 with the list as it is.
+ */
+export function parseInput<S extends z.ZodType>(schema: S, input: unknown, what: string): z.output<S> {
+  const result = schema.safeParse(input);
+  if (result.success) return result.data;
+  const fields: FieldIssue[] = [];
+  for (const issue of result.error.issues) {
+    const base = issue.path.map(String).join('.');
+    // An unknown key is reported on the key itself, so the client sees which field to drop.
+    if (issue.code === 'unrecognized_keys') {
+      for (const key of issue.keys) {
+        fields.push({ path: base ? `${base}.${key}` : key, message: 'Unknown field', code: issue.code });
+      }
+    } else {
+      fields.push({ path: base, message: issue.message, code: issue.code });
+    }
+  }
+  const list = fields.map((f) => f.path || '(input)').join(', ');
+  throw new TickworkError('VALIDATION', `Invalid ${what}: ${list}`, { details: { fields } });
+}
