@@ -1,0 +1,309 @@
+/**
+ * A sorted, de-duplicated, compact set of ISINs: 8 bytes each in one `BigUint64Array`, never a `Set<string>`
+ * (7 M strings cost ~600 MB, and a JS `Set` stops at 2²⁴ entries).
+ */
+import { crc32 } from 'node:zlib';
+import { TickworkError } from '../errors.js';
+import { packed, packIsinString, unpackIsin } from './pack.js';
+import { validateIsin } from './validate.js';
+
+// The 32-bit word view reads a 64-bit key as [lo, hi]; every platform Node runs on is little-endian.
+const littleEndian = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+const MAGIC = 0x53495754; // "TWIS" read little-endian
+const FORMAT_VERSION = 1;
+const HEADER_BYTES = 16;
+
+/** Changes between two sets, as returned by {@link IsinSet.diff}. */
+export interface IsinSetDiff {
+  /** ISINs in the other set only. */
+  readonly added: IsinSet;
+  /** ISINs in this set only. */
+  readonly removed: IsinSet;
+  /** How many ISINs are in both. */
+  readonly unchanged: number;
+}
+
+/** Lower index in `words` (pairs [lo, hi]) of the first key ≥ (hi, lo). */
+function lowerBound(words: Uint32Array, size: number, hi: number, lo: number): number {
+  let a = 0;
+  let b = size;
+  while (a < b) {
+    const m = (a + b) >>> 1;
+    const h = words[2 * m + 1]!;
+    if (h < hi || (h === hi && words[2 * m]! < lo)) a = m + 1;
+    else b = m;
+  }
+  return a;
+}
+
+/**
+ * An immutable, sorted set of valid ISINs packed to 64-bit keys. Build one with {@link IsinSet.from}, from
+ * `parseIsinList`, or with {@link IsinSet.fromBytes}.
+ *
+ * @example
+ * ```ts
+ * const before = IsinSet.from(['US0378331005', 'DE0007164600']);
+ * const after = IsinSet.from(['US0378331005', 'IE00B4L5Y983']);
+ * const { added, removed } = before.diff(after);
+ * [...added]; // ['IE00B4L5Y983']
+ * [...removed]; // ['DE0007164600']
+ * ```
+ */
+export class IsinSet implements Iterable<string> {
+  readonly #keys: BigUint64Array;
+  readonly #words: Uint32Array;
+
+  /** @internal Use the static factories; `keys` must be sorted and unique. */
+  constructor(keys: BigUint64Array) {
+    if (!littleEndian) throw new TickworkError('INTERNAL', 'IsinSet needs a little-endian platform.');
+    this.#keys = keys;
+    this.#words = new Uint32Array(keys.buffer, keys.byteOffset, keys.length * 2);
+  }
+
+  /** An empty set. */
+  static empty(): IsinSet {
+    return new IsinSet(new BigUint64Array(0));
+  }
+
+  /**
+   * A set of the given ISINs (duplicates collapse). Throws `VALIDATION` at the first value that is not a
+   * strict, valid ISIN, with its index and reason code in `details`.
+   */
+  static from(isins: Iterable<string>): IsinSet {
+    const builder = new IsinSetBuilder();
+    let index = 0;
+    for (const isin of isins) {
+      const r = validateIsin(isin);
+      if (!r.ok) {
+        throw new TickworkError('VALIDATION', `Item ${index} is not a valid ISIN: ${r.message}`, {
+          details: { index, code: r.code },
+        });
+      }
+      packIsinString(r.isin);
+      builder.add(packed[0]!, packed[1]!);
+      index++;
+    }
+    return builder.build().set;
+  }
+
+  /**
+   * Reads the output of {@link IsinSet.toBytes}. Throws `VALIDATION` when the header, length, checksum or
+   * order is wrong, so a damaged file is never taken for a list.
+   */
+  static fromBytes(bytes: Uint8Array): IsinSet {
+    const fail = (why: string) => new TickworkError('VALIDATION', `Not an IsinSet snapshot: ${why}.`);
+    if (bytes.length < HEADER_BYTES) throw fail('too short');
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    if (view.getUint32(0, true) !== MAGIC) throw fail('bad magic number');
+    const version = view.getUint8(4);
+    if (version !== FORMAT_VERSION) throw fail(`unsupported format version ${version}`);
+    const size = view.getUint32(8, true);
+    if (bytes.length !== HEADER_BYTES + size * 8) throw fail('length does not match the header');
+    const body = bytes.subarray(HEADER_BYTES);
+    if (crc32(body) !== view.getUint32(12, true)) throw fail('checksum mismatch');
+    // Copy: the input may be unaligned or shared, and the set must own its memory.
+    const keys = new BigUint64Array(size);
+    new Uint8Array(keys.buffer).set(body);
+    const words = new Uint32Array(keys.buffer);
+    for (let i = 0; i < size; i++) {
+      const hi = words[2 * i + 1]!;
+      const lo = words[2 * i]!;
+      if (i > 0) {
+        const ph = words[2 * i - 1]!;
+        if (ph > hi || (ph === hi && words[2 * i - 2]! >= lo)) throw fail('keys out of order');
+      }
+    }
+    return new IsinSet(keys);
+  }
+
+  /** Number of ISINs. */
+  get size(): number {
+    return this.#keys.length;
+  }
+
+  /** Whether `isin` (a canonical ISIN) is in the set: a binary search, no allocation. */
+  has(isin: string): boolean {
+    if (typeof isin !== 'string' || isin.length !== 12 || !validateIsin(isin).ok) return false;
+    packIsinString(isin);
+    const hi = packed[0]!;
+    const lo = packed[1]!;
+    const i = lowerBound(this.#words, this.size, hi, lo);
+    return i < this.size && this.#words[2 * i + 1] === hi && this.#words[2 * i] === lo;
+  }
+
+  /** The ISIN at position `index` in sorted order, or undefined. */
+  at(index: number): string | undefined {
+    if (!Number.isInteger(index) || index < 0 || index >= this.size) return undefined;
+    return unpackIsin(this.#words[2 * index + 1]!, this.#words[2 * index]!);
+  }
+
+  /** Up to `limit` ISINs from the start, in order. */
+  first(limit: number): string[] {
+    const out: string[] = [];
+    for (let i = 0; i < Math.min(limit, this.size); i++) out.push(this.at(i)!);
+    return out;
+  }
+
+  /** ISINs in ascending order. */
+  *[Symbol.iterator](): IterableIterator<string> {
+    for (let i = 0; i < this.size; i++) yield unpackIsin(this.#words[2 * i + 1]!, this.#words[2 * i]!);
+  }
+
+  /**
+   * What changed from this set to `next`, by one linear merge of the two sorted arrays: O(n + m), no hashing.
+   */
+  diff(next: IsinSet): IsinSetDiff {
+    const a = this.#words;
+    const b = next.#words;
+    const n = this.size;
+    const m = next.size;
+    const added = new BigUint64Array(m);
+    const removed = new BigUint64Array(n);
+    const addedWords = new Uint32Array(added.buffer);
+    const removedWords = new Uint32Array(removed.buffer);
+    let i = 0;
+    let j = 0;
+    let na = 0;
+    let nr = 0;
+    let same = 0;
+    while (i < n && j < m) {
+      const ah = a[2 * i + 1]!;
+      const bh = b[2 * j + 1]!;
+      const al = a[2 * i]!;
+      const bl = b[2 * j]!;
+      if (ah === bh && al === bl) {
+        same++;
+        i++;
+        j++;
+      } else if (ah < bh || (ah === bh && al < bl)) {
+        removedWords[2 * nr] = al;
+        removedWords[2 * nr + 1] = ah;
+        nr++;
+        i++;
+      } else {
+        addedWords[2 * na] = bl;
+        addedWords[2 * na + 1] = bh;
+        na++;
+        j++;
+      }
+    }
+    for (; i < n; i++, nr++) {
+      removedWords[2 * nr] = a[2 * i]!;
+      removedWords[2 * nr + 1] = a[2 * i + 1]!;
+    }
+    for (; j < m; j++, na++) {
+      addedWords[2 * na] = b[2 * j]!;
+      addedWords[2 * na + 1] = b[2 * j + 1]!;
+    }
+    return {
+      added: new IsinSet(added.slice(0, na)),
+      removed: new IsinSet(removed.slice(0, nr)),
+      unchanged: same,
+    };
+  }
+
+  /** Whether both sets hold the same ISINs. */
+  equals(other: IsinSet): boolean {
+    if (other.size !== this.size) return false;
+    const a = this.#words;
+    const b = other.#words;
+    for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+    return true;
+  }
+
+  /**
+   * A compact binary form: a 16-byte header (magic `TWIS`, format version, count, CRC-32 of the body) and
+   * 8 little-endian bytes per ISIN. {@link IsinSet.fromBytes} reads it back.
+   */
+  toBytes(): Uint8Array {
+    const body = new Uint8Array(this.#keys.buffer, this.#keys.byteOffset, this.#keys.byteLength);
+    const out = new Uint8Array(HEADER_BYTES + body.length);
+    const view = new DataView(out.buffer);
+    view.setUint32(0, MAGIC, true);
+    view.setUint8(4, FORMAT_VERSION);
+    view.setUint32(8, this.size, true);
+    view.setUint32(12, crc32(body), true);
+    out.set(body, HEADER_BYTES);
+    return out;
+  }
+}
+
+/** The result of {@link IsinSetBuilder.build}. */
+export interface BuiltIsinSet {
+  /** The sorted, unique set. */
+  readonly set: IsinSet;
+  /** How many added keys were repeats of another. */
+  readonly duplicates: number;
+  /** Up to `duplicateSample` repeated ISINs, in sorted order. */
+  readonly duplicateSample: readonly string[];
+}
+
+const CHUNK = 1 << 20;
+
+/**
+ * Collects packed keys in fixed-size chunks (no doubling copies), then sorts and de-duplicates once.
+ * @internal
+ */
+export class IsinSetBuilder {
+  #chunks: Uint32Array[] = [];
+  #current = new Uint32Array(2 * 1024);
+  #fill = 0;
+  #count = 0;
+
+  /** Keys added so far, repeats included. */
+  get count(): number {
+    return this.#count;
+  }
+
+  /** Adds one packed ISIN. */
+  add(hi: number, lo: number): void {
+    if (this.#fill === this.#current.length) {
+      this.#chunks.push(this.#current);
+      this.#current = new Uint32Array(2 * CHUNK);
+      this.#fill = 0;
+    }
+    this.#current[this.#fill++] = lo;
+    this.#current[this.#fill++] = hi;
+    this.#count++;
+  }
+
+  /** Sorts, removes repeats and returns the set; the builder is empty afterwards. */
+  build(duplicateSample = 100): BuiltIsinSet {
+    const keys = new BigUint64Array(this.#count);
+    const words = new Uint32Array(keys.buffer);
+    let at = 0;
+    for (const chunk of this.#chunks) {
+      words.set(chunk, at);
+      at += chunk.length;
+    }
+    words.set(this.#current.subarray(0, this.#fill), at);
+    this.#chunks = [];
+    this.#current = new Uint32Array(2 * 1024);
+    this.#fill = 0;
+    this.#count = 0;
+    keys.sort();
+    let unique = 0;
+    const sample: string[] = [];
+    let sampledHi = -1;
+    let sampledLo = -1;
+    // Compare and move 32-bit words: reading BigUint64Array elements would allocate a BigInt each.
+    for (let i = 0; i < keys.length; i++) {
+      const lo = words[2 * i]!;
+      const hi = words[2 * i + 1]!;
+      if (unique > 0 && words[2 * unique - 1] === hi && words[2 * unique - 2] === lo) {
+        if (sample.length < duplicateSample && (hi !== sampledHi || lo !== sampledLo)) {
+          sample.push(unpackIsin(hi, lo));
+          sampledHi = hi;
+          sampledLo = lo;
+        }
+        continue;
+      }
+      words[2 * unique] = lo;
+      words[2 * unique + 1] = hi;
+      unique++;
+    }
+    const set = new IsinSet(unique === keys.length ? keys : keys.slice(0, unique));
+    return { set, duplicates: keys.length - unique, duplicateSample: sample };
+  }
+}
