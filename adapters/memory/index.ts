@@ -5,3 +5,5 @@
  */
 export { memoryProofStore } from './proof-store.js';
 export { memoryRepositories } from './repositories.js';
+export type { MemoryLockOptions } from './lock.js';
+export { memoryLock } from './lock.js';

@@ -1,0 +1,7 @@
+import { describe } from 'vitest';
+import { memoryLock } from '../../../adapters/memory/lock.js';
+import { lockConformance } from '../../conformance/lock.suite.js';
+
+describe('memoryLock conformance', () => {
+  lockConformance(() => memoryLock());
+});
