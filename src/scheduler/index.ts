@@ -1,0 +1,27 @@
+export type {
+  AcquireRefusal,
+  AcquireRequest,
+  AcquireResult,
+  CompleteRequest,
+  JobLockState,
+  LeaseRef,
+  LockAdapter,
+  TickOutcome,
+  TickState,
+} from './lock-adapter.js';
+export type { TickResult } from './run-tick.js';
+export type { Scheduler, StopOptions } from './scheduler.js';
+export { createScheduler } from './scheduler.js';
+export { tickIdOf } from './ticks.js';
+export type {
+  JobContext,
+  JobHandler,
+  JobOptions,
+  JobStatus,
+  LastRun,
+  RetryOptions,
+  SchedulerEvents,
+  SchedulerOptions,
+  SkipReason,
+  TickEvent,
+} from './types.js';

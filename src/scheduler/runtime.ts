@@ -1,0 +1,71 @@
+import { TickworkError } from '../errors.js';
+import type { Clock, Logger } from '../types.js';
+import type { Emitter } from './events.js';
+import type { LockAdapter } from './lock-adapter.js';
+import type { TickCalculator } from './ticks.js';
+import type { JobHandler, LastRun, RetryOptions } from './types.js';
+
+/** A job after its options were checked and defaulted. */
+export interface JobRecord {
+  readonly name: string;
+  readonly calc: TickCalculator;
+  readonly run: JobHandler;
+  readonly retry: Required<Omit<RetryOptions, 'shouldRetry'>> & Pick<RetryOptions, 'shouldRetry'>;
+  readonly timeout: number | undefined;
+  readonly leaseTtl: number;
+  readonly exclusive: boolean;
+  readonly catchUp: 'none' | 'latest' | 'all';
+  readonly maxCatchUp: number;
+  readonly atMostOnce: boolean;
+  readonly doneRetention: number | undefined;
+  paused: boolean;
+  /** Runs holding a lease on this instance. */
+  readonly active: Set<Promise<unknown>>;
+  lastRun: LastRun | null;
+  error?: unknown;
+  /** The last scheduled tick dispatched (ticks at or before it are handled). */
+  cursor: number;
+}
+
+/** State shared by the scheduler and every run. */
+export interface Runtime {
+  readonly lock: LockAdapter;
+  readonly logger: Logger;
+  readonly clock: Clock;
+  readonly instanceId: string;
+  readonly events: Emitter;
+  readonly lateness: number;
+  readonly maxClockSkew: number;
+  readonly unref: boolean;
+  /** Aborts when `stop()` begins: no new ticks, no more waiting for leases. */
+  stopping: AbortController;
+  /** Aborts when the grace period of `stop()` ends: running handlers are told to give up. */
+  halting: AbortController;
+  /** Every tick in flight (waiting for a lease or running), so `stop()` can await them. */
+  readonly inflight: Set<Promise<unknown>>;
+  lastSkewReport: number;
+}
+
+/** The abort reason when the lease is lost. */
+export function leaseLostError(job: string, tickId: string): TickworkError {
+  return new TickworkError('ABORTED', `Lost the lease of ${tickId}; another instance may run it.`, {
+    details: { job, tickId, reason: 'lease-lost' },
+  });
+}
+
+/** The abort reason when the scheduler stops and the grace period is over. */
+export function stoppedError(): TickworkError {
+  return new TickworkError('ABORTED', 'The scheduler stopped before the run finished.', {
+    details: { reason: 'stopped' },
+  });
+}
+
+/** A logger that adds fixed fields to every line. */
+export function withFields(logger: Logger, fields: Record<string, unknown>): Logger {
+  return {
+    debug: (f, m) => logger.debug({ ...fields, ...f }, m),
+    info: (f, m) => logger.info({ ...fields, ...f }, m),
+    warn: (f, m) => logger.warn({ ...fields, ...f }, m),
+    error: (f, m) => logger.error({ ...fields, ...f }, m),
+  };
+}

@@ -1,0 +1,220 @@
+/**
+ * Public types of the scheduler: job options, the handler context, events and status.
+ *
+ * @module
+ */
+import type { Clock, Logger } from '../types.js';
+import type { LockAdapter } from './lock-adapter.js';
+
+/**
+ * What a job handler receives. Pass `signal` on to `fetch` and to the database; write with `fence` (or key
+ * writes by `tickId`) so a stale run can be refused by the sink.
+ */
+export interface JobContext {
+  /** Job name. */
+  name: string;
+  /** The scheduled tick: a UTC instant computed by the cron calculator, never the wall time at wake-up. */
+  tick: Date;
+  /** `<name>@<ISO instant>` (`<name>@manual:<uuid>` for a manual trigger); the same on every instance. */
+  tickId: string;
+  /** 1 for the first attempt, then 2, 3 … on retries. */
+  attempt: number;
+  /** Aborts on timeout, on `stop()` after the grace period, and at once when the lease is lost. */
+  signal: AbortSignal;
+  /** Fencing token: strictly greater than every fence issued before for this job. */
+  fence: number;
+  /** `true` when this run catches up a tick missed while no instance ran it. */
+  catchUp: boolean;
+  /** The scheduler's logger, with `job` and `tickId` added to every line. */
+  logger: Logger;
+}
+
+/** A job handler. Its return value is ignored; a throw (or rejection) is a failed attempt. */
+export type JobHandler = (ctx: JobContext) => unknown;
+
+/** Retry policy for one tick (passed to p-retry). Retries stay inside the lease and stop before the next tick. */
+export interface RetryOptions {
+  /**
+   * Retries after the first attempt.
+   * @default 0
+   */
+  readonly retries?: number;
+  /**
+   * Delay before the first retry, in milliseconds.
+   * @default 1000
+   */
+  readonly minTimeout?: number;
+  /**
+   * Longest delay between retries, in milliseconds.
+   * @default 60000
+   */
+  readonly maxTimeout?: number;
+  /**
+   * Exponential factor between delays.
+   * @default 2
+   */
+  readonly factor?: number;
+  /**
+   * Randomise delays (jitter), so a fleet does not retry in lock step.
+   * @default true
+   */
+  readonly randomize?: boolean;
+  /** Return `false` to stop retrying after this error. */
+  readonly shouldRetry?: (error: unknown, attempt: number) => boolean;
+}
+
+/** Options of `scheduler.add()`. Give exactly one of `cron` and `every`. */
+export interface JobOptions {
+  /** Unique job name; part of every lock key and tick id. No `{`, `}` or whitespace. */
+  readonly name: string;
+  /** A croner pattern (5 or 6 fields; seconds, `L`, `W`, `#` supported), read in `timezone`. */
+  readonly cron?: string;
+  /** A fixed interval in milliseconds (≥ 10), aligned to the Unix epoch so every instance agrees. */
+  readonly every?: number;
+  /**
+   * IANA time zone of the cron pattern.
+   * @default 'UTC'
+   */
+  readonly timezone?: string;
+  /** The handler. */
+  readonly run: JobHandler;
+  /** Retries inside one tick. */
+  readonly retry?: RetryOptions;
+  /** Milliseconds after which the run's `signal` aborts with a `TIMEOUT` error. No timeout when omitted. */
+  readonly timeout?: number;
+  /**
+   * Lease time to live in milliseconds; the lease is renewed every third of it while the handler runs.
+   * @default 30000
+   */
+  readonly leaseTtl?: number;
+  /**
+   * `'skip'`: a tick is skipped while another tick of this job runs anywhere in the fleet; `'allow'`: ticks
+   * may run side by side.
+   * @default 'skip'
+   */
+  readonly overlap?: 'skip' | 'allow';
+  /**
+   * `'latest'`: at start, run the newest tick missed while no instance ran the job; `'all'`: run every missed
+   * tick (up to `maxCatchUp`); `'none'`: report them as `tick:missed`.
+   * @default 'none'
+   */
+  readonly catchUp?: 'none' | 'latest' | 'all';
+  /**
+   * Most ticks one catch-up runs; older ones are reported as missed.
+   * @default 100
+   */
+  readonly maxCatchUp?: number;
+  /**
+   * `'at-least-once'`: a tick whose holder died is taken over by another instance once the lease expires;
+   * `'at-most-once'`: a tick that started is never started again.
+   * @default 'at-least-once'
+   */
+  readonly delivery?: 'at-least-once' | 'at-most-once';
+  /**
+   * How long a done marker lives, in milliseconds.
+   * @default three periods, at least one minute
+   */
+  readonly doneRetention?: number;
+}
+
+/** Options of `createScheduler()`. */
+export interface SchedulerOptions {
+  /** The shared lock: `memoryLock()` for one process, `redisLock({ client })` for a fleet. */
+  readonly lock: LockAdapter;
+  /**
+   * Where the scheduler reports; pino and `console` fit.
+   * @default a silent logger
+   */
+  readonly logger?: Logger;
+  /**
+   * Name of this instance in events and logs.
+   * @default a random id
+   */
+  readonly instanceId?: string;
+  /**
+   * Wall clock for tick math; tests inject one.
+   * @default `Date.now()`
+   */
+  readonly clock?: Clock;
+  /**
+   * A tick is on time if the scheduler wakes at most this many milliseconds after it; a later tick goes to
+   * the job's catch-up policy.
+   * @default 2000
+   */
+  readonly lateness?: number;
+  /**
+   * Emit `clock:skew` when the local clock and the lock's clock differ by more than this many milliseconds.
+   * @default 1000
+   */
+  readonly maxClockSkew?: number;
+  /**
+   * Let the process exit while only the scheduler's timers are pending (`timer.unref()`).
+   * @default false
+   */
+  readonly unref?: boolean;
+}
+
+/** Why a tick did not run here. */
+export type SkipReason = 'done' | 'started' | 'held' | 'early' | 'overlap' | 'lock-error' | 'paused' | 'stopped';
+
+/** Identifies a tick in events. */
+export interface TickEvent {
+  /** Job name. */
+  name: string;
+  /** The scheduled tick. */
+  tick: Date;
+  /** The tick id. */
+  tickId: string;
+  /** This scheduler's instance id. */
+  instanceId: string;
+}
+
+/** Every scheduler event and its payload. */
+export interface SchedulerEvents {
+  /** An attempt starts. */
+  'run:start': TickEvent & { fence: number; attempt: number; catchUp: boolean };
+  /** The tick ran to success and is marked done. */
+  'run:success': TickEvent & { fence: number; attempts: number; durationMs: number };
+  /** The tick failed (retries exhausted, timeout, abort, lease lost). */
+  'run:failure': TickEvent & { fence: number; attempts: number; durationMs: number; error: unknown };
+  /** The tick did not run here. */
+  'run:skipped': TickEvent & { reason: SkipReason; error?: unknown };
+  /** The lease was lost while the handler ran; its signal was aborted. */
+  'lease:lost': TickEvent & { fence: number };
+  /** A tick passed while nothing ran it and the catch-up policy does not run it. */
+  'tick:missed': TickEvent;
+  /** The local clock differs from the lock's clock by more than `maxClockSkew`. */
+  'clock:skew': { instanceId: string; localTime: number; lockTime: number; skewMs: number };
+  /** A job stopped scheduling because of an error (for example a cron pattern whose next run does not advance). */
+  'job:error': { name: string; instanceId: string; error: unknown };
+}
+
+/** The last tick that reached an outcome on this instance. */
+export interface LastRun {
+  /** The tick. */
+  tick: Date;
+  /** The tick id. */
+  tickId: string;
+  /** How it ended here. */
+  outcome: 'succeeded' | 'failed' | `skipped:${SkipReason}` | 'missed';
+  /** When it ended, by the scheduler's clock. */
+  at: Date;
+  /** The error, for failures. */
+  error?: unknown;
+}
+
+/** Status of one job, from `scheduler.jobs()`. */
+export interface JobStatus {
+  /** Job name. */
+  name: string;
+  /** Whether the job is paused. */
+  paused: boolean;
+  /** Runs of this job in progress on this instance. */
+  running: number;
+  /** The next (up to five) ticks. */
+  nextRuns: Date[];
+  /** The last tick that reached an outcome here, or `null`. */
+  lastRun: LastRun | null;
+  /** Set when the job stopped scheduling because of an error. */
+  error?: unknown;
+}

@@ -1,0 +1,298 @@
+/** Scheduler behaviour on a fake clock with the memory lock: deterministic, no timing assertions. */
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { memoryLock } from '../../adapters/memory/lock.js';
+import { isTickworkError } from '../../src/errors.js';
+import { createScheduler, type Scheduler } from '../../src/scheduler/index.js';
+import { record } from './helpers.js';
+
+const T0 = Date.UTC(2025, 0, 1);
+
+/** `stop()` waits for handlers that wait on fake timers, so time must move while it runs. */
+async function stopAll(...schedulers: Scheduler[]): Promise<void> {
+  let stopped = false;
+  const stopping = Promise.all(schedulers.map((s) => s.stop({ grace: 5000 }))).then(() => {
+    stopped = true;
+  });
+  for (let i = 0; i < 1000 && !stopped; i++) await vi.advanceTimersByTimeAsync(10);
+  await stopping;
+}
+const iso = (ms: number) => new Date(ms).toISOString();
+
+describe('scheduler on fake time', () => {
+  beforeEach(() => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date', 'performance'], now: T0 });
+  });
+  afterEach(() => vi.useRealTimers());
+
+  it('runs an every-second job once per tick with the scheduled tick in the context', async () => {
+    const s = createScheduler({ lock: memoryLock() });
+    const seen: { tickId: string; tick: number; fence: number; attempt: number; catchUp: boolean }[] = [];
+    s.add({
+      name: 'sec',
+      every: 1000,
+      run: ({ tickId, tick, fence, attempt, catchUp }) =>
+        void seen.push({ tickId, tick: +tick, fence, attempt, catchUp }),
+    });
+    await s.start();
+    await vi.advanceTimersByTimeAsync(5000);
+    await stopAll(s);
+    expect(seen.map((r) => r.tickId)).toEqual([1, 2, 3, 4, 5].map((i) => `sec@${iso(T0 + i * 1000)}`));
+    expect(seen.map((r) => r.tick)).toEqual([1, 2, 3, 4, 5].map((i) => T0 + i * 1000));
+    expect(seen.map((r) => r.fence)).toEqual([1, 2, 3, 4, 5]);
+    expect(seen.every((r) => r.attempt === 1 && !r.catchUp)).toBe(true);
+  });
+
+  it('two schedulers on one lock run each tick once; the other one skips it', async () => {
+    const lock = memoryLock();
+    const a = createScheduler({ lock, instanceId: 'a' });
+    const b = createScheduler({ lock, instanceId: 'b' });
+    const runs: string[] = [];
+    for (const s of [a, b]) s.add({ name: 'j', every: 1000, leaseTtl: 300, run: (c) => void runs.push(c.tickId) });
+    const events = record(a, b);
+    await a.start();
+    await b.start();
+    await vi.advanceTimersByTimeAsync(10_000);
+    await stopAll(a, b);
+    expect(runs).toHaveLength(10);
+    expect(new Set(runs).size).toBe(10);
+    const skipped = events.filter((e) => e.type === 'run:skipped');
+    expect(skipped).toHaveLength(10);
+    expect(skipped.every((e) => e.type === 'run:skipped' && e.reason === 'done')).toBe(true);
+  });
+
+  it('retries with p-retry inside the tick and reports the attempt number', async () => {
+    const s = createScheduler({ lock: memoryLock() });
+    const attempts: number[] = [];
+    s.add({
+      name: 'flaky',
+      every: 60_000,
+      retry: { retries: 3, minTimeout: 100 },
+      run: ({ attempt }) => {
+        attempts.push(attempt);
+        if (attempt < 3) throw new Error(`boom ${attempt}`);
+      },
+    });
+    const events = record(s);
+    await s.start();
+    await vi.advanceTimersByTimeAsync(61_000);
+    await stopAll(s);
+    expect(attempts).toEqual([1, 2, 3]);
+    expect(events.find((e) => e.type === 'run:success')).toMatchObject({ attempts: 3 });
+  });
+
+  it('never starts a retry after the next tick is due', async () => {
+    const s = createScheduler({ lock: memoryLock() });
+    const starts: { tick: number; at: number }[] = [];
+    s.add({
+      name: 'failing',
+      every: 1000,
+      overlap: 'allow',
+      retry: { retries: 50, minTimeout: 150, factor: 1 },
+      run: ({ tick }) => {
+        starts.push({ tick: +tick, at: Date.now() });
+        throw new Error('always');
+      },
+    });
+    const events = record(s);
+    await s.start();
+    await vi.advanceTimersByTimeAsync(5500);
+    await stopAll(s);
+    expect(starts.length).toBeGreaterThan(5);
+    for (const { tick, at } of starts) expect(at).toBeLessThan(tick + 1000);
+    expect(events.filter((e) => e.type === 'run:failure').length).toBeGreaterThanOrEqual(4);
+  });
+
+  it('aborts the signal on timeout and reports TIMEOUT', async () => {
+    const s = createScheduler({ lock: memoryLock() });
+    let aborted: unknown;
+    s.add({
+      name: 'slow',
+      every: 60_000,
+      timeout: 500,
+      run: ({ signal }) =>
+        new Promise<void>((_, reject) => {
+          signal.addEventListener('abort', () => {
+            aborted = signal.reason;
+            reject(signal.reason);
+          });
+        }),
+    });
+    const events = record(s);
+    await s.start();
+    await vi.advanceTimersByTimeAsync(61_000);
+    await stopAll(s);
+    expect(isTickworkError(aborted, 'TIMEOUT')).toBe(true);
+    const failure = events.find((e) => e.type === 'run:failure');
+    expect(failure?.type === 'run:failure' && isTickworkError(failure.error, 'TIMEOUT')).toBe(true);
+  });
+
+  it("overlap 'skip' skips ticks while the previous one runs; 'allow' runs them side by side", async () => {
+    const lock = memoryLock();
+    const s = createScheduler({ lock });
+    let concurrentSkip = 0;
+    let maxSkip = 0;
+    let concurrentAllow = 0;
+    let maxAllow = 0;
+    const slow = (inc: () => number, dec: () => void) => async () => {
+      inc();
+      await new Promise((r) => setTimeout(r, 2500));
+      dec();
+    };
+    s.add({
+      name: 'skip',
+      every: 1000,
+      run: slow(
+        () => (maxSkip = Math.max(maxSkip, ++concurrentSkip)),
+        () => concurrentSkip--,
+      ),
+    });
+    s.add({
+      name: 'allow',
+      every: 1000,
+      overlap: 'allow',
+      run: slow(
+        () => (maxAllow = Math.max(maxAllow, ++concurrentAllow)),
+        () => concurrentAllow--,
+      ),
+    });
+    const events = record(s);
+    await s.start();
+    await vi.advanceTimersByTimeAsync(6000);
+    await stopAll(s);
+    expect(maxSkip).toBe(1);
+    expect(maxAllow).toBeGreaterThan(1);
+    const overlap = events.filter((e) => e.type === 'run:skipped' && e.reason === 'overlap' && e.name === 'skip');
+    expect(overlap.length).toBeGreaterThanOrEqual(3);
+  });
+
+  it('pause skips ticks with a reason; resume runs them again', async () => {
+    const s = createScheduler({ lock: memoryLock() });
+    const runs: number[] = [];
+    s.add({ name: 'p', every: 1000, run: ({ tick }) => void runs.push(+tick) });
+    const events = record(s);
+    await s.start();
+    await vi.advanceTimersByTimeAsync(2000);
+    s.pause('p');
+    expect(s.jobs()[0]?.paused).toBe(true);
+    await vi.advanceTimersByTimeAsync(3000);
+    s.resume('p');
+    await vi.advanceTimersByTimeAsync(2000);
+    await stopAll(s);
+    expect(runs).toEqual([1, 2, 6, 7].map((i) => T0 + i * 1000));
+    expect(events.filter((e) => e.type === 'run:skipped' && e.reason === 'paused')).toHaveLength(3);
+  });
+
+  it('trigger runs a job now under a manual tick id that does not move the high-water mark', async () => {
+    const lock = memoryLock();
+    const s = createScheduler({ lock });
+    const ids: string[] = [];
+    s.add({ name: 'm', cron: '0 0 * * *', run: ({ tickId }) => void ids.push(tickId) });
+    await s.start();
+    expect(await s.trigger('m')).toBe('succeeded');
+    expect(ids[0]).toMatch(/^m@manual:[0-9a-f-]{36}$/);
+    expect((await lock.state('m')).highWaterMark).toBeNull();
+    const [status] = s.jobs();
+    expect(status?.lastRun).toMatchObject({ outcome: 'succeeded', tickId: ids[0] });
+    expect(status?.nextRuns.map((d) => d.toISOString())).toEqual([
+      '2025-01-02T00:00:00.000Z',
+      '2025-01-03T00:00:00.000Z',
+      '2025-01-04T00:00:00.000Z',
+      '2025-01-05T00:00:00.000Z',
+      '2025-01-06T00:00:00.000Z',
+    ]);
+    await stopAll(s);
+    await expect(s.trigger('nope')).rejects.toSatisfy((e) => isTickworkError(e, 'NOT_FOUND'));
+  });
+
+  it.each([
+    ['none', [], 9],
+    ['latest', [9], 8],
+    ['all', [1, 2, 3, 4, 5, 6, 7, 8, 9], 0],
+  ] as const)("catch-up '%s' after every instance was down", async (catchUp, expected, missedCount) => {
+    const lock = memoryLock();
+    const first = createScheduler({ lock });
+    first.add({ name: 'c', every: 1000, run: () => {} });
+    await first.start();
+    await vi.advanceTimersByTimeAsync(1000);
+    await stopAll(first);
+    expect((await lock.state('c')).highWaterMark).toBe(T0 + 1000);
+    // Everything is down for ~9 ticks.
+    await vi.advanceTimersByTimeAsync(9500);
+    const second = createScheduler({ lock });
+    const caught: { tick: number; catchUp: boolean }[] = [];
+    second.add({
+      name: 'c',
+      every: 1000,
+      catchUp,
+      run: (c) => void caught.push({ tick: +c.tick, catchUp: c.catchUp }),
+    });
+    const events = record(second);
+    await second.start();
+    await vi.advanceTimersByTimeAsync(200);
+    await second.stop();
+    expect(caught).toEqual(expected.map((i) => ({ tick: T0 + (1 + i) * 1000, catchUp: true })));
+    expect(events.filter((e) => e.type === 'tick:missed')).toHaveLength(missedCount);
+  });
+
+  it('a wake-up later than `lateness` hands the missed ticks to the catch-up policy', async () => {
+    let jump = 0;
+    const clock = { now: () => Date.now() + jump };
+    const s = createScheduler({ lock: memoryLock({ clock }), clock, lateness: 500 });
+    const runs: { tick: number; catchUp: boolean }[] = [];
+    s.add({
+      name: 'l',
+      every: 1000,
+      catchUp: 'all',
+      run: (c) => void runs.push({ tick: +c.tick, catchUp: c.catchUp }),
+    });
+    await s.start();
+    await vi.advanceTimersByTimeAsync(1000);
+    // The process stalls: when it looks again, 3.7 s have passed.
+    jump = 3700;
+    await vi.advanceTimersByTimeAsync(1100);
+    await stopAll(s);
+    expect(runs.map((r) => [(r.tick - T0) / 1000, r.catchUp])).toEqual([
+      [1, false],
+      [2, true],
+      [3, true],
+      [4, true],
+      [5, true],
+    ]);
+  });
+
+  it('chunks long timers: a yearly job waits a year without overflowing setTimeout and runs once', async () => {
+    const s = createScheduler({ lock: memoryLock() });
+    const runs: string[] = [];
+    s.add({ name: 'y', cron: '0 0 1 1 *', run: ({ tickId }) => void runs.push(tickId) });
+    await s.start();
+    // Jump the wall clock (as after a suspend); the pending chunk re-reads it within 30 s.
+    vi.setSystemTime(T0 + 40 * 86_400_000);
+    await vi.advanceTimersByTimeAsync(31_000);
+    expect(runs).toEqual([]);
+    vi.setSystemTime(Date.UTC(2025, 11, 31, 23, 59, 0));
+    await vi.advanceTimersByTimeAsync(120_000);
+    await stopAll(s);
+    expect(runs).toEqual(['y@2026-01-01T00:00:00.000Z']);
+  });
+
+  it('checks options up front', () => {
+    const s = createScheduler({ lock: memoryLock() });
+    const bad = [
+      { name: 'a', run: () => {} },
+      { name: 'a', cron: '* * * * *', every: 1000, run: () => {} },
+      { name: 'a b', every: 1000, run: () => {} },
+      { name: '{a}', every: 1000, run: () => {} },
+      { name: 'a', cron: 'not a cron', run: () => {} },
+      { name: 'a', cron: '* * * * *', timezone: 'Mars/Olympus', run: () => {} },
+      { name: 'a', every: 5, run: () => {} },
+      { name: 'a', every: 1000, overlap: 'sometimes' as 'skip', run: () => {} },
+      { name: 'a', every: 1000, leaseTtl: -1, run: () => {} },
+    ];
+    for (const options of bad)
+      expect(() => s.add(options)).toThrow(expect.objectContaining({ code: 'INVALID_OPTION' }));
+    s.add({ name: 'a', every: 1000, run: () => {} });
+    expect(() => s.add({ name: 'a', every: 1000, run: () => {} })).toThrow(
+      expect.objectContaining({ code: 'INVALID_OPTION' }),
+    );
+  });
+});

@@ -1,0 +1,59 @@
+/** Helpers shared by the scheduler tests. */
+import { TickworkError } from '../../src/errors.js';
+import type { Scheduler } from '../../src/scheduler/index.js';
+import type { SchedulerEvents } from '../../src/scheduler/types.js';
+
+/** Every event a scheduler emits, in order, with its name. */
+export type Recorded = { [E in keyof SchedulerEvents]: { type: E } & SchedulerEvents[E] }[keyof SchedulerEvents];
+
+/** Records every event of one or more schedulers into one list. */
+export function record(...schedulers: Scheduler[]): Recorded[] {
+  const out: Recorded[] = [];
+  const names: (keyof SchedulerEvents)[] = [
+    'run:start',
+    'run:success',
+    'run:failure',
+    'run:skipped',
+    'lease:lost',
+    'tick:missed',
+    'clock:skew',
+    'job:error',
+  ];
+  for (const s of schedulers) {
+    for (const type of names) s.on(type, (payload) => out.push({ type, ...payload } as Recorded));
+  }
+  return out;
+}
+
+/** A sink that accepts a write only with a fence at least as high as the last accepted one. */
+export function fencedSink() {
+  let last = 0;
+  const writes: { fence: number; value: string }[] = [];
+  return {
+    writes,
+    write(fence: number, value: string): void {
+      if (fence < last) {
+        throw new TickworkError('STALE_FENCE', `Fence ${fence} is older than ${last}.`, { details: { fence, last } });
+      }
+      last = fence;
+      writes.push({ fence, value });
+    },
+  };
+}
+
+/** Busy-waits: blocks the event loop, as a CPU-bound handler or a long GC pause would. */
+export function blockFor(ms: number): void {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    // spin
+  }
+}
+
+/** Resolves once `predicate` holds, polling every few milliseconds; rejects after `timeoutMs`. */
+export async function until(predicate: () => boolean, timeoutMs = 10_000, what = 'condition'): Promise<void> {
+  const start = Date.now();
+  while (!predicate()) {
+    if (Date.now() - start > timeoutMs) throw new Error(`Timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
