@@ -2,6 +2,11 @@
 
 export type { IsinSetDiff } from './isin-set.js';
 export { IsinSet } from './isin-set.js';
+export type { IsinListIssue, IsinListNoticeCode } from './list-parser.js';
+export type { IsinListDelimiter } from './list-sniff.js';
+export { ISIN_COLUMN_ALIASES } from './list-sniff.js';
+export type { IsinListInput, IsinListProgress, ParsedIsinList, ParseIsinListOptions } from './parse-list.js';
+export { parseIsinList } from './parse-list.js';
 export { isKnownIsinPrefix } from './prefixes.js';
 export type {
   IsinErrorCode,

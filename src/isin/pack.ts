@@ -19,14 +19,34 @@ export const HI_LIMIT = 676 * C36_4;
 /** Upper bound (exclusive) of the low word. */
 export const LO_LIMIT = 36 * C36_4 * 10;
 
-// Byte → value tables for the byte-level path: -1 for bytes that cannot appear at that position.
-let alnumTable: Int8Array | undefined;
-function alnum(): Int8Array {
-  if (alnumTable === undefined) {
-    alnumTable = new Int8Array(256).fill(-1);
-    for (let c = 0; c < 256; c++) alnumTable[c] = isinCharValue(c);
+// Byte-level tables, built on first use. VALUE: 0–35, or 255 for a byte that is no ISIN character.
+// SUM_DOUBLED / SUM_PLAIN: what the character adds to the checksum when its rightmost digit is / is not
+// doubled; FLIPS: 1 for a digit (one checksum position), 0 for a letter (two positions, parity kept).
+// The tables are filled on first use; the constant bindings let V8 skip hole checks in the hot loop.
+const VALUE = new Uint8Array(256);
+const SUM_DOUBLED = new Uint8Array(256);
+const SUM_PLAIN = new Uint8Array(256);
+const FLIPS = new Uint8Array(256);
+let ready = false;
+
+function prepare(): void {
+  VALUE.fill(255);
+  const dbl = (d: number) => (d * 2 > 9 ? d * 2 - 9 : d * 2);
+  for (let c = 0; c < 256; c++) {
+    const v = isinCharValue(c);
+    if (v < 0) continue;
+    VALUE[c] = v;
+    if (v < 10) {
+      SUM_DOUBLED[c] = dbl(v);
+      SUM_PLAIN[c] = v;
+      FLIPS[c] = 1;
+    } else {
+      // Read right to left, the low digit comes first.
+      SUM_DOUBLED[c] = dbl(v % 10) + Math.floor(v / 10);
+      SUM_PLAIN[c] = (v % 10) + dbl(Math.floor(v / 10));
+    }
   }
-  return alnumTable;
+  ready = true;
 }
 
 /** Where {@link packIsinBytes} leaves its result: `[hi, lo]`. Read it right after a successful call. */
@@ -38,47 +58,35 @@ export const packed = new Uint32Array(2);
  * decode the bytes and ask `validateIsin`, which is rare enough not to matter for speed.
  */
 export function packIsinBytes(buf: Uint8Array, start: number): boolean {
-  const table = alnum();
+  if (!ready) prepare();
   const a = buf[start]! - 65;
   const b = buf[start + 1]! - 65;
   if (a < 0 || a > 25 || b < 0 || b > 25) return false;
   const check = buf[start + 11]! - 48;
   if (check < 0 || check > 9) return false;
-  let hi = a * 26 + b;
-  let lo = 0;
   let sum = 0;
-  let double = true;
-  // Prefix letters and NSIN feed the checksum right to left; they are packed left to right below.
+  let doubled = 1;
+  // Right to left over the first 11 characters, as the check digit is defined.
   for (let i = start + 10; i >= start; i--) {
-    const v = table[buf[i]!]!;
-    if (v < 0) return false;
-    if (v >= 10) {
-      let d = v % 10;
-      if (double) d = d * 2 > 9 ? d * 2 - 9 : d * 2;
-      sum += d;
-      d = (v / 10) | 0;
-      if (!double) d = d * 2 > 9 ? d * 2 - 9 : d * 2;
-      sum += d;
-    } else {
-      sum += double ? (v * 2 > 9 ? v * 2 - 9 : v * 2) : v;
-      double = !double;
-    }
+    const c = buf[i]!;
+    if (VALUE[c] === 255) return false;
+    sum += doubled === 1 ? SUM_DOUBLED[c]! : SUM_PLAIN[c]!;
+    doubled ^= FLIPS[c]!;
   }
-  // Two letters at positions 0–1 were checked above; the alnum table would also accept digits there.
   if ((10 - (sum % 10)) % 10 !== check) return false;
-  hi =
-    hi * C36_4 +
-    table[buf[start + 2]!]! * C36_3 +
-    table[buf[start + 3]!]! * C36_2 +
-    table[buf[start + 4]!]! * 36 +
-    table[buf[start + 5]!]!;
-  lo =
-    (((table[buf[start + 6]!]! * 36 + table[buf[start + 7]!]!) * 36 + table[buf[start + 8]!]!) * 36 +
-      table[buf[start + 9]!]!) *
+  packed[0] =
+    (a * 26 + b) * C36_4 +
+    VALUE[buf[start + 2]!]! * C36_3 +
+    VALUE[buf[start + 3]!]! * C36_2 +
+    VALUE[buf[start + 4]!]! * 36 +
+    VALUE[buf[start + 5]!]!;
+  packed[1] =
+    ((((VALUE[buf[start + 6]!]! * 36 + VALUE[buf[start + 7]!]!) * 36 + VALUE[buf[start + 8]!]!) * 36 +
+      VALUE[buf[start + 9]!]!) *
       36 +
-    table[buf[start + 10]!]!;
-  packed[0] = hi;
-  packed[1] = lo * 10 + check;
+      VALUE[buf[start + 10]!]!) *
+      10 +
+    check;
   return true;
 }
 
