@@ -3,4 +3,6 @@
  *
  * @module tickwork/redis
  */
-export {};
+export type { RedisLockOptions } from './lock.js';
+export { redisLock } from './lock.js';
+export type { IoredisLikeClient, NodeRedisLikeClient, RedisLikeClient } from './redis-client.js';
