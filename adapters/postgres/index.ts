@@ -5,4 +5,6 @@
  */
 export type { MigrateResult, Migration } from './migrate.js';
 export { migrate } from './migrate.js';
+export type { PostgresRepositoriesOptions } from './repositories.js';
+export { postgresRepositories } from './repositories.js';
 export type { SqlClient, SqlPool, SqlResult, SqlTransactional } from './sql-client.js';

@@ -1,0 +1,59 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Repositories } from '../../src/domain/repositories.js';
+import { codeOf } from '../domain/fixture.js';
+import { appRow, at, type OpenRepositories } from '../domain/rows.js';
+
+/** AppRepository conformance. */
+export function appRepositorySuite(name: string, open: OpenRepositories): void {
+  describe(`AppRepository on ${name}`, () => {
+    let repos: Repositories;
+    let close: () => Promise<void>;
+    beforeAll(async () => {
+      ({ repositories: repos, close } = await open());
+    });
+    afterAll(() => close());
+
+    it('stores and finds apps; a taken package name or id is CONFLICT', async () => {
+      const a = appRow({ iconUrl: 'https://cdn.example.com/i.png', subCategory: 'Sub' });
+      await repos.apps.insert(a);
+      expect(await repos.apps.findById(a.id)).toEqual(a);
+      expect(await repos.apps.findById('missing')).toBeUndefined();
+      expect(await codeOf(repos.apps.insert(appRow({ packageName: a.packageName })))).toBe('CONFLICT');
+      expect(await codeOf(repos.apps.insert(appRow({ id: a.id })))).toBe('CONFLICT');
+    });
+
+    it('updates only at the expected version, and keeps package names unique', async () => {
+      const a = appRow();
+      const b = appRow();
+      await repos.apps.insert(a);
+      await repos.apps.insert(b);
+      const next = { ...a, points: 99, active: false, updatedAt: at(9), version: 2 };
+      expect(await repos.apps.update(next, 2)).toBeUndefined();
+      expect(await repos.apps.update(next, 1)).toEqual(next);
+      expect(await repos.apps.update({ ...next, points: 1 }, 1)).toBeUndefined();
+      expect(await codeOf(repos.apps.update({ ...next, packageName: b.packageName, version: 3 }, 2))).toBe('CONFLICT');
+      expect((await repos.apps.findById(a.id))?.packageName).toBe(a.packageName);
+      expect(await repos.apps.update(appRow(), 1)).toBeUndefined();
+    });
+
+    it('lists by name then id (byte order), all or active only', async () => {
+      const tag = randomUUID();
+      const rows = [
+        appRow({ name: `${tag} b`, id: `${tag}-2` }),
+        appRow({ name: `${tag} a`, id: `${tag}-3`, active: false }),
+        appRow({ name: `${tag} B`, id: `${tag}-1` }),
+        appRow({ name: `${tag} b`, id: `${tag}-0` }),
+      ];
+      for (const r of rows) await repos.apps.insert(r);
+      const mine = (list: { id: string }[]) => list.map((a) => a.id).filter((id) => id.startsWith(tag));
+      expect(mine(await repos.apps.list({ activeOnly: false }))).toEqual([
+        `${tag}-1`,
+        `${tag}-3`,
+        `${tag}-0`,
+        `${tag}-2`,
+      ]);
+      expect(mine(await repos.apps.list({ activeOnly: true }))).toEqual([`${tag}-1`, `${tag}-0`, `${tag}-2`]);
+    });
+  });
+}

@@ -1,0 +1,51 @@
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Repositories } from '../../src/domain/repositories.js';
+import type { Session } from '../../src/domain/session.js';
+import { codeOf } from '../domain/fixture.js';
+import { type OpenRepositories, userRow } from '../domain/rows.js';
+
+/** SessionRepository conformance. */
+export function sessionRepositorySuite(name: string, open: OpenRepositories): void {
+  describe(`SessionRepository on ${name}`, () => {
+    let repos: Repositories;
+    let close: () => Promise<void>;
+    let userId: string;
+    // Far in the past, so no other test's session expires in the window this suite deletes.
+    const at = (ms: number) => new Date(Date.UTC(2000, 0, 1) + ms);
+    const hex = () => randomBytes(32).toString('hex');
+    const session = (hash: string, expiresMs: number): Session => ({
+      tokenHash: hash,
+      userId,
+      createdAt: at(0),
+      expiresAt: at(expiresMs),
+    });
+    beforeAll(async () => {
+      ({ repositories: repos, close } = await open());
+      const u = userRow();
+      await repos.users.insert(u);
+      userId = u.id;
+    });
+    afterAll(() => close());
+
+    it('stores, finds and deletes sessions by token hash', async () => {
+      const s = session(hex(), 1000);
+      await repos.sessions.insert(s);
+      expect(await repos.sessions.findByHash(s.tokenHash)).toEqual(s);
+      expect(await codeOf(repos.sessions.insert(s))).toBe('CONFLICT');
+      expect(await repos.sessions.delete(s.tokenHash)).toBe(true);
+      expect(await repos.sessions.delete(s.tokenHash)).toBe(false);
+      expect(await repos.sessions.findByHash(s.tokenHash)).toBeUndefined();
+    });
+
+    it('deletes expired sessions only', async () => {
+      const kept = hex();
+      await repos.sessions.insert(session(hex(), 100));
+      await repos.sessions.insert(session(hex(), 200));
+      await repos.sessions.insert(session(kept, 300));
+      expect(await repos.sessions.deleteExpired(at(200))).toBe(2);
+      expect(await repos.sessions.findByHash(kept)).toBeDefined();
+      expect(await repos.sessions.deleteExpired(at(200))).toBe(0);
+    });
+  });
+}

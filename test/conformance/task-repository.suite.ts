@@ -1,0 +1,107 @@
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Repositories } from '../../src/domain/repositories.js';
+import type { ProofRef } from '../../src/domain/task.js';
+import { codeOf } from '../domain/fixture.js';
+import { appRow, at, type OpenRepositories, taskRow, userRow } from '../domain/rows.js';
+
+const randomHex = () => randomBytes(32).toString('hex');
+const proof = (c: string): ProofRef => ({
+  sha256: c.repeat(64).slice(0, 64),
+  mime: 'image/png',
+  size: 10,
+  width: 2,
+  height: 3,
+});
+
+/** TaskRepository conformance. */
+export function taskRepositorySuite(name: string, open: OpenRepositories): void {
+  describe(`TaskRepository on ${name}`, () => {
+    let repos: Repositories;
+    let close: () => Promise<void>;
+    const newUser = async () => {
+      const u = userRow();
+      await repos.users.insert(u);
+      return u.id;
+    };
+    const newApp = async () => {
+      const a = appRow();
+      await repos.apps.insert(a);
+      return a.id;
+    };
+    beforeAll(async () => {
+      ({ repositories: repos, close } = await open());
+    });
+    afterAll(() => close());
+
+    it('stores one task per user and app', async () => {
+      const [u, a] = [await newUser(), await newApp()];
+      const t = taskRow(u, a);
+      await repos.tasks.insert(t);
+      expect(await repos.tasks.findById(t.id)).toEqual(t);
+      expect(await codeOf(repos.tasks.insert(taskRow(u, a)))).toBe('CONFLICT');
+      await repos.tasks.insert(taskRow(await newUser(), a));
+      await repos.tasks.insert(taskRow(u, await newApp()));
+      expect(await repos.tasks.findById('missing')).toBeUndefined();
+    });
+
+    it('transitions by compare-and-set on status and version', async () => {
+      const t = taskRow(await newUser(), await newApp());
+      await repos.tasks.insert(t);
+      const change = {
+        status: 'submitted' as const,
+        proof: proof('a'),
+        submissions: 1,
+        submittedAt: at(5),
+        updatedAt: at(5),
+      };
+      expect(await repos.tasks.transition(t.id, { statuses: ['claimed'], version: 2 }, change)).toBeUndefined();
+      expect(await repos.tasks.transition(t.id, { statuses: ['rejected'], version: 1 }, change)).toBeUndefined();
+      expect(await repos.tasks.transition('missing', { statuses: ['claimed'], version: 1 }, change)).toBeUndefined();
+      const moved = await repos.tasks.transition(t.id, { statuses: ['claimed', 'rejected'], version: 1 }, change);
+      expect(moved).toEqual({ ...t, ...change, version: 2 });
+      expect(await repos.tasks.transition(t.id, { statuses: ['claimed'], version: 1 }, change)).toBeUndefined();
+      const rejected = await repos.tasks.transition(
+        t.id,
+        { statuses: ['submitted'], version: 2 },
+        { status: 'rejected', reason: 'no', reviewerId: 'r', reviewedAt: at(6), updatedAt: at(6) },
+      );
+      expect(rejected).toMatchObject({ status: 'rejected', reason: 'no', proof: proof('a'), version: 3 });
+      const cleared = await repos.tasks.transition(
+        t.id,
+        { statuses: ['rejected'], version: 3 },
+        { status: 'submitted', reason: null, proof: proof('b'), updatedAt: at(7) },
+      );
+      expect(cleared).toMatchObject({ reason: null, reviewerId: 'r', proof: proof('b'), version: 4 });
+      expect(await repos.tasks.findById(t.id)).toEqual(cleared);
+    });
+
+    it('lists by user (newest claim first), by status (oldest first, paged) and by proof, and counts', async () => {
+      const r = repos;
+      const [u0, u1] = [await newUser(), await newUser()];
+      const [a0, a1, a2] = [await newApp(), await newApp(), await newApp()];
+      // Far in the past, so these come first in the queue whatever other tests stored.
+      const old = (ms: number) => new Date(Date.UTC(2000, 0, 1) + ms);
+      const c = randomHex();
+      const t1 = taskRow(u0, a0, { claimedAt: old(1), status: 'submitted', submittedAt: old(30), proof: proof(c) });
+      const t2 = taskRow(u0, a1, {
+        claimedAt: old(2),
+        status: 'submitted',
+        submittedAt: old(20),
+        proof: proof(randomHex()),
+      });
+      const t3 = taskRow(u0, a2, { claimedAt: old(3) });
+      const t4 = taskRow(u1, a0, { claimedAt: old(4), status: 'submitted', submittedAt: old(25), proof: proof(c) });
+      for (const t of [t1, t2, t3, t4]) await r.tasks.insert(t);
+      expect((await r.tasks.listByUser(u0)).map((t) => t.id)).toEqual([t3.id, t2.id, t1.id]);
+      expect(await r.tasks.listByUser('nobody')).toEqual([]);
+      const queue = await r.tasks.listByStatus('submitted', { limit: 3, offset: 0 });
+      expect(queue.map((t) => t.id)).toEqual([t2.id, t4.id, t1.id]);
+      expect((await r.tasks.listByStatus('submitted', { limit: 1, offset: 1 })).map((t) => t.id)).toEqual([t4.id]);
+      expect((await r.tasks.listByProof(c.repeat(64).slice(0, 64))).map((t) => t.id)).toEqual([t4.id, t1.id]);
+      expect(await r.tasks.listByProof('e'.repeat(64))).toEqual([]);
+      expect(await r.tasks.countByStatus(u0)).toEqual({ submitted: 2, claimed: 1 });
+      expect(await r.tasks.countByStatus('nobody')).toEqual({});
+    });
+  });
+}

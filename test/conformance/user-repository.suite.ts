@@ -1,0 +1,45 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Repositories } from '../../src/domain/repositories.js';
+import { codeOf } from '../domain/fixture.js';
+import { at, type OpenRepositories, userRow } from '../domain/rows.js';
+
+/** UserRepository conformance: every adapter must pass it unchanged. */
+export function userRepositorySuite(name: string, open: OpenRepositories): void {
+  describe(`UserRepository on ${name}`, () => {
+    let repos: Repositories;
+    let close: () => Promise<void>;
+    beforeAll(async () => {
+      ({ repositories: repos, close } = await open());
+    });
+    afterAll(() => close());
+
+    it('stores and finds users by id and email, as copies', async () => {
+      const u = userRow();
+      await repos.users.insert(u);
+      expect(await repos.users.findById(u.id)).toEqual(u);
+      const found = await repos.users.findByEmail(u.email);
+      expect(found).toEqual(u);
+      (found as { name: string }).name = 'changed';
+      expect((await repos.users.findById(u.id))?.name).toBe('N');
+      expect(await repos.users.findById('missing')).toBeUndefined();
+      expect(await repos.users.findByEmail('missing@example.com')).toBeUndefined();
+    });
+
+    it('refuses a taken email or id with CONFLICT', async () => {
+      const u = userRow();
+      await repos.users.insert(u);
+      expect(await codeOf(repos.users.insert(userRow({ email: u.email })))).toBe('CONFLICT');
+      expect(await codeOf(repos.users.insert(userRow({ id: u.id })))).toBe('CONFLICT');
+    });
+
+    it('sets a role only at the expected version', async () => {
+      const u = userRow();
+      await repos.users.insert(u);
+      expect(await repos.users.setRole(u.id, 'admin', 2, at(5))).toBeUndefined();
+      const promoted = await repos.users.setRole(u.id, 'admin', 1, at(5));
+      expect(promoted).toEqual({ ...u, role: 'admin', version: 2, updatedAt: at(5) });
+      expect(await repos.users.setRole(u.id, 'user', 1, at(6))).toBeUndefined();
+      expect(await repos.users.setRole('missing', 'admin', 1, at(6))).toBeUndefined();
+    });
+  });
+}

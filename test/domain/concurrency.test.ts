@@ -1,0 +1,95 @@
+/**
+ * Races that must resolve to exactly one winner, on the memory reference and on the real PostgreSQL server
+ * (a pool of real connections, so the transactions truly overlap).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { memoryRepositories } from '../../adapters/memory/repositories.js';
+import type { Repositories } from '../../src/domain/repositories.js';
+import { describeWithPostgres } from '../helpers/services.js';
+import { codeOf, shot, type World, world } from './fixture.js';
+import { serverOpener } from './open-postgres.js';
+
+function tally(codes: string[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const c of codes) out[c] = (out[c] ?? 0) + 1;
+  return out;
+}
+
+function races(name: string, open: () => Promise<{ repositories: Repositories; close(): Promise<void> }>) {
+  describe(`concurrency on ${name}`, () => {
+    let w: World;
+    let close: () => Promise<void>;
+    beforeAll(async () => {
+      const opened = await open();
+      close = opened.close;
+      w = world(opened.repositories);
+    });
+    afterAll(() => close());
+
+    it('100 concurrent approvals of one task award once', async () => {
+      const admins = await Promise.all([w.admin('a1'), w.admin('a2'), w.admin('a3'), w.admin('a4')]);
+      const u = await w.user();
+      const task = await w.services.tasks.claim(u, await w.app(admins[0]!, 70));
+      await w.services.tasks.submitProof(u, task.id, shot(1));
+      const codes = await Promise.all(
+        Array.from({ length: 100 }, (_, i) => codeOf(w.services.tasks.approve(admins[i % admins.length]!, task.id))),
+      );
+      expect(tally(codes)).toEqual({ RESOLVED: 1, CONFLICT: 99 });
+      expect(await w.services.points.balance(u)).toBe(70);
+      const history = await w.services.points.history(u);
+      expect(history.items.map((e) => e.idempotencyKey)).toEqual([`task:${task.id}:award`]);
+      expect((await w.services.tasks.get(u, task.id)).status).toBe('approved');
+    });
+
+    it('50 concurrent claims of one app by one user make one task', async () => {
+      const admin = await w.admin();
+      const u = await w.user();
+      const appId = await w.app(admin);
+      const codes = await Promise.all(Array.from({ length: 50 }, () => codeOf(w.services.tasks.claim(u, appId))));
+      expect(tally(codes)).toEqual({ RESOLVED: 1, CONFLICT: 49 });
+      expect(await w.services.tasks.listMine(u)).toHaveLength(1);
+    });
+
+    it('concurrent deductions never take a balance below zero', async () => {
+      const admin = await w.admin();
+      const u = await w.user();
+      await w.services.points.adjust(admin, {
+        userId: u.id,
+        amount: 100,
+        reason: 'Seed',
+        idempotencyKey: `seed-${u.id}`,
+      });
+      const codes = await Promise.all(
+        Array.from({ length: 30 }, (_, i) =>
+          codeOf(
+            w.services.points.adjust(admin, {
+              userId: u.id,
+              amount: -7,
+              reason: 'Spend',
+              idempotencyKey: `spend-${u.id}-${i}`,
+            }),
+          ),
+        ),
+      );
+      // 100 / 7: fourteen fit, sixteen must be refused.
+      expect(tally(codes)).toEqual({ RESOLVED: 14, CONFLICT: 16 });
+      expect(await w.services.points.balance(u)).toBe(2);
+    });
+
+    it('concurrent adjustments with one idempotency key write one entry', async () => {
+      const admin = await w.admin();
+      const u = await w.user();
+      const input = { userId: u.id, amount: 5, reason: 'Once', idempotencyKey: `once-${u.id}` };
+      const results = await Promise.all(Array.from({ length: 30 }, () => w.services.points.adjust(admin, input)));
+      expect(results.filter((r) => r.created)).toHaveLength(1);
+      expect(new Set(results.map((r) => r.entry.id)).size).toBe(1);
+      expect(await w.services.points.balance(u)).toBe(5);
+    });
+  });
+}
+
+races('memory', async () => ({ repositories: memoryRepositories(), close: async () => {} }));
+
+describeWithPostgres('concurrency on the PostgreSQL server', () => {
+  races('PostgreSQL', serverOpener(16));
+});
