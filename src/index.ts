@@ -11,4 +11,5 @@ export type { TickworkErrorCode, TickworkErrorJson, TickworkErrorOptions } from 
 export { ERROR_STATUS, isTickworkError, TickworkError } from './errors.js';
 export * from './isin/index.js';
 export * from './scheduler/index.js';
+export * from './extract/index.js';
 export type { Clock, LogFn, Logger, MaybePromise } from './types.js';

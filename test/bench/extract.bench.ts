@@ -1,0 +1,155 @@
+/**
+ * extract against its peers on the same ~100 MB inputs, in one process: the naive key-anchored regex
+ * (`/"(?:id|code)":(\d+)/g`, not string-aware), `JSON.parse` + a tree walk, and tickwork's scanner on string
+ * input, on bytes, and streaming in 64 KiB chunks. Then a 1 GB streaming run that reports RSS growth.
+ *
+ * `npm run bench -- extract` (set EXTRACT_BENCH_MB to change the input size, EXTRACT_STREAM_MB the stream).
+ */
+import { Buffer } from 'node:buffer';
+import { createExtractor, extractIds, extractStream } from '../../src/extract/index.js';
+import type { BenchResult } from './measure.js';
+import { medianMs, printTable } from './measure.js';
+
+const MB = 1024 * 1024;
+const TARGET = Number(process.env.EXTRACT_BENCH_MB ?? 100) * MB;
+const STREAM_TOTAL = Number(process.env.EXTRACT_STREAM_MB ?? 1024) * MB;
+const CHUNK = 64 * 1024;
+
+/** Builds a JSON document `{"items":[…]}` of about `TARGET` bytes from `item(i)`. */
+function document(item: (i: number) => string): string {
+  const parts: string[] = ['{"items":['];
+  let size = 0;
+  for (let i = 0; size < TARGET; i++) {
+    const s = (i === 0 ? '' : ',') + item(i);
+    parts.push(s);
+    size += s.length;
+  }
+  parts.push('],"errors":[{"code":3,"message":"[PHP Warning #2] count() (153)"}]}');
+  return parts.join('');
+}
+
+const dense = (i: number) =>
+  `{"id":${i},"code":${i % 1000},"qty":${i % 7},"price":${i % 100},"name":"item ${i}","tags":["a","b"],"user":{"id":${i * 3},"ok":true}}`;
+const lorem = 'Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor incididunt. '.repeat(20);
+const sparse = (i: number) => `{"id":${i},"description":"${lorem}","note":"line ${i}"}`;
+const escaped = (i: number) =>
+  `{"id":${i},"payload":"{\\"id\\":${i + 1},\\"code\\":5,\\"path\\":\\"C:\\\\tmp\\\\x\\"}","quote":"\\"id\\":7 \\u0069d \\\\","code":${i % 50}}`;
+
+const naive = /"(?:id|code)":(\d+)/g;
+function regexIds(text: string): number[] {
+  const out: number[] = [];
+  naive.lastIndex = 0;
+  for (let m = naive.exec(text); m !== null; m = naive.exec(text)) out.push(Number(m[1]));
+  return out;
+}
+
+function walk(value: unknown, out: number[]): void {
+  if (Array.isArray(value)) {
+    for (const v of value) walk(v, out);
+  } else if (typeof value === 'object' && value !== null) {
+    for (const [k, v] of Object.entries(value)) {
+      if ((k === 'id' || k === 'code') && Number.isInteger(v)) out.push(v as number);
+      else walk(v, out);
+    }
+  }
+}
+function parseIds(text: string): number[] {
+  const out: number[] = [];
+  walk(JSON.parse(text), out);
+  return out;
+}
+
+function chunkedIds(bytes: Uint8Array): number {
+  const extractor = createExtractor();
+  let count = 0;
+  for (let p = 0; p < bytes.length; p += CHUNK) count += extractor.write(bytes.subarray(p, p + CHUNK)).length;
+  extractor.end();
+  return count;
+}
+
+async function* chunksOf(bytes: Uint8Array): AsyncGenerator<Uint8Array> {
+  for (let p = 0; p < bytes.length; p += CHUNK) yield bytes.subarray(p, p + CHUNK);
+}
+async function streamedIds(bytes: Uint8Array): Promise<number> {
+  let count = 0;
+  for await (const _ of extractStream(chunksOf(bytes))) count++;
+  return count;
+}
+
+async function compare(name: string, text: string): Promise<void> {
+  const bytes = Buffer.from(text, 'utf8');
+  const mb = bytes.length / MB;
+  // Every contender must agree before any is timed (the regex only on inputs where it is right).
+  const expected = extractIds(bytes).length;
+  const checks: [string, number][] = [
+    ['string', extractIds(text).length],
+    ['chunks', chunkedIds(bytes)],
+    ['JSON.parse', parseIds(text).length],
+  ];
+  for (const [what, n] of checks) if (n !== expected) throw new Error(`${name}: ${what} found ${n}, bytes ${expected}`);
+  const regexCount = regexIds(text).length;
+  const rows: [string, () => unknown][] = [
+    ['naive regex on a string', () => regexIds(text)],
+    ['naive regex incl. decoding the bytes', () => regexIds(bytes.toString('utf8'))],
+    ['JSON.parse + walk on a string', () => parseIds(text)],
+    ['tickwork extractIds(bytes)', () => extractIds(bytes)],
+    ['tickwork extractIds(string)', () => extractIds(text)],
+    ['tickwork createExtractor, 64 KiB chunks', () => chunkedIds(bytes)],
+    ['tickwork extractStream, 64 KiB chunks', () => streamedIds(bytes)],
+  ];
+  const results: BenchResult[] = [];
+  for (const [label, fn] of rows) {
+    const ms = await medianMs(fn, label.startsWith('JSON') ? 3 : 5);
+    results.push({ name: label, ms, perSecond: mb / (ms / 1000) });
+  }
+  printTable(`${name}: ${mb.toFixed(0)} MB, ${expected} matches (naive regex finds ${regexCount})`, results);
+  const byName = new Map(results.map((r) => [r.name, r.ms]));
+  const ours = byName.get('tickwork extractIds(bytes)')!;
+  console.log(
+    `  ratios: bytes vs naive regex ${(byName.get('naive regex on a string')! / ours).toFixed(2)}×` +
+      ` (vs regex incl. decoding ${(byName.get('naive regex incl. decoding the bytes')! / ours).toFixed(2)}×),` +
+      ` bytes vs JSON.parse + walk ${(byName.get('JSON.parse + walk on a string')! / ours).toFixed(2)}×`,
+  );
+}
+
+/** Streams `STREAM_TOTAL` bytes of dense JSON made on the fly, and reports RSS before, at peak, and after. */
+async function streamGigabyte(): Promise<void> {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  const block = Buffer.from(Array.from({ length: 400 }, (_, i) => `${dense(i)},`).join(''), 'utf8');
+  async function* generate(): AsyncGenerator<Uint8Array> {
+    yield Buffer.from('{"items":[');
+    for (let sent = 0; sent < STREAM_TOTAL; ) {
+      const chunk = Buffer.allocUnsafe(CHUNK);
+      for (let p = 0; p < CHUNK; p += block.length) block.copy(chunk, p, 0, Math.min(block.length, CHUNK - p));
+      sent += chunk.length;
+      yield chunk;
+    }
+    yield Buffer.from('{"id":0}]}');
+  }
+  gc?.();
+  const before = process.memoryUsage().rss;
+  let peak = before;
+  let count = 0;
+  let chunks = 0;
+  const extractor = createExtractor();
+  const t0 = performance.now();
+  for await (const chunk of generate()) {
+    count += extractor.write(chunk).length;
+    if (++chunks % 256 === 0) peak = Math.max(peak, process.memoryUsage().rss);
+  }
+  const summary = extractor.end();
+  const ms = performance.now() - t0;
+  peak = Math.max(peak, process.memoryUsage().rss);
+  console.log(
+    `\nstreaming ${(STREAM_TOTAL / MB).toFixed(0)} MB of generated dense JSON in 64 KiB chunks: ${count} matches, ` +
+      `${(STREAM_TOTAL / MB / (ms / 1000)).toFixed(1)} MB/s, complete=${summary.complete}, ` +
+      `RSS before ${(before / MB).toFixed(1)} MB, peak ${(peak / MB).toFixed(1)} MB, growth ${((peak - before) / MB).toFixed(1)} MB`,
+  );
+}
+
+export default async function main(): Promise<void> {
+  await compare('dense JSON (short keys and numbers)', document(dense));
+  await compare('sparse JSON (long strings between keys)', document(sparse));
+  await compare('escape-heavy JSON (escaped JSON inside strings)', document(escaped));
+  await streamGigabyte();
+}
