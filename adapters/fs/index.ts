@@ -3,4 +3,5 @@
  *
  * @module tickwork/fs
  */
-export {};
+export type { FsIsinSnapshotStoreOptions } from './isin-snapshot-store.js';
+export { fsIsinSnapshotStore } from './isin-snapshot-store.js';

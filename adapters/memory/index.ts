@@ -7,3 +7,4 @@ export { memoryProofStore } from './proof-store.js';
 export { memoryRepositories } from './repositories.js';
 export type { MemoryLockOptions } from './lock.js';
 export { memoryLock } from './lock.js';
+export { memoryIsinSnapshotStore } from './isin-snapshot-store.js';

@@ -3,6 +3,9 @@
  *
  * @module tickwork/postgres
  */
+
+export type { PostgresIsinSnapshotStoreOptions } from './isin-snapshot-store.js';
+export { postgresIsinSnapshotStore } from './isin-snapshot-store.js';
 export type { MigrateResult, Migration } from './migrate.js';
 export { migrate } from './migrate.js';
 export type { PostgresRepositoriesOptions } from './repositories.js';

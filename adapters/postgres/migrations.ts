@@ -72,6 +72,15 @@ export const migrations: readonly Migration[] = [
         CONSTRAINT tickwork_ledger_idempotency UNIQUE (idempotency_key)
       )`,
       'CREATE INDEX tickwork_ledger_user ON tickwork_ledger (user_id, seq DESC)',
+    id: 'isin-001-snapshots',
+    statements: [
+      `CREATE TABLE IF NOT EXISTS tickwork_isin_snapshots (
+        name text PRIMARY KEY,
+        fence bigint NOT NULL DEFAULT 0,
+        meta jsonb NOT NULL,
+        data bytea NOT NULL,
+        saved_at timestamptz NOT NULL DEFAULT now()
+      )`,
     ],
   },
 ];

@@ -9,6 +9,14 @@ export type { IsinListInput, IsinListProgress, ParsedIsinList, ParseIsinListOpti
 export { parseIsinList } from './parse-list.js';
 export { isKnownIsinPrefix } from './prefixes.js';
 export type {
+  IsinSnapshot,
+  IsinSnapshotMeta,
+  IsinSnapshotStore,
+  LoadIsinSnapshotOptions,
+  SaveIsinSnapshotOptions,
+  StoredIsinSnapshot,
+} from './snapshot-store.js';
+export type {
   IsinErrorCode,
   IsinInvalid,
   IsinValid,
