@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import { TickworkError } from '../errors.js';
 import { assertFunction, assertInteger, assertNonEmptyString, assertOneOf } from '../internal/assert.js';
 import { silentLogger, systemClock } from '../internal/silent-logger.js';
@@ -44,6 +45,13 @@ export interface Scheduler {
 }
 
 const NAME = /^[^\s{}]+$/;
+
+/** An abort controller whose signal may have one listener per running tick without a leak warning. */
+function controller(): AbortController {
+  const c = new AbortController();
+  setMaxListeners(0, c.signal);
+  return c;
+}
 const MISSED_EVENTS_CAP = 1000;
 
 function checkTimezone(timezone: string): void {
@@ -162,8 +170,8 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     lateness,
     maxClockSkew,
     unref: options.unref ?? false,
-    stopping: new AbortController(),
-    halting: new AbortController(),
+    stopping: controller(),
+    halting: controller(),
     inflight: new Set(),
     lastSkewReport: Number.NEGATIVE_INFINITY,
   };
@@ -280,8 +288,8 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     async start() {
       if (running) return;
       running = true;
-      rt.stopping = new AbortController();
-      rt.halting = new AbortController();
+      rt.stopping = controller();
+      rt.halting = controller();
       try {
         await rt.lock.prepare?.({ logger });
       } catch (error) {
