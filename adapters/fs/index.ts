@@ -5,3 +5,5 @@
  */
 export type { FsIsinSnapshotStoreOptions } from './isin-snapshot-store.js';
 export { fsIsinSnapshotStore } from './isin-snapshot-store.js';
+export type { FsProofStoreOptions } from './proof-store.js';
+export { fsProofStore } from './proof-store.js';
