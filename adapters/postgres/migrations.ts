@@ -72,6 +72,9 @@ export const migrations: readonly Migration[] = [
         CONSTRAINT tickwork_ledger_idempotency UNIQUE (idempotency_key)
       )`,
       'CREATE INDEX tickwork_ledger_user ON tickwork_ledger (user_id, seq DESC)',
+    ],
+  },
+  {
     id: 'isin-001-snapshots',
     statements: [
       `CREATE TABLE IF NOT EXISTS tickwork_isin_snapshots (
