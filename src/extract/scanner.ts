@@ -308,10 +308,7 @@ export class Scanner<V extends number | bigint> {
             const limit = i + SHORT < n ? i + SHORT : n;
             while (i < limit && !isStringStop(buf[i]!)) i++;
             if (i === limit && i < n) i = this.skipLong(buf, i, n);
-            if (i === n) {
-              this.carryKey(buf, from, n);
-              break;
-            }
+            if (i === n) break;
             const c = buf[i]!;
             if (c === QUOTE) {
               i++;
@@ -322,7 +319,6 @@ export class Scanner<V extends number | bigint> {
               this.keyEscaped = true;
               i++;
               if (i === n) {
-                this.carryKey(buf, from, n);
                 state = State.Escape;
                 break;
               }
@@ -403,8 +399,11 @@ export class Scanner<V extends number | bigint> {
     }
     this.state = state;
     this.depth = depth;
-    // Only needed if the input ends inside this string; computed now while the chunk is at hand.
-    if ((state === State.String || state === State.Escape) && openedAt >= 0) this.tokenStart = this.pos(openedAt);
+    if (state === State.String || state === State.Escape) {
+      this.carryKey(buf, from, n);
+      // Only needed if the input ends inside this string; computed now while the chunk is at hand.
+      if (openedAt >= 0) this.tokenStart = this.pos(openedAt);
+    }
   }
 
   /**
