@@ -1,5 +1,16 @@
 /** The isin module's public surface; re-exported from the package root. */
 
+export type {
+  FetchedIsinSourceMeta,
+  FetchIsinListOptions,
+  FetchIsinListProgress,
+  FetchIsinListResult,
+  IsinListSource,
+  IsinSourceSpec,
+  PreviousIsinSource,
+  ResolvedIsinSource,
+} from './fetch-list.js';
+export { fetchIsinList } from './fetch-list.js';
 export type { IsinSetDiff } from './isin-set.js';
 export { IsinSet } from './isin-set.js';
 export type { IsinListIssue, IsinListNoticeCode } from './list-parser.js';
@@ -8,6 +19,8 @@ export { ISIN_COLUMN_ALIASES } from './list-sniff.js';
 export type { IsinListInput, IsinListProgress, ParsedIsinList, ParseIsinListOptions } from './parse-list.js';
 export { parseIsinList } from './parse-list.js';
 export { isKnownIsinPrefix } from './prefixes.js';
+export type { GleifIsinLeiOptions } from './presets.js';
+export { gleifIsinLei, isinListShapes } from './presets.js';
 export type {
   IsinSnapshot,
   IsinSnapshotMeta,

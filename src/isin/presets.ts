@@ -1,0 +1,53 @@
+/**
+ * Ready-made sources and list shapes for the public lists described in `docs/isin.md`.
+ */
+
+import type { IsinSourceSpec } from './fetch-list.js';
+import type { ParseIsinListOptions } from './parse-list.js';
+
+/** Parse options for the shapes of real ISIN lists. Pass one as `parse` or spread it into the options. */
+export const isinListShapes = {
+  /** GLEIF ISIN-to-LEI file: `LEI,ISIN`, LF, no quotes. */
+  gleif: { format: 'csv', delimiter: ',', header: 1, column: 'ISIN' },
+  /** NSE India `EQUITY_L.csv`: padded header names (` ISIN NUMBER`). */
+  nseEquity: { format: 'csv', delimiter: ',', header: 1, column: ['ISIN NUMBER', 'ISINNumber'] },
+  /** BSE list of scrips: `ISIN No`, trailing empty fields. */
+  bseScrips: { format: 'csv', delimiter: ',', header: 1, column: ['ISIN No', 'ISIN'] },
+  /** Deutsche Börse / Xetra T7 instruments: `;`, two preamble lines, header on line 3. */
+  xetraInstruments: { format: 'csv', delimiter: ';', header: 'auto', column: 'ISIN' },
+  /** Euronext product directory: BOM, `;`, three junk lines after the header, trailing `;`. */
+  euronextDirectory: { format: 'csv', delimiter: ';', header: 1, column: 'ISIN', skipLinesAfterHeader: 3 },
+  /** SIX Swiss reference CSV: `;`, ISO-8859-1. */
+  sixReference: { format: 'csv', delimiter: ';', header: 1, column: 'ISIN', encoding: 'latin1' },
+  /** One ISIN per line, `#` comments; lenient about case and padding. */
+  plainText: { format: 'text', mode: 'lenient' },
+} as const satisfies Record<string, ParseIsinListOptions>;
+
+/** Options of {@link gleifIsinLei}. */
+export interface GleifIsinLeiOptions {
+  /**
+   * Where to download the zip.
+   * @default 'https://mapping.gleif.org/api/v2/isin-lei/latest/download'
+   */
+  readonly url?: string | URL;
+  /** Extra request headers. GLEIF answers 406 to `Accept: application/json`, so `Accept: *\/*` is sent. */
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+/**
+ * The GLEIF ISIN-to-LEI relationship file: a daily zip (~32 MB) of one CSV `lei-isin-<timestamp>.csv` with
+ * the columns `LEI,ISIN` (~9 M rows). Published about 07:15 UTC in summer and 08:15 UTC in winter.
+ *
+ * @example
+ * ```ts
+ * const sync = createIsinSync({ name: 'gleif', source: gleifIsinLei(), store, gates: { minRows: 5_000_000 } });
+ * ```
+ */
+export function gleifIsinLei(options: GleifIsinLeiOptions = {}): IsinSourceSpec {
+  return {
+    url: options.url ?? 'https://mapping.gleif.org/api/v2/isin-lei/latest/download',
+    headers: { accept: '*/*', ...options.headers },
+    zipMember: /(^|\/)lei-isin-[^/]*\.csv$/i,
+    parse: isinListShapes.gleif,
+  };
+}
