@@ -1,8 +1,11 @@
 import type { CliCommand, CliIo } from './io.js';
 import { EXIT } from './io.js';
+import { isinCommand } from './isin-command.js';
 
 /** Subcommands by name. Each module registers its command here. */
-export const commands: Record<string, CliCommand> = {};
+export const commands: Record<string, CliCommand> = {
+  isin: isinCommand,
+};
 
 function help(): string {
   const width = Math.max(0, ...Object.keys(commands).map((name) => name.length));

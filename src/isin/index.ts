@@ -30,6 +30,18 @@ export type {
   StoredIsinSnapshot,
 } from './snapshot-store.js';
 export type {
+  CreateIsinSyncOptions,
+  IsinSyncContext,
+  IsinSyncCounts,
+  IsinSyncDiff,
+  IsinSyncGates,
+  IsinSyncHandler,
+  IsinSyncReasonCode,
+  IsinSyncResult,
+  IsinSyncTimings,
+} from './sync.js';
+export { createIsinSync } from './sync.js';
+export type {
   IsinErrorCode,
   IsinInvalid,
   IsinValid,
