@@ -9,7 +9,7 @@
 export * from './domain/index.js';
 export type { TickworkErrorCode, TickworkErrorJson, TickworkErrorOptions } from './errors.js';
 export { ERROR_STATUS, isTickworkError, TickworkError } from './errors.js';
+export * from './extract/index.js';
 export * from './isin/index.js';
 export * from './scheduler/index.js';
-export * from './extract/index.js';
 export type { Clock, LogFn, Logger, MaybePromise } from './types.js';

@@ -3,8 +3,9 @@
  *
  * @module tickwork/memory
  */
-export { memoryProofStore } from './proof-store.js';
-export { memoryRepositories } from './repositories.js';
+
+export { memoryIsinSnapshotStore } from './isin-snapshot-store.js';
 export type { MemoryLockOptions } from './lock.js';
 export { memoryLock } from './lock.js';
-export { memoryIsinSnapshotStore } from './isin-snapshot-store.js';
+export { memoryProofStore } from './proof-store.js';
+export { memoryRepositories } from './repositories.js';
