@@ -3,6 +3,7 @@
  * (pino's `logger.info(fields, message)` is exactly that port's shape).
  */
 import { pino } from 'pino';
+import type { Logger } from '../../src/types.js';
 import type { ExampleConfig } from './config.js';
 
 /** The pino logger the examples use. */
@@ -20,7 +21,7 @@ export function createLogger(config: Pick<ExampleConfig, 'logLevel'>): ExampleLo
 }
 
 /** The fields of one request log line, the same on both servers. */
-export interface RequestLogFields {
+export type RequestLogFields = {
   /** Request id. */
   reqId: string;
   /** HTTP method. */
@@ -31,10 +32,10 @@ export interface RequestLogFields {
   statusCode: number;
   /** Milliseconds from arrival to the last byte sent. */
   responseTime: number;
-}
+};
 
 /** Logs one finished request at a level matching its status (5xx error, 4xx warn, else info). */
-export function logRequest(logger: ExampleLogger, fields: RequestLogFields): void {
+export function logRequest(logger: Pick<Logger, 'info' | 'warn' | 'error'>, fields: RequestLogFields): void {
   const level = fields.statusCode >= 500 ? 'error' : fields.statusCode >= 400 ? 'warn' : 'info';
   logger[level](fields, 'request completed');
 }

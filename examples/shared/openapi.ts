@@ -9,6 +9,7 @@ import {
   historyQuery,
   idParams,
   loginBody,
+  myTasksQuery,
   registerBody,
   rejectBody,
   reviewQuery,
@@ -69,7 +70,7 @@ export const ROUTES: readonly RouteDoc[] = [
     success: 200,
     query: historyQuery,
   },
-  { method: 'get', path: '/me/tasks', summary: 'My tasks', access: 'user', success: 200 },
+  { method: 'get', path: '/me/tasks', summary: 'My tasks', access: 'user', success: 200, query: myTasksQuery },
   { method: 'get', path: '/apps', summary: 'Active apps with my claim status', access: 'user', success: 200 },
   { method: 'post', path: '/apps', summary: 'Create an app', access: 'admin', success: 201, body: createAppBody },
   {
@@ -161,10 +162,11 @@ const errorSchema = {
 } as const;
 
 function jsonSchema(schema: z.ZodType, io: 'input' | 'output' = 'input'): Record<string, unknown> {
-  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { io, target: 'draft-2020-12' }) as Record<
-    string,
-    unknown
-  >;
+  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, {
+    io,
+    target: 'draft-2020-12',
+    unrepresentable: 'any',
+  }) as Record<string, unknown>;
   return rest;
 }
 
