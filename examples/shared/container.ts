@@ -132,6 +132,7 @@ export async function createContainer(
     const isin = createIsinJob({ scheduler, store: snapshots, config, logger });
 
     let started = false;
+    let initialSync: Promise<void> = Promise.resolve();
     return {
       config,
       logger,
@@ -161,9 +162,12 @@ export async function createContainer(
         if (started) return;
         started = true;
         await scheduler.start();
+        // In the background: a slow or unreachable list must not hold up the server.
+        initialSync = isin.syncIfEmpty().catch((err: unknown) => logger.warn({ err }, 'initial isin sync failed'));
       },
       async close() {
         if (started) await scheduler.stop({ grace: config.shutdownGraceMs });
+        await initialSync;
         await closeAll();
       },
     };

@@ -45,14 +45,30 @@ export interface IsinStatus {
   readonly lastOutcome: string | null;
   /** The last run that finished on this process, or `null` (another instance of the fleet may have run it). */
   readonly lastRun: IsinRun | null;
+  /** The stored snapshot, whichever process wrote it, or `null` before the first successful sync. */
+  readonly snapshot: {
+    /** Unique ISINs in it. */
+    readonly size: number;
+    /** When it was saved. */
+    readonly savedAt: string;
+    /** The fencing token of the run that saved it. */
+    readonly fence: number;
+    /** Hex SHA-256 of the list it was parsed from. */
+    readonly sha256: string | null;
+  } | null;
 }
 
 /** The job as the routes see it. */
 export interface IsinJob {
   /** The job's schedule and last result. */
   status(): Promise<IsinStatus>;
-  /** Runs the job now (admins only) through the scheduler, so it is fenced like a scheduled run. */
+  /**
+   * Runs the job now (admins only) through the scheduler, so it is fenced like a scheduled run. `CONFLICT` when
+   * a run of the job is in progress somewhere in the fleet.
+   */
   sync(actor: PublicUser): Promise<IsinStatus>;
+  /** Runs the job once when no snapshot is stored yet, so a fresh server has a list before the first tick. */
+  syncIfEmpty(): Promise<void>;
 }
 
 /** What {@link createIsinJob} needs. */
@@ -96,6 +112,7 @@ export function createIsinJob(options: IsinJobOptions): IsinJob {
 
   async function status(): Promise<IsinStatus> {
     const job = scheduler.jobs().find((j) => j.name === ISIN_JOB);
+    const stored = await store.load(ISIN_JOB);
     return {
       job: ISIN_JOB,
       source: config.isinSource,
@@ -104,6 +121,9 @@ export function createIsinJob(options: IsinJobOptions): IsinJob {
       running: (job?.running ?? 0) > 0,
       lastOutcome: job?.lastRun?.outcome ?? null,
       lastRun,
+      snapshot: stored
+        ? { size: stored.set.size, savedAt: stored.savedAt, fence: stored.fence, sha256: stored.meta.sha256 ?? null }
+        : null,
     };
   }
 
@@ -111,8 +131,18 @@ export function createIsinJob(options: IsinJobOptions): IsinJob {
     status,
     async sync(actor) {
       if (actor.role !== 'admin') throw new TickworkError('FORBIDDEN', 'Only an admin may run the ISIN sync');
-      await scheduler.trigger(ISIN_JOB);
+      const outcome = await scheduler.trigger(ISIN_JOB);
+      if (outcome.startsWith('skipped:')) {
+        throw new TickworkError('CONFLICT', 'The ISIN sync is running already; try again when it has finished', {
+          details: { outcome },
+        });
+      }
       return status();
+    },
+    async syncIfEmpty() {
+      if (await store.load(ISIN_JOB)) return;
+      const outcome = await scheduler.trigger(ISIN_JOB);
+      logger.info({ job: ISIN_JOB, outcome }, 'initial isin sync');
     },
   };
 }

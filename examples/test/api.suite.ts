@@ -294,6 +294,8 @@ export function apiSuite(
       expect(status.status).toBe(200);
       expect(status.body).toMatchObject({ job: 'isin-sync', lastOutcome: 'succeeded' });
       expect(status.body.lastRun.result.status).toMatch(/updated|not-modified/);
+      // The bundled sample list: 20 ISINs, stored with the fence of the run that saved it.
+      expect(status.body.snapshot).toMatchObject({ size: 20, fence: expect.any(Number) });
       expect(status.body.nextRuns.length).toBeGreaterThan(0);
     });
 
