@@ -1,18 +1,8 @@
 /**
- * `npm run start:express`: the Express example, configured from the environment (see examples/README.md).
+ * `npm run start:express`: the Express example, configured from the environment (see docs/examples.md).
  * Prints its URL and how to sign in, runs the ISIN sync job, and shuts down gracefully on SIGTERM.
  */
-import { printBanner } from '../shared/banner.js';
-import { loadConfig } from '../shared/config.js';
-import { createContainer } from '../shared/container.js';
-import { createLogger } from '../shared/logger.js';
-import { closeOnSignals } from '../shared/shutdown.js';
+import { runServer } from '../shared/run-server.js';
 import { startExpressServer } from './server.js';
 
-const config = loadConfig();
-const logger = createLogger(config);
-const container = await createContainer(config, logger);
-const server = await startExpressServer(container, config.host, config.port);
-await container.start();
-printBanner('Express', server.url, container);
-closeOnSignals(() => server.close(), logger, config.shutdownGraceMs + 5_000);
+await runServer('Express', startExpressServer);
