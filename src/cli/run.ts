@@ -1,3 +1,4 @@
+import { extractCommand } from './extract-command.js';
 import type { CliCommand, CliIo } from './io.js';
 import { EXIT } from './io.js';
 import { isinCommand } from './isin-command.js';
@@ -5,6 +6,7 @@ import { isinCommand } from './isin-command.js';
 /** Subcommands by name. Each module registers its command here. */
 export const commands: Record<string, CliCommand> = {
   isin: isinCommand,
+  extract: extractCommand,
 };
 
 function help(): string {

@@ -109,7 +109,10 @@ export function createScanningExtractor(
         }
         scanString(text);
       } else if (chunk instanceof Uint8Array) {
-        scanner.scan(chunk, chunk.length, offset, true);
+        // A plain Uint8Array view of a Buffer (or any subclass) keeps the scanner's loads monomorphic.
+        const view =
+          chunk.constructor === Uint8Array ? chunk : new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+        scanner.scan(view, view.length, offset, true);
         offset += chunk.length;
       } else {
         throw new TickworkError('VALIDATION', 'Expected a chunk of type string or Uint8Array.');

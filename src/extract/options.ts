@@ -106,7 +106,10 @@ export interface ExtractResult<V extends number | bigint = number> extends Extra
 }
 
 /** Options with `bigint: true`, for the overloads that return bigints. */
-export type BigIntExtractOptions = ExtractOptions & { readonly bigint: true };
+export type BigIntExtractOptions = ExtractOptions & {
+  /** Return every value as an exact `bigint`. */
+  readonly bigint: true;
+};
 
 /** Options checked and filled in with defaults. */
 export interface ResolvedOptions {
