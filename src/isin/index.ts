@@ -16,10 +16,16 @@ export { IsinSet } from './isin-set.js';
 export type { IsinListIssue, IsinListNoticeCode } from './list-parser.js';
 export type { IsinListDelimiter } from './list-sniff.js';
 export { ISIN_COLUMN_ALIASES } from './list-sniff.js';
-export type { IsinListInput, IsinListProgress, ParsedIsinList, ParseIsinListOptions } from './parse-list.js';
+export type {
+  IsinListColumn,
+  IsinListInput,
+  IsinListProgress,
+  ParsedIsinList,
+  ParseIsinListOptions,
+} from './parse-list.js';
 export { parseIsinList } from './parse-list.js';
 export { isKnownIsinPrefix } from './prefixes.js';
-export type { GleifIsinLeiOptions } from './presets.js';
+export type { GleifIsinLeiOptions, IsinListShapes } from './presets.js';
 export { gleifIsinLei, isinListShapes } from './presets.js';
 export type {
   IsinSnapshot,

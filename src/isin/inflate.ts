@@ -3,7 +3,6 @@
  * (multi-member), zip (a streaming reader of local headers, with data descriptors) or none. Output is
  * bounded by a size and a ratio limit, so a bomb fails fast instead of filling the disk or memory.
  */
-import { once } from 'node:events';
 import type { Transform } from 'node:stream';
 import { crc32, createGunzip, createInflateRaw } from 'node:zlib';
 import { TickworkError } from '../errors.js';
@@ -28,6 +27,21 @@ export interface Decoded {
 }
 
 const RETAIN = 4 * 1024 * 1024;
+
+/** Resolves when the engine wants more input, or will never want any (ended, failed, closed). */
+function drained(engine: Transform): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      engine.off('drain', done);
+      engine.off('end', done);
+      engine.off('close', done);
+      resolve();
+    };
+    engine.on('drain', done);
+    engine.on('end', done);
+    engine.on('close', done);
+  });
+}
 
 const upstream = (message: string, details?: Record<string, unknown>) =>
   new TickworkError('UPSTREAM', message, { details: { reason: 'corrupt', ...details } });
@@ -61,7 +75,7 @@ async function* inflate(
       retained.push(chunk);
       retainedBytes += chunk.length;
       while (retainedBytes - retained[0]!.length >= RETAIN) retainedBytes -= retained.shift()!.length;
-      if (!engine.write(chunk) && !ended) await Promise.race([once(engine, 'drain'), once(engine, 'end')]);
+      if (!engine.write(chunk) && !ended) await drained(engine);
     }
     if (!ended) engine.end();
   })().catch((error: unknown) => engine.destroy(error as Error));

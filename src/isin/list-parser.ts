@@ -152,11 +152,20 @@ export class IsinListParser {
   }
 
   #feed(chunk: Buffer, final: boolean): void {
-    const buf = this.#carry === undefined ? chunk : Buffer.concat([this.#carry, chunk]);
-    this.#carry = undefined;
     const shape = this.#shape!;
-    const used =
-      shape.format === 'text' || buf.indexOf(QUOTE) === -1 ? this.#lines(buf, final) : this.#records(buf, final);
+    const text = shape.format === 'text';
+    let buf = chunk;
+    if (this.#carry !== undefined) {
+      const carry = this.#carry;
+      this.#carry = undefined;
+      const nl = chunk.indexOf(LF);
+      if (nl >= 0 && (text || (carry.indexOf(QUOTE) === -1 && chunk.indexOf(QUOTE) === -1))) {
+        // Finish the split line on its own, so the big chunk is read in place instead of copied.
+        this.#lines(Buffer.concat([carry, chunk.subarray(0, nl + 1)]), false);
+        buf = chunk.subarray(nl + 1);
+      } else buf = Buffer.concat([carry, chunk]);
+    }
+    const used = text || buf.indexOf(QUOTE) === -1 ? this.#lines(buf, final) : this.#records(buf, final);
     // Copy the unfinished tail so the big chunk it came from can be collected.
     if (used < buf.length) this.#carry = Buffer.from(buf.subarray(used));
   }

@@ -20,11 +20,11 @@ export const ISIN_COLUMN_ALIASES: readonly string[] = [
   'isin_number',
 ];
 
-/** Delimiters tried by auto-detection. */
-export const DELIMITERS = [',', ';', '|', '\t'] as const;
-
 /** A field delimiter. */
-export type IsinListDelimiter = (typeof DELIMITERS)[number];
+export type IsinListDelimiter = ',' | ';' | '|' | '\t';
+
+/** Delimiters tried by auto-detection. */
+export const DELIMITERS: readonly IsinListDelimiter[] = [',', ';', '|', '\t'];
 
 /** What the parser needs to know about the list's shape. */
 export interface ListShape {

@@ -94,6 +94,14 @@ export interface ParseIsinListOptions {
   readonly onProgress?: (progress: IsinListProgress) => void;
 }
 
+/** Where the ISINs were found in a CSV list. */
+export interface IsinListColumn {
+  /** 0-based field index. */
+  readonly index: number;
+  /** The header name, when there is a header. */
+  readonly name?: string;
+}
+
 /** What {@link parseIsinList} found. */
 export interface ParsedIsinList {
   /** The valid ISINs, sorted and unique. */
@@ -104,8 +112,8 @@ export interface ParsedIsinList {
   readonly delimiter?: IsinListDelimiter;
   /** 1-based header line, for CSV with a header. */
   readonly headerLine?: number;
-  /** The ISIN column: 0-based index and, with a header, its name. */
-  readonly column?: { readonly index: number; readonly name?: string };
+  /** The ISIN column, for CSV. */
+  readonly column?: IsinListColumn;
   /** Bytes read (after decompression, before decoding). */
   readonly bytes: number;
   /** Physical lines read. */

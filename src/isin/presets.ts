@@ -5,23 +5,42 @@
 import type { IsinSourceSpec } from './fetch-list.js';
 import type { ParseIsinListOptions } from './parse-list.js';
 
-/** Parse options for the shapes of real ISIN lists. Pass one as `parse` or spread it into the options. */
-export const isinListShapes = {
+/** Parse options for the shapes of real ISIN lists; see {@link isinListShapes}. */
+export interface IsinListShapes {
   /** GLEIF ISIN-to-LEI file: `LEI,ISIN`, LF, no quotes. */
-  gleif: { format: 'csv', delimiter: ',', header: 1, column: 'ISIN' },
-  /** NSE India `EQUITY_L.csv`: padded header names (` ISIN NUMBER`). */
-  nseEquity: { format: 'csv', delimiter: ',', header: 1, column: ['ISIN NUMBER', 'ISINNumber'] },
+  readonly gleif: ParseIsinListOptions;
+  /** NSE India `EQUITY_L.csv` (padded ` ISIN NUMBER`) and the ETF list (`ISINNumber`). */
+  readonly nseEquity: ParseIsinListOptions;
   /** BSE list of scrips: `ISIN No`, trailing empty fields. */
-  bseScrips: { format: 'csv', delimiter: ',', header: 1, column: ['ISIN No', 'ISIN'] },
+  readonly bseScrips: ParseIsinListOptions;
   /** Deutsche Börse / Xetra T7 instruments: `;`, two preamble lines, header on line 3. */
-  xetraInstruments: { format: 'csv', delimiter: ';', header: 'auto', column: 'ISIN' },
+  readonly xetraInstruments: ParseIsinListOptions;
   /** Euronext product directory: BOM, `;`, three junk lines after the header, trailing `;`. */
-  euronextDirectory: { format: 'csv', delimiter: ';', header: 1, column: 'ISIN', skipLinesAfterHeader: 3 },
+  readonly euronextDirectory: ParseIsinListOptions;
   /** SIX Swiss reference CSV: `;`, ISO-8859-1. */
-  sixReference: { format: 'csv', delimiter: ';', header: 1, column: 'ISIN', encoding: 'latin1' },
+  readonly sixReference: ParseIsinListOptions;
   /** One ISIN per line, `#` comments; lenient about case and padding. */
+  readonly plainText: ParseIsinListOptions;
+}
+
+/**
+ * Parse options for the shapes of real ISIN lists. Pass one as a source's `parse`, or spread it into the
+ * options of `parseIsinList` / `fetchIsinList`.
+ *
+ * @example
+ * ```ts
+ * const list = await parseIsinList(csvText, isinListShapes.xetraInstruments);
+ * ```
+ */
+export const isinListShapes: IsinListShapes = {
+  gleif: { format: 'csv', delimiter: ',', header: 1, column: 'ISIN' },
+  nseEquity: { format: 'csv', delimiter: ',', header: 1, column: ['ISIN NUMBER', 'ISINNumber'] },
+  bseScrips: { format: 'csv', delimiter: ',', header: 1, column: ['ISIN No', 'ISIN'] },
+  xetraInstruments: { format: 'csv', delimiter: ';', header: 'auto', column: 'ISIN' },
+  euronextDirectory: { format: 'csv', delimiter: ';', header: 1, column: 'ISIN', skipLinesAfterHeader: 3 },
+  sixReference: { format: 'csv', delimiter: ';', header: 1, column: 'ISIN', encoding: 'latin1' },
   plainText: { format: 'text', mode: 'lenient' },
-} as const satisfies Record<string, ParseIsinListOptions>;
+};
 
 /** Options of {@link gleifIsinLei}. */
 export interface GleifIsinLeiOptions {

@@ -10,6 +10,7 @@ import type { Logger } from '../types.js';
 import type { FetchedIsinSourceMeta, FetchIsinListOptions, IsinListSource } from './fetch-list.js';
 import { fetchIsinList } from './fetch-list.js';
 import type { IsinSet } from './isin-set.js';
+import type { IsinListIssue } from './list-parser.js';
 import type { IsinSnapshotStore, StoredIsinSnapshot } from './snapshot-store.js';
 import { checkName } from './snapshot-store.js';
 import type { IsinErrorCode } from './validate.js';
@@ -135,7 +136,7 @@ export interface IsinSyncResult {
   /** Invalid rows by code, when a list was read. */
   readonly invalidByCode?: Readonly<Partial<Record<IsinErrorCode, number>>>;
   /** The first invalid rows (line, code, value). */
-  readonly issues?: readonly { readonly line: number; readonly code: string; readonly value: string }[];
+  readonly issues?: readonly IsinListIssue[];
   /** Changes against the previous snapshot, when a list was read. */
   readonly diff?: IsinSyncDiff;
   /** Facts about the source, when it was reached. */

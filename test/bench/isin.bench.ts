@@ -66,6 +66,7 @@ function sortUnique(values: string[]): string[] {
 }
 
 async function child(kind: string, file: string, previous: string): Promise<ChildReport> {
+  if (kind === 'idle') return { ms: 0, size: 0, rows: 0, maxRssMB: rssMB() };
   if (kind === 'prepare') {
     const list = await parseIsinList(createReadStream(file, { highWaterMark: 1 << 20 }));
     await writeFile(previous, list.set.toBytes());
@@ -156,6 +157,8 @@ export default async function bench(): Promise<void> {
     console.log(
       `Previous snapshot: ${prepared.size.toLocaleString('en')} ISINs (${((performance.now() - t) / 1000).toFixed(1)} s)`,
     );
+    const idle = runChild('idle', file, prevSnap);
+    console.log(`A child that only loads the modules (node + tsx loader): peak RSS ${idle.maxRssMB.toFixed(0)} MB`);
     const kinds = ['tickwork', 'tickwork-gzip', 'papaparse', 'csv-parse'];
     const results = new Map<string, ChildReport>();
     for (const kind of kinds) results.set(kind, runChild(kind, file, prevSnap));

@@ -92,6 +92,19 @@ describe('IsinSet', () => {
     );
   });
 
+  it('diffs sets that differ in more ISINs than the first output buffer holds', () => {
+    const pool = distinctIsins(12_000, 77);
+    const a = pool.slice(0, 8000);
+    const b = pool.slice(4000);
+    const d = IsinSet.from(a).diff(IsinSet.from(b));
+    expect([...d.removed]).toEqual(pool.slice(0, 4000).sort());
+    expect([...d.added]).toEqual(pool.slice(8000).sort());
+    expect(d.unchanged).toBe(4000);
+    const all = IsinSet.from(pool);
+    expect(IsinSet.empty().diff(all).added.equals(all)).toBe(true);
+    expect(all.diff(IsinSet.empty()).removed.equals(all)).toBe(true);
+  });
+
   it('round-trips through bytes and refuses damaged bytes', () => {
     const isins = distinctIsins(2000, 3);
     const set = IsinSet.from(isins);
