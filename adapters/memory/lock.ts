@@ -1,4 +1,3 @@
-import { performance } from 'node:perf_hooks';
 import type {
   AcquireRequest,
   AcquireResult,
@@ -37,7 +36,8 @@ interface JobEntry {
   ticks: Map<string, TickEntry>;
 }
 
-const SWEEP_EVERY = 256;
+/** Expired entries are dropped lazily on access, plus one full sweep at most this often. */
+const SWEEP_INTERVAL_MS = 5000;
 
 /**
  * The in-memory {@link LockAdapter}: the reference implementation of the lock state machine (lease, done
@@ -56,7 +56,7 @@ export function memoryLock(options: MemoryLockOptions = {}): LockAdapter {
   const wall = options.clock ? () => options.clock!.now() : () => Date.now();
   const mono = options.clock ? () => options.clock!.now() : () => performance.now();
   const jobs = new Map<string, JobEntry>();
-  let calls = 0;
+  let lastSweep = Number.NEGATIVE_INFINITY;
 
   const jobEntry = (job: string): JobEntry => {
     let entry = jobs.get(job);
@@ -87,7 +87,8 @@ export function memoryLock(options: MemoryLockOptions = {}): LockAdapter {
 
   const sweep = (now: number): void => {
     for (const entry of jobs.values()) {
-      for (const tick of [...entry.ticks.keys()]) live(entry, tick, now);
+      // Deleting the current entry while iterating a Map is safe and visits every other entry once.
+      for (const tick of entry.ticks.keys()) live(entry, tick, now);
       liveRunning(entry, now);
     }
   };
@@ -106,7 +107,10 @@ export function memoryLock(options: MemoryLockOptions = {}): LockAdapter {
     async acquire(request: AcquireRequest): Promise<AcquireResult> {
       const now = mono();
       const serverTime = wall();
-      if (++calls % SWEEP_EVERY === 0) sweep(now);
+      if (now - lastSweep >= SWEEP_INTERVAL_MS) {
+        lastSweep = now;
+        sweep(now);
+      }
       const entry = jobEntry(request.job);
       const tick = live(entry, request.tick, now);
       if (tick?.marker) {

@@ -1,3 +1,4 @@
+export type { Listener } from './events.js';
 export type {
   AcquireRefusal,
   AcquireRequest,
@@ -14,12 +15,19 @@ export type { Scheduler, StopOptions } from './scheduler.js';
 export { createScheduler } from './scheduler.js';
 export { tickIdOf } from './ticks.js';
 export type {
+  ClockSkewEvent,
   JobContext,
+  JobErrorEvent,
   JobHandler,
   JobOptions,
   JobStatus,
   LastRun,
+  LeaseLostEvent,
   RetryOptions,
+  RunFailureEvent,
+  RunSkippedEvent,
+  RunStartEvent,
+  RunSuccessEvent,
   SchedulerEvents,
   SchedulerOptions,
   SkipReason,

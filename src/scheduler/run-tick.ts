@@ -81,9 +81,10 @@ export async function runTick(rt: Runtime, job: JobRecord, plan: TickPlan): Prom
     let limit = plan.deadline;
     if (!result) {
       // Fail closed: no lease, no run. Retry until the tick's deadline, then report the skip.
+      const level = backoff === 100 ? 'warn' : 'debug';
+      rt.logger[level]({ job: job.name, tickId: plan.id, err: lockError }, 'lock unreachable; retrying acquisition');
       wait = backoff;
       backoff = Math.min(backoff * 2, 2000);
-      rt.logger.warn({ job: job.name, tickId: plan.id, err: lockError }, 'lock unreachable; retrying acquisition');
     } else if (result.reason === 'early') {
       wait = Math.max(1, plan.ms - result.serverTime);
     } else if (result.reason === 'held' && !job.atMostOnce) {
@@ -158,23 +159,30 @@ async function execute(
     if (rt.unref) validityTimer.unref();
   };
   armValidity(performance.now(), 0);
-  const watchdogStop = new AbortController();
-  const watchdog = (async () => {
-    let wait = ttl / 3;
-    while (!done && !leaseLost && (await delay(wait, watchdogStop.signal, rt.unref))) {
-      const sentAt = performance.now();
-      try {
-        const ok = await rt.lock.renew({ ...lease, ttlMs: ttl });
-        if (done) return;
-        if (!ok) return loseLease();
-        armValidity(sentAt, performance.now() - sentAt);
-        wait = ttl / 3;
-      } catch (error) {
-        rt.logger.warn({ job: job.name, tickId: plan.id, err: error }, 'lease renewal failed; retrying');
-        wait = Math.min(ttl / 3, 500);
-      }
+  // A plain timer chain rather than an abortable sleep: it costs one timer per run and no abort machinery.
+  let renewTimer: NodeJS.Timeout | undefined;
+  let renewing: Promise<void> | undefined;
+  const scheduleRenewal = (wait: number) => {
+    renewTimer = setTimeout(() => {
+      renewing = renew();
+    }, wait);
+    if (rt.unref) renewTimer.unref();
+  };
+  const renew = async (): Promise<void> => {
+    if (done || leaseLost) return;
+    const sentAt = performance.now();
+    try {
+      const ok = await rt.lock.renew({ ...lease, ttlMs: ttl });
+      if (done) return;
+      if (!ok) return loseLease();
+      armValidity(sentAt, performance.now() - sentAt);
+      scheduleRenewal(ttl / 3);
+    } catch (error) {
+      rt.logger.warn({ job: job.name, tickId: plan.id, err: error }, 'lease renewal failed; retrying');
+      if (!done && !leaseLost) scheduleRenewal(Math.min(ttl / 3, 500));
     }
-  })();
+  };
+  scheduleRenewal(ttl / 3);
 
   const onHalt = () => abort(rt.halting.signal.reason);
   rt.halting.signal.addEventListener('abort', onHalt, { once: true });
@@ -236,6 +244,7 @@ async function execute(
         maxTimeout: job.retry.maxTimeout,
         randomize: job.retry.randomize,
         signal: controller.signal,
+        unref: rt.unref,
         // Never retry into the next tick.
         maxRetryTime: Math.max(0, plan.deadline - rt.clock.now() - 1),
         shouldRetry: ({ error, attemptNumber }) =>
@@ -254,10 +263,11 @@ async function execute(
     done = true;
     clearTimeout(timeout);
     clearTimeout(validityTimer);
-    watchdogStop.abort();
+    clearTimeout(renewTimer);
     rt.halting.signal.removeEventListener('abort', onHalt);
   }
-  await watchdog;
+  // A renewal in flight must settle before complete/release, so its answer cannot be mistaken for a loss.
+  await renewing;
   const durationMs = performance.now() - startedAt;
   const failed = (error: unknown): TickResult => {
     rt.events.emit('run:failure', { ...ev, fence, attempts, durationMs, error });

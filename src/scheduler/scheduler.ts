@@ -54,7 +54,10 @@ function controller(): AbortController {
 }
 const MISSED_EVENTS_CAP = 1000;
 
+const knownZones = new Set<string>(['UTC']);
+
 function checkTimezone(timezone: string): void {
+  if (knownZones.has(timezone)) return;
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: timezone });
   } catch (cause) {
@@ -63,6 +66,7 @@ function checkTimezone(timezone: string): void {
       details: { option: 'timezone' },
     });
   }
+  knownZones.add(timezone);
 }
 
 function toJob(o: JobOptions): JobRecord {
@@ -235,7 +239,10 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     while (!stop.aborted) {
       try {
         const next = nextTick(job.calc, job.cursor, job.name);
-        if (next === null) return;
+        if (next === null) {
+          logger.info({ job: job.name }, 'the pattern has no further ticks; the job is done');
+          return;
+        }
         if (!(await sleepUntil(rt.clock, next, stop, rt.unref))) return;
         const now = rt.clock.now();
         const due = ticksBetween(job.calc, job.cursor, now, job.name, job.maxCatchUp + 1);

@@ -169,24 +169,86 @@ export interface TickEvent {
   instanceId: string;
 }
 
+/** Payload of `run:start`. */
+export interface RunStartEvent extends TickEvent {
+  /** The run's fencing token. */
+  fence: number;
+  /** Attempt number, from 1. */
+  attempt: number;
+  /** Whether the run catches up a missed tick. */
+  catchUp: boolean;
+}
+
+/** Payload of `run:success`. */
+export interface RunSuccessEvent extends TickEvent {
+  /** The run's fencing token. */
+  fence: number;
+  /** Attempts it took. */
+  attempts: number;
+  /** Milliseconds from the first attempt to the end. */
+  durationMs: number;
+}
+
+/** Payload of `run:failure`. */
+export interface RunFailureEvent extends RunSuccessEvent {
+  /** The last error (a `TickworkError` with code `TIMEOUT` or `ABORTED` for timeouts, stops and lost leases). */
+  error: unknown;
+}
+
+/** Payload of `run:skipped`. */
+export interface RunSkippedEvent extends TickEvent {
+  /** Why the tick did not run here. */
+  reason: SkipReason;
+  /** The lock error, for `lock-error`. */
+  error?: unknown;
+}
+
+/** Payload of `lease:lost`. */
+export interface LeaseLostEvent extends TickEvent {
+  /** The fence of the run that lost its lease. */
+  fence: number;
+}
+
+/** Payload of `clock:skew`. */
+export interface ClockSkewEvent {
+  /** This scheduler's instance id. */
+  instanceId: string;
+  /** The local clock, UTC milliseconds. */
+  localTime: number;
+  /** The lock's clock (Redis server time), UTC milliseconds. */
+  lockTime: number;
+  /** `localTime - lockTime`. */
+  skewMs: number;
+}
+
+/** Payload of `job:error`. */
+export interface JobErrorEvent {
+  /** Job name. */
+  name: string;
+  /** This scheduler's instance id. */
+  instanceId: string;
+  /** What went wrong. */
+  error: unknown;
+}
+
 /** Every scheduler event and its payload. */
 export interface SchedulerEvents {
   /** An attempt starts. */
-  'run:start': TickEvent & { fence: number; attempt: number; catchUp: boolean };
+  'run:start': RunStartEvent;
   /** The tick ran to success and is marked done. */
-  'run:success': TickEvent & { fence: number; attempts: number; durationMs: number };
+  'run:success': RunSuccessEvent;
   /** The tick failed (retries exhausted, timeout, abort, lease lost). */
-  'run:failure': TickEvent & { fence: number; attempts: number; durationMs: number; error: unknown };
+  'run:failure': RunFailureEvent;
   /** The tick did not run here. */
-  'run:skipped': TickEvent & { reason: SkipReason; error?: unknown };
+  'run:skipped': RunSkippedEvent;
   /** The lease was lost while the handler ran; its signal was aborted. */
-  'lease:lost': TickEvent & { fence: number };
+  'lease:lost': LeaseLostEvent;
   /** A tick passed while nothing ran it and the catch-up policy does not run it. */
   'tick:missed': TickEvent;
   /** The local clock differs from the lock's clock by more than `maxClockSkew`. */
-  'clock:skew': { instanceId: string; localTime: number; lockTime: number; skewMs: number };
+  'clock:skew': ClockSkewEvent;
   /** A job stopped scheduling because of an error (for example a cron pattern whose next run does not advance). */
-  'job:error': { name: string; instanceId: string; error: unknown };
+  'job:error': JobErrorEvent;
 }
 
 /** The last tick that reached an outcome on this instance. */

@@ -3,7 +3,7 @@
  * with `import` and with `require` (require(esm), Node ≥ 20.19). Runs on the build made by `pretest`.
  */
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -78,6 +78,8 @@ describe('error brand across copies', () => {
   it('isTickworkError recognises an error thrown by a second copy of the package', () => {
     cpSync(join(root, 'dist'), join(copy, 'dist'), { recursive: true });
     writeFileSync(join(copy, 'package.json'), JSON.stringify({ type: 'module' }));
+    // The copy resolves the runtime dependencies (croner, p-retry, zod) from the package's own node_modules.
+    symlinkSync(join(root, 'node_modules'), join(copy, 'node_modules'), 'dir');
     const out = node(`
       const a = await import(${JSON.stringify(join(root, 'dist/index.js'))});
       const b = await import(${JSON.stringify(join(copy, 'dist/index.js'))});

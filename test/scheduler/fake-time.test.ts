@@ -275,6 +275,40 @@ describe('scheduler on fake time', () => {
     expect(runs).toEqual(['y@2026-01-01T00:00:00.000Z']);
   });
 
+  it.each([
+    ['at-least-once', 'succeeded'],
+    ['at-most-once', 'skipped:started'],
+  ] as const)('%s: a tick whose holder died ends %s on another instance', async (delivery, outcome) => {
+    const lock = memoryLock();
+    const tick = T0 + 1000;
+    // A holder that took the tick and then died: its lease simply runs out.
+    const dead = await lock.acquire({
+      job: 'd',
+      tick: String(tick),
+      tickMs: tick,
+      token: 'dead-process',
+      // Still live at the tick: the scheduler must wait for it to run out, then take over.
+      ttlMs: 1500,
+      earlyToleranceMs: null,
+      exclusive: true,
+      atMostOnce: delivery === 'at-most-once',
+      retentionMs: 60_000,
+    });
+    expect(dead.acquired).toBe(true);
+    const s = createScheduler({ lock });
+    const runs: { tick: number; fence: number }[] = [];
+    s.add({ name: 'd', every: 1000, delivery, run: ({ tick: t, fence }) => void runs.push({ tick: +t, fence }) });
+    const events = record(s);
+    await s.start();
+    await vi.advanceTimersByTimeAsync(1900);
+    await stopAll(s);
+    const first = events.find((e) => (e.type === 'run:success' || e.type === 'run:skipped') && +e.tick === tick);
+    const ended =
+      first?.type === 'run:success' ? 'succeeded' : `skipped:${first?.type === 'run:skipped' ? first.reason : ''}`;
+    expect(ended).toBe(outcome);
+    expect(runs.filter((r) => r.tick === tick)).toEqual(outcome === 'succeeded' ? [{ tick, fence: 2 }] : []);
+  });
+
   it('checks options up front', () => {
     const s = createScheduler({ lock: memoryLock() });
     const bad = [

@@ -75,6 +75,25 @@ describeWithRedis('redisLock', () => {
     expect(Math.abs(r.serverTime - serverNow)).toBeLessThan(2000);
   });
 
+  it('tolerates a server where CONFIG is disabled (renamed command) when checking maxmemory-policy', async () => {
+    // The real client, with CONFIG refused the way a server with `rename-command CONFIG ""` answers.
+    const client = {
+      call: (command: string, ...args: (string | number)[]) =>
+        command === 'CONFIG' ? Promise.reject(new Error("ERR unknown command 'CONFIG'")) : io.call(command, ...args),
+    };
+    const lines: [string, string][] = [];
+    const logger = {
+      debug: (_f: Record<string, unknown>, m: string) => void lines.push(['debug', m]),
+      info: (_f: Record<string, unknown>, m: string) => void lines.push(['info', m]),
+      warn: (_f: Record<string, unknown>, m: string) => void lines.push(['warn', m]),
+      error: (_f: Record<string, unknown>, m: string) => void lines.push(['error', m]),
+    };
+    const lock = redisLock({ client, prefix });
+    await expect(lock.prepare?.({ logger })).resolves.toBeUndefined();
+    expect(lines).toEqual([['info', 'could not read maxmemory-policy; not checked']]);
+    expect((await lock.state(`cfg-${randomSuffix()}`)).fence).toBe(0);
+  });
+
   it('refuses a client that is neither ioredis nor node-redis', () => {
     try {
       redisLock({ client: {} as never });

@@ -1,0 +1,158 @@
+/**
+ * Scheduler benchmark (`npm run bench -- scheduler`):
+ * 1. tick-to-start delay (p50/p99) for 1,000 every-second jobs due at the same instant, with the memory lock
+ *    and with the Redis lock (ioredis), in one process;
+ * 2. tick-to-start delay of one every-second job run by 8 processes on the Redis lock (the fleet case);
+ * 3. lock acquire+complete operations/s on the same Redis, beside redis-semaphore's Mutex acquire+release,
+ *    sequential and at concurrency 16.
+ */
+import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { resolve } from 'node:path';
+import { Redis } from 'ioredis';
+import { Mutex } from 'redis-semaphore';
+import { memoryLock } from '../../adapters/memory/lock.js';
+import { redisLock } from '../../adapters/redis/lock.js';
+import { createScheduler } from '../../src/scheduler/index.js';
+import type { LockAdapter } from '../../src/scheduler/lock-adapter.js';
+
+const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const JOBS = 1000;
+const TICKS = 5;
+
+const quantile = (sorted: number[], q: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
+
+async function tickToStart(label: string, lock: LockAdapter): Promise<void> {
+  const s = createScheduler({ lock });
+  const delays: number[] = [];
+  let starts = 0;
+  for (let i = 0; i < JOBS; i++) {
+    s.add({ name: `bench-${randomUUID().slice(0, 8)}-${i}`, every: 1000, leaseTtl: 10_000, run: () => {} });
+  }
+  s.on('run:start', (e) => {
+    // The first tick is skipped in the figures: it includes JIT warm-up and script loading.
+    if (++starts > JOBS) delays.push(Date.now() - e.tick.getTime());
+  });
+  await s.start();
+  await new Promise((r) => setTimeout(r, (TICKS + 1) * 1000));
+  await s.stop({ grace: 5000 });
+  delays.sort((a, b) => a - b);
+  console.log(
+    `  ${label.padEnd(36)} runs ${String(delays.length).padStart(5)}  p50 ${quantile(delays, 0.5).toFixed(0).padStart(4)} ms  p99 ${quantile(delays, 0.99).toFixed(0).padStart(4)} ms  max ${(delays.at(-1) ?? NaN).toFixed(0).padStart(4)} ms`,
+  );
+}
+
+async function fleetTickToStart(redis: Redis, prefix: string): Promise<void> {
+  const worker = resolve(import.meta.dirname, '../scheduler/fleet-worker.ts');
+  const env = { ...process.env, REDIS_URL, PREFIX: `${prefix}fleet:`, JOB: 'fleet', LEASE_TTL: '5000', WORK_MS: '100' };
+  let ready = 0;
+  const children = Array.from({ length: 8 }, () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', worker], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+    child.stdout.on('data', (chunk: Buffer) => {
+      if (chunk.toString().includes('ready')) ready++;
+    });
+    return child;
+  });
+  while (ready < children.length) await new Promise((r) => setTimeout(r, 50));
+  const from = Date.now() + 2000;
+  await new Promise((r) => setTimeout(r, 22_000));
+  const exits = children.map((c) => new Promise((r) => c.once('exit', r)));
+  for (const c of children) c.kill('SIGTERM');
+  await Promise.all(exits);
+  const records = (await redis.lrange(`${prefix}fleet:runs`, 0, -1)).map(
+    (line) => JSON.parse(line) as { tick: number; phase: string; at: number },
+  );
+  const starts = records.filter((r) => r.phase === 'start' && r.tick >= from);
+  const perTick = new Map<number, number>();
+  for (const r of starts) perTick.set(r.tick, (perTick.get(r.tick) ?? 0) + 1);
+  const delays = starts.map((r) => r.at - r.tick).sort((a, b) => a - b);
+  const duplicates = [...perTick.values()].filter((n) => n > 1).length;
+  console.log(
+    `  ${'redisLock, 8 processes, 1 job'.padEnd(36)} runs ${String(delays.length).padStart(5)}  p50 ${quantile(delays, 0.5).toFixed(0).padStart(4)} ms  p99 ${quantile(delays, 0.99).toFixed(0).padStart(4)} ms  max ${(delays.at(-1) ?? NaN).toFixed(0).padStart(4)} ms  duplicate ticks ${duplicates}`,
+  );
+}
+
+async function opsPerSecond(n: number, concurrency: number, op: (i: number) => Promise<void>): Promise<number> {
+  let next = 0;
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < n) await op(next++);
+    }),
+  );
+  return n / ((performance.now() - t0) / 1000);
+}
+
+async function lockOps(redis: Redis, prefix: string): Promise<void> {
+  const lock = redisLock({ client: redis, prefix });
+  const memory = memoryLock();
+  const ours = (l: LockAdapter, job: string) => async (i: number) => {
+    const token = randomUUID();
+    const r = await l.acquire({
+      job,
+      tick: String(i),
+      tickMs: i,
+      token,
+      ttlMs: 10_000,
+      earlyToleranceMs: null,
+      exclusive: false,
+      atMostOnce: false,
+      retentionMs: 60_000,
+    });
+    if (!r.acquired) throw new Error('benchmark lock was not acquired');
+    await l.complete({
+      job,
+      tick: String(i),
+      token,
+      tickMs: i,
+      outcome: { status: 'succeeded', fence: r.fence, at: Date.now() },
+      retentionMs: 60_000,
+      advanceHighWaterMark: true,
+    });
+  };
+  const peer = (key: string) => async (i: number) => {
+    const mutex = new Mutex(redis, `${key}:${i}`, { lockTimeout: 10_000, refreshInterval: 0 });
+    await mutex.acquire();
+    await mutex.release();
+  };
+  const N = 5000;
+  for (const concurrency of [1, 16]) {
+    // Warm-up (script cache, JIT), then measure.
+    await opsPerSecond(500, concurrency, ours(lock, `warm-${randomUUID()}`));
+    await opsPerSecond(500, concurrency, peer(`${prefix}warm-${randomUUID()}`));
+    const a = await opsPerSecond(N, concurrency, ours(lock, `ops-${randomUUID()}`));
+    const b = await opsPerSecond(N, concurrency, peer(`${prefix}sem-${randomUUID()}`));
+    const m = await opsPerSecond(N, concurrency, ours(memory, `mem-${randomUUID()}`));
+    console.log(`\n  acquire+complete, concurrency ${concurrency}, ${N} ops each`);
+    console.log(
+      `    tickwork redisLock (acquire+complete)   ${a.toFixed(0).padStart(8)} ops/s  ${(a / b).toFixed(2)}× redis-semaphore`,
+    );
+    console.log(`    redis-semaphore Mutex (acquire+release) ${b.toFixed(0).padStart(8)} ops/s  1.00×`);
+    console.log(`    tickwork memoryLock (context)           ${m.toFixed(0).padStart(8)} ops/s`);
+  }
+}
+
+async function deletePrefix(redis: Redis, prefix: string): Promise<void> {
+  let cursor = '0';
+  do {
+    const [nextCursor, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+    cursor = nextCursor;
+    if (keys.length > 0) await redis.del(...keys);
+  } while (cursor !== '0');
+}
+
+export default async function bench(): Promise<void> {
+  const redis = new Redis(REDIS_URL);
+  const prefix = `bench:tickwork:${randomUUID().slice(0, 8)}:`;
+  try {
+    console.log(`\ntick-to-start delay, ${JOBS} every-second jobs due at the same instant, ${TICKS} ticks measured`);
+    await tickToStart('memoryLock', memoryLock());
+    await tickToStart('redisLock (ioredis, one process)', redisLock({ client: redis, prefix }));
+    await fleetTickToStart(redis, prefix);
+    await lockOps(redis, prefix);
+  } finally {
+    await deletePrefix(redis, prefix);
+    redis.disconnect();
+  }
+}
