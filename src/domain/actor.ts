@@ -2,11 +2,11 @@ import { z } from 'zod';
 import { TickworkError } from '../errors.js';
 import { parseInput } from './validation.js';
 
-/** The two roles: admins manage apps and review tasks; users claim apps and earn points. */
-export const RoleSchema = z.enum(['admin', 'user']);
+/** A user's role: admins manage apps and review tasks; users claim apps and earn points. */
+export type Role = 'admin' | 'user';
 
-/** A user's role. */
-export type Role = z.infer<typeof RoleSchema>;
+/** The two roles. */
+export const RoleSchema: z.ZodType<Role> = z.enum(['admin', 'user']);
 
 /**
  * The acting user every service call takes: what {@link UserService.authenticate} returns (a `PublicUser`

@@ -12,10 +12,18 @@ import type { ServiceContext } from './context.js';
 import type { TaskStatus } from './task.js';
 import { parseInput } from './validation.js';
 
+/** The actor's own claim on a listed app. */
+export interface AppClaim {
+  /** The task id. */
+  readonly taskId: string;
+  /** Where the task is. */
+  readonly status: TaskStatus;
+}
+
 /** An app as a user sees it in the list: with their own claim on it, if any. */
 export interface AppListing extends App {
   /** The actor's task on this app, or `null` if they have not claimed it. */
-  readonly claim: { readonly taskId: string; readonly status: TaskStatus } | null;
+  readonly claim: AppClaim | null;
 }
 
 /** The catalogue of apps worth points. */

@@ -1,28 +1,56 @@
 import { z } from 'zod';
 
+/** An app listed for users to install, worth `points` once a proof of it is approved. */
+export interface App {
+  /** Opaque id. */
+  readonly id: string;
+  /** Display name. */
+  readonly name: string;
+  /** Android package name such as `com.example.notes`; unique. */
+  readonly packageName: string;
+  /** Store page, an https URL. */
+  readonly storeUrl: string;
+  /** Icon, an https URL, or `null`. */
+  readonly iconUrl: string | null;
+  /** Category, such as `Productivity`. */
+  readonly category: string;
+  /** Sub-category, or `null`. */
+  readonly subCategory: string | null;
+  /** Points paid for an approved task; whole and above zero. */
+  readonly points: number;
+  /** Whether users see it and may claim it. */
+  readonly active: boolean;
+  /** When it was listed. */
+  readonly createdAt: Date;
+  /** When it last changed. */
+  readonly updatedAt: Date;
+  /** Bumped by every change; updates compare it. */
+  readonly version: number;
+}
+
 // Android application ids: two or more dot-separated segments, each a letter then letters, digits or `_`.
 // Length is checked first (Google Play caps ids at 150), so the regex only ever sees short input.
 const PACKAGE_NAME = /^[A-Za-z][A-Za-z0-9_]*(?:\.[A-Za-z][A-Za-z0-9_]*)+$/;
 
 /** An Android package name such as `com.example.app`. */
-export const PackageNameSchema = z
+export const PackageNameSchema: z.ZodType<string, string> = z
   .string()
   .trim()
   .max(150)
   .regex(PACKAGE_NAME, 'Expected an Android package name such as com.example.app');
 
-/** An absolute `https:` URL. */
-export const HttpsUrlSchema = z
+/** An absolute `https:` URL with a domain name. */
+export const HttpsUrlSchema: z.ZodType<string, string> = z
   .string()
   .trim()
   .max(2048)
   .pipe(z.url({ protocol: /^https$/, hostname: z.regexes.domain, error: 'Expected an https URL' }));
 
 /** Points are whole numbers above zero; the cap keeps every sum far inside 2^53. */
-export const PointsSchema = z.number().int().positive().max(1_000_000);
+export const PointsSchema: z.ZodType<number, number> = z.number().int().positive().max(1_000_000);
 
-/** An app listed for users to install, worth `points` once approved. */
-export const AppSchema = z.strictObject({
+/** The shape of a stored {@link App}. */
+export const AppSchema: z.ZodType<App> = z.strictObject({
   id: z.string().min(1),
   name: z.string(),
   packageName: z.string(),
@@ -37,8 +65,33 @@ export const AppSchema = z.strictObject({
   version: z.number().int(),
 });
 
-/** A listed app. */
-export type App = z.infer<typeof AppSchema>;
+/** Input of {@link AppService.create}. */
+export interface CreateAppInput {
+  /** Display name, 1–200 characters. */
+  readonly name: string;
+  /** Android package name; unique across apps. */
+  readonly packageName: string;
+  /** Store page, an https URL. */
+  readonly storeUrl: string;
+  /** Icon, an https URL. @default null */
+  readonly iconUrl?: string | null;
+  /** Category, 1–100 characters. */
+  readonly category: string;
+  /** Sub-category. @default null */
+  readonly subCategory?: string | null;
+  /** Points, a whole number from 1 to 1 000 000. */
+  readonly points: number;
+  /** Listed straight away. @default true */
+  readonly active?: boolean;
+}
+
+/** Input of {@link AppService.update}: any subset of the fields, plus an optional expected version. */
+export interface UpdateAppInput extends Partial<Omit<CreateAppInput, 'active'>> {
+  /** Show or hide the app. */
+  readonly active?: boolean;
+  /** Refuse the change with `CONFLICT` unless the app is still at this version. */
+  readonly expectedVersion?: number;
+}
 
 const fields = {
   name: z.string().trim().min(1).max(200),
@@ -50,25 +103,19 @@ const fields = {
   points: PointsSchema,
 };
 
-/** Input of {@link AppService.create}. */
-export const CreateAppInputSchema = z.strictObject({
+/** Validates {@link CreateAppInput}; unknown fields are rejected. */
+export const CreateAppInputSchema: z.ZodType<CreateAppInput, CreateAppInput> = z.strictObject({
   ...fields,
   iconUrl: fields.iconUrl.optional(),
   subCategory: fields.subCategory.optional(),
   active: z.boolean().optional(),
 });
 
-/** Input of {@link AppService.create}. */
-export type CreateAppInput = z.input<typeof CreateAppInputSchema>;
-
-/** Input of {@link AppService.update}: any subset of the fields, plus an optional expected version. */
-export const UpdateAppInputSchema = z
+/** Validates {@link UpdateAppInput}; unknown fields are rejected. */
+export const UpdateAppInputSchema: z.ZodType<UpdateAppInput, UpdateAppInput> = z
   .strictObject({
     ...fields,
     active: z.boolean(),
     expectedVersion: z.number().int().nonnegative(),
   })
   .partial();
-
-/** Input of {@link AppService.update}. */
-export type UpdateAppInput = z.input<typeof UpdateAppInputSchema>;

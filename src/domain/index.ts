@@ -11,13 +11,13 @@ export {
   UpdateAppInputSchema,
 } from './app.js';
 export type { AppRepository } from './app-repository.js';
-export type { AppListing, AppService } from './app-service.js';
+export type { AppClaim, AppListing, AppService } from './app-service.js';
 export type { CreateServicesOptions, Services } from './create-services.js';
 export { createServices } from './create-services.js';
 export type { ImageInfo, ImageLimits } from './image.js';
 export { DEFAULT_IMAGE_LIMITS, inspectImage } from './image.js';
 export type { LedgerEntry, Page, PageRequest } from './ledger-entry.js';
-export type { LedgerRepository } from './ledger-repository.js';
+export type { AppendResult, LedgerRepository } from './ledger-repository.js';
 export type { ScryptParams } from './password.js';
 export { DEFAULT_SCRYPT, hashPassword, verifyPassword } from './password.js';
 export type { AdjustInput, AdjustResult, PointsQuery, PointsService, Statement } from './points-service.js';
@@ -26,7 +26,7 @@ export { checkProofKey } from './proof-store.js';
 export type { Repositories, RepositorySet } from './repositories.js';
 export type { Session } from './session.js';
 export type { SessionRepository } from './session-repository.js';
-export type { ProofRef, ReviewTask, Task, TaskChange, TaskStatus } from './task.js';
+export type { DuplicateProof, ProofRef, ReviewTask, Task, TaskChange, TaskStatus } from './task.js';
 export { TASK_STATUSES, TASK_TRANSITIONS } from './task.js';
 export type { TaskRepository } from './task-repository.js';
 export type { Approval, ProofFile, TaskService } from './task-service.js';

@@ -3,7 +3,7 @@ import { TickworkError } from '../errors.js';
 import { type Actor, requireActor, requireAdmin } from './actor.js';
 import type { ServiceContext } from './context.js';
 import type { LedgerEntry, Page } from './ledger-entry.js';
-import { parseInput } from './validation.js';
+import { pageNumber, parseInput } from './validation.js';
 
 /** Input of {@link PointsService.adjust}. */
 export interface AdjustInput {
@@ -39,10 +39,10 @@ export interface Statement {
 export interface PointsQuery {
   /** Another user's points (admins only). @default the actor */
   readonly userId?: string;
-  /** Page size, 1–200. @default 50 */
-  readonly limit?: number;
-  /** Entries to skip. @default 0 */
-  readonly offset?: number;
+  /** Page size, 1–200 (a number or a decimal string). @default 50 */
+  readonly limit?: number | string;
+  /** Entries to skip (a number or a decimal string). @default 0 */
+  readonly offset?: number | string;
 }
 
 /** Points: balances, history and admin adjustments. A balance is always the sum of the ledger. */
@@ -75,8 +75,8 @@ export interface PointsService {
 
 const QuerySchema = z.strictObject({
   userId: z.string().min(1).max(200).optional(),
-  limit: z.number().int().min(1).max(200).optional(),
-  offset: z.number().int().min(0).optional(),
+  limit: pageNumber(1, 200).optional(),
+  offset: pageNumber(0, 1_000_000_000).optional(),
 });
 
 const AdjustSchema = z.strictObject({

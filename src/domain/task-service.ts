@@ -7,7 +7,7 @@ import { inspectImage } from './image.js';
 import type { LedgerEntry, Page } from './ledger-entry.js';
 import type { RepositorySet } from './repositories.js';
 import { type ReviewTask, TASK_TRANSITIONS, type Task, type TaskChange, type TaskStatus } from './task.js';
-import { parseInput } from './validation.js';
+import { pageNumber, parseInput } from './validation.js';
 
 /** What {@link TaskService.approve} answers: the approved task and its award in the ledger. */
 export interface Approval {
@@ -83,7 +83,7 @@ export interface TaskService {
    */
   listForReview(
     actor: Actor,
-    options?: { readonly status?: TaskStatus; readonly limit?: number; readonly offset?: number },
+    options?: { readonly status?: TaskStatus; readonly limit?: number | string; readonly offset?: number | string },
   ): Promise<Page<ReviewTask>>;
   /** The proof image of a task, for its owner or an admin; `NOT_FOUND` when none was submitted. */
   readProof(actor: Actor, taskId: string): Promise<ProofFile>;
@@ -96,8 +96,8 @@ const ApproveSchema = z.strictObject({ expectedVersion: VERSION });
 const RejectSchema = z.strictObject({ reason: z.string().trim().min(1).max(1000), expectedVersion: VERSION });
 const ReviewQuerySchema = z.strictObject({
   status: STATUS.optional(),
-  limit: z.number().int().min(1).max(200).optional(),
-  offset: z.number().int().min(0).optional(),
+  limit: pageNumber(1, 200).optional(),
+  offset: pageNumber(0, 1_000_000_000).optional(),
 });
 const MineSchema = z.strictObject({ status: STATUS.optional() });
 

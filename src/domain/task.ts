@@ -65,8 +65,16 @@ export type TaskChange = Partial<
   readonly updatedAt: Date;
 };
 
+/** Another user's task whose proof is the same image. */
+export interface DuplicateProof {
+  /** That task's id. */
+  readonly taskId: string;
+  /** That task's owner. */
+  readonly userId: string;
+}
+
 /** A task in the review queue, with the other users' tasks that carry the same image. */
 export interface ReviewTask extends Task {
   /** Tasks of other users whose proof has the same SHA-256: a fraud signal for the reviewer. */
-  readonly duplicateProof: readonly { readonly taskId: string; readonly userId: string }[];
+  readonly duplicateProof: readonly DuplicateProof[];
 }

@@ -82,6 +82,16 @@ export interface UserService {
   bootstrapAdmin(input: RegisterInput): Promise<PublicUser>;
   /** An admin makes another user an admin. */
   promote(actor: Actor, userId: string): Promise<PublicUser>;
+  /**
+   * Deletes every expired session and resolves how many; a maintenance call for a scheduled job (expired
+   * tokens are refused either way).
+   *
+   * @example
+   * ```ts
+   * scheduler.add({ name: 'purge-sessions', cron: '0 * * * *', run: () => services.users.purgeExpiredSessions() });
+   * ```
+   */
+  purgeExpiredSessions(): Promise<number>;
 }
 
 const TOKEN = z.string().min(1).max(200);
@@ -204,6 +214,10 @@ export function createUserService(ctx: ServiceContext): UserService {
         if (raced) return setAdmin(raced);
         throw error;
       }
+    },
+
+    purgeExpiredSessions() {
+      return repos.sessions.deleteExpired(ctx.now());
     },
 
     async promote(actor, userId) {

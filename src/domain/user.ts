@@ -1,39 +1,49 @@
 import { z } from 'zod';
+import type { Role } from './actor.js';
 import { RoleSchema } from './actor.js';
 
+/** A stored user, including the password hash (services never return it: see {@link PublicUser}). */
+export interface User {
+  /** Opaque id. */
+  readonly id: string;
+  /** Normalised email (trimmed, lower-case), unique. */
+  readonly email: string;
+  /** Display name. */
+  readonly name: string;
+  /** `admin` or `user`. */
+  readonly role: Role;
+  /** `scrypt$N$r$p$salt$key`: the parameters travel with the hash, so they can be raised later. */
+  readonly passwordHash: string;
+  /** When the account was created. */
+  readonly createdAt: Date;
+  /** When the account last changed. */
+  readonly updatedAt: Date;
+  /** Bumped by every change; updates compare it. */
+  readonly version: number;
+}
+
+/** A user as services return it: everything but the password hash. */
+export type PublicUser = Omit<User, 'passwordHash'>;
+
 /** An email address, trimmed and lower-cased so one mailbox is one account. */
-export const EmailSchema = z
+export const EmailSchema: z.ZodType<string, string> = z
   .string()
   .trim()
   .max(254)
   .transform((s) => s.normalize('NFC').toLowerCase())
   .pipe(z.email());
 
-/** A stored user, including the password hash (never leaves the service: see {@link PublicUser}). */
-export const UserSchema = z.strictObject({
-  /** Opaque id. */
+/** The shape of a stored {@link User}. */
+export const UserSchema: z.ZodType<User> = z.strictObject({
   id: z.string().min(1),
-  /** Normalised email, unique. */
   email: z.string(),
-  /** Display name. */
   name: z.string(),
-  /** `admin` or `user`. */
   role: RoleSchema,
-  /** `scrypt$N$r$p$salt$hash`: the parameters travel with the hash, so they can be raised later. */
   passwordHash: z.string(),
-  /** When the account was created. */
   createdAt: z.date(),
-  /** When the account last changed. */
   updatedAt: z.date(),
-  /** Bumped by every change; updates compare it. */
   version: z.number().int(),
 });
-
-/** A stored user. */
-export type User = z.infer<typeof UserSchema>;
-
-/** A user as services return it: everything but the password hash. */
-export type PublicUser = Omit<User, 'passwordHash'>;
 
 /** Drops the password hash. */
 export function toPublicUser(user: User): PublicUser {
@@ -41,21 +51,33 @@ export function toPublicUser(user: User): PublicUser {
   return rest;
 }
 
-/** Input of {@link UserService.register}. */
-export const RegisterInputSchema = z.strictObject({
+/** Input of {@link UserService.register} and {@link UserService.bootstrapAdmin}. */
+export interface RegisterInput {
+  /** Email; trimmed and lower-cased before use. */
+  readonly email: string;
+  /** Password: at least 10 characters (configurable), at most 200, not one repeated character, not the email. */
+  readonly password: string;
+  /** Display name, 1–100 characters. */
+  readonly name: string;
+}
+
+/** Validates {@link RegisterInput}; unknown fields are rejected. */
+export const RegisterInputSchema: z.ZodType<RegisterInput, RegisterInput> = z.strictObject({
   email: EmailSchema,
   password: z.string(),
   name: z.string().trim().min(1).max(100),
 });
 
-/** Input of {@link UserService.register}. */
-export type RegisterInput = z.input<typeof RegisterInputSchema>;
-
 /** Input of {@link UserService.login}. */
-export const LoginInputSchema = z.strictObject({
+export interface LoginInput {
+  /** Email as typed; normalised like at registration. */
+  readonly email: string;
+  /** Password. */
+  readonly password: string;
+}
+
+/** Validates {@link LoginInput}; unknown fields are rejected. */
+export const LoginInputSchema: z.ZodType<LoginInput, LoginInput> = z.strictObject({
   email: z.string().max(1000),
   password: z.string().max(1000),
 });
-
-/** Input of {@link UserService.login}. */
-export type LoginInput = z.input<typeof LoginInputSchema>;

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 import { TickworkError } from '../errors.js';
 
 /** One rejected field, as listed in a `VALIDATION` error's `details.fields`. */
@@ -32,4 +32,20 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown, what:
   }
   const list = fields.map((f) => f.path || '(input)').join(', ');
   throw new TickworkError('VALIDATION', `Invalid ${what}: ${list}`, { details: { fields } });
+}
+
+/**
+ * A page size or offset: a whole number in `[min, max]`, given as a number or as a decimal string (so an HTTP
+ * layer can pass query parameters as they come).
+ */
+export function pageNumber(min: number, max: number): z.ZodType<number, number | string> {
+  return z
+    .union([
+      z.number(),
+      z
+        .string()
+        .regex(/^\d{1,9}$/)
+        .transform(Number),
+    ])
+    .pipe(z.number().int().min(min).max(max));
 }

@@ -2,6 +2,7 @@
  * The service rules, run over any repositories: memory here, PGlite in the PostgreSQL tests. Every case goes
  * through the public services only.
  */
+import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Repositories } from '../../src/domain/repositories.js';
 import { isTickworkError } from '../../src/errors.js';
@@ -67,6 +68,8 @@ export function servicesSuite(
         await w.services.users.register({ email: 'dan@example.com', password: 'dan secret 1', name: 'Dan' });
         const { token } = await w.services.users.login({ email: 'dan@example.com', password: 'dan secret 1' });
         expect(await w.repositories.sessions.findByHash(token)).toBeUndefined();
+        const hash = createHash('sha256').update(token).digest('hex');
+        expect(await w.repositories.sessions.findByHash(hash)).toMatchObject({ tokenHash: hash });
       });
 
       it('expires sessions', async () => {
@@ -75,8 +78,13 @@ export function servicesSuite(
           email: 'eve@example.com',
           password: 'eve secret 1',
         });
+        const second = await w.services.users.login({ email: 'eve@example.com', password: 'eve secret 1' });
+        const secondHash = createHash('sha256').update(second.token).digest('hex');
+        expect(await w.repositories.sessions.findByHash(secondHash)).toBeDefined();
         w.clock.advance(expiresAt.getTime() - w.clock.now());
         expect(await codeOf(w.services.users.authenticate(token))).toBe('UNAUTHENTICATED');
+        expect(await w.services.users.purgeExpiredSessions()).toBeGreaterThanOrEqual(1);
+        expect(await w.repositories.sessions.findByHash(secondHash)).toBeUndefined();
       });
 
       it('answers an unknown email and a wrong password alike', async () => {
@@ -250,6 +258,35 @@ export function servicesSuite(
         expect(await w.services.points.balance(u)).toBe(50);
       });
 
+      it('approves atomically: when the award fails, the task stays submitted and nothing is paid', async () => {
+        const faulty: Repositories = {
+          ...w.repositories,
+          transaction: (fn) =>
+            w.repositories.transaction((tx) =>
+              fn({
+                ...tx,
+                ledger: {
+                  ...tx.ledger,
+                  append: async (entry) => {
+                    await tx.ledger.append(entry);
+                    throw new Error('disk full after the award was written');
+                  },
+                },
+              }),
+            ),
+        };
+        const broken = world(faulty);
+        const admin = await broken.admin();
+        const u = await broken.user();
+        const task = await broken.services.tasks.claim(u, await broken.app(admin));
+        await broken.services.tasks.submitProof(u, task.id, shot(45));
+        await expect(broken.services.tasks.approve(admin, task.id)).rejects.toThrow('disk full');
+        expect((await w.services.tasks.get(u, task.id)).status).toBe('submitted');
+        expect(await w.services.points.balance(u)).toBe(0);
+        // The same task approves cleanly once the fault is gone.
+        expect((await w.services.tasks.approve(admin, task.id)).award.amount).toBe(50);
+      });
+
       it('lists my tasks and the review queue, flagging the same image on two users’ tasks', async () => {
         const admin = await w.admin();
         const u = await w.user();
@@ -316,7 +353,8 @@ export function servicesSuite(
         await adjust(-30, 'k4', 'Refund');
         expect(await w.services.points.balance(u)).toBe(0);
         for (let i = 0; i < 5; i++) await adjust(1, `n${i}`);
-        const first = await w.services.points.history(u, { limit: 3 });
+        const first = await w.services.points.history(u, { limit: '3' });
+        expect(await codeOf(w.services.points.history(u, { limit: '3x' }))).toBe('VALIDATION');
         expect(first.items.map((e) => e.amount)).toEqual([1, 1, 1]);
         expect(first.nextOffset).toBe(3);
         const second = await w.services.points.history(u, { limit: 3, offset: 3 });

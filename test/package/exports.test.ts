@@ -78,7 +78,7 @@ describe('error brand across copies', () => {
   it('isTickworkError recognises an error thrown by a second copy of the package', () => {
     cpSync(join(root, 'dist'), join(copy, 'dist'), { recursive: true });
     writeFileSync(join(copy, 'package.json'), JSON.stringify({ type: 'module' }));
-    // The copy resolves the runtime dependencies (croner, p-retry, zod) from the package's own node_modules.
+    // A second install has its own dependencies (zod, croner, p-retry) beside it; link them in.
     symlinkSync(join(root, 'node_modules'), join(copy, 'node_modules'), 'dir');
     const out = node(`
       const a = await import(${JSON.stringify(join(root, 'dist/index.js'))});
