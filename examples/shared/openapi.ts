@@ -3,6 +3,7 @@
  * `z.toJSONSchema`. Both servers answer `GET /openapi.json` with {@link openApiDocument}.
  */
 import { z } from 'zod';
+import { AppSchema, UserSchema } from '../../src/index.js';
 import {
   createAppBody,
   extractQuery,
@@ -41,6 +42,8 @@ export interface RouteDoc {
   rawBody?: 'multipart' | 'text';
   /** A non-JSON answer (the proof image). */
   rawResponse?: 'image';
+  /** The JSON answer's schema, by component name (`User`, `App`, `Login`, `AppList`); untyped when absent. */
+  response?: 'User' | 'App' | 'Login' | 'AppList';
 }
 
 /** Every route both servers serve, in the order the documentation lists them. */
@@ -52,6 +55,7 @@ export const ROUTES: readonly RouteDoc[] = [
     access: 'public',
     success: 201,
     body: registerBody,
+    response: 'User',
   },
   {
     method: 'post',
@@ -60,6 +64,7 @@ export const ROUTES: readonly RouteDoc[] = [
     access: 'public',
     success: 200,
     body: loginBody,
+    response: 'Login',
   },
   { method: 'get', path: '/me', summary: 'Profile with balance and task counts', access: 'user', success: 200 },
   {
@@ -71,8 +76,23 @@ export const ROUTES: readonly RouteDoc[] = [
     query: historyQuery,
   },
   { method: 'get', path: '/me/tasks', summary: 'My tasks', access: 'user', success: 200, query: myTasksQuery },
-  { method: 'get', path: '/apps', summary: 'Active apps with my claim status', access: 'user', success: 200 },
-  { method: 'post', path: '/apps', summary: 'Create an app', access: 'admin', success: 201, body: createAppBody },
+  {
+    method: 'get',
+    path: '/apps',
+    summary: 'Active apps with my claim status',
+    access: 'user',
+    success: 200,
+    response: 'AppList',
+  },
+  {
+    method: 'post',
+    path: '/apps',
+    summary: 'Create an app',
+    access: 'admin',
+    success: 201,
+    body: createAppBody,
+    response: 'App',
+  },
   {
     method: 'patch',
     path: '/apps/{id}',
@@ -81,6 +101,7 @@ export const ROUTES: readonly RouteDoc[] = [
     success: 200,
     params: idParams,
     body: updateAppBody,
+    response: 'App',
   },
   {
     method: 'post',
@@ -166,6 +187,11 @@ function jsonSchema(schema: z.ZodType, io: 'input' | 'output' = 'input'): Record
     io,
     target: 'draft-2020-12',
     unrepresentable: 'any',
+    // Dates leave the servers as ISO 8601 strings (JSON.stringify calls toISOString).
+    override: (ctx) => {
+      if (ctx.zodSchema._zod.def.type === 'date')
+        Object.assign(ctx.jsonSchema, { type: 'string', format: 'date-time' });
+    },
   }) as Record<string, unknown>;
   return rest;
 }
@@ -226,7 +252,12 @@ function responses(route: RouteDoc): Record<string, unknown> {
   const ok =
     route.rawResponse === 'image'
       ? { description: 'The image', content: { 'image/png': {}, 'image/jpeg': {}, 'image/webp': {} } }
-      : { description: 'Success', content: { 'application/json': { schema: {} } } };
+      : {
+          description: 'Success',
+          content: {
+            'application/json': { schema: route.response ? { $ref: `#/components/schemas/${route.response}` } : {} },
+          },
+        };
   const out: Record<string, unknown> = { [route.success]: ok };
   if (route.body || route.query || route.params || route.rawBody)
     out[400] = error('Invalid input; details.fields names each field');
@@ -239,6 +270,40 @@ function responses(route: RouteDoc): Record<string, unknown> {
   }
   out.default = error('Any other error, with its code');
   return out;
+}
+
+/** Response schemas from the domain's own entity schemas; the password hash never leaves a service. */
+function responseSchemas(): Record<string, unknown> {
+  const user = jsonSchema(UserSchema, 'output') as { properties: Record<string, unknown>; required: string[] };
+  delete user.properties.passwordHash;
+  user.required = user.required.filter((key) => key !== 'passwordHash');
+  const app = jsonSchema(AppSchema, 'output') as { properties: Record<string, unknown>; required: string[] };
+  const claim = {
+    description: "The caller's task on this app, or null",
+    oneOf: [
+      {
+        type: 'object',
+        required: ['taskId', 'status'],
+        properties: { taskId: { type: 'string' }, status: { enum: ['claimed', 'submitted', 'approved', 'rejected'] } },
+      },
+      { type: 'null' },
+    ],
+  };
+  const listing = { ...app, properties: { ...app.properties, claim }, required: [...app.required, 'claim'] };
+  return {
+    User: user,
+    App: app,
+    Login: {
+      type: 'object',
+      required: ['token', 'expiresAt', 'user'],
+      properties: {
+        token: { type: 'string', description: 'Send as Authorization: Bearer <token>' },
+        expiresAt: { type: 'string', format: 'date-time' },
+        user: { $ref: '#/components/schemas/User' },
+      },
+    },
+    AppList: { type: 'object', required: ['items'], properties: { items: { type: 'array', items: listing } } },
+  };
 }
 
 /** Builds the OpenAPI 3.1 document of the example API. `serverUrl` fills `servers` when given. */
@@ -266,7 +331,10 @@ export function openApiDocument(serverUrl?: string): Record<string, unknown> {
       description: 'The rewards app of the tickwork examples, served identically by Express and Fastify.',
     },
     ...(serverUrl ? { servers: [{ url: serverUrl }] } : {}),
-    components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } }, schemas: { Error: errorSchema } },
+    components: {
+      securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
+      schemas: { Error: errorSchema, ...responseSchemas() },
+    },
     paths,
   };
 }

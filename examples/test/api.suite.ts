@@ -4,6 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { ADMIN, client, type Framework, startTestServer, type TestServer, UPLOAD_MAX_BYTES } from './harness.js';
 import { makePng } from './png.js';
 
@@ -283,6 +284,15 @@ export function apiSuite(
         expect.arrayContaining(['name', 'packageName', 'points']),
       );
       expect(doc.headers.get('x-content-type-options')).toBe('nosniff');
+      // Answers match the documented schemas (strict: an undocumented or leaked field fails).
+      const { User, AppList } = doc.body.components.schemas;
+      const user = await http.post('/auth/register', {
+        email: `doc-${unique}@example.com`,
+        password: 'documented password',
+        name: 'Doc',
+      });
+      expect(z.fromJSONSchema(User).safeParse(user.body).error).toBeUndefined();
+      expect(z.fromJSONSchema(AppList).safeParse((await http.get('/apps', admin)).body).error).toBeUndefined();
     });
 
     it('runs the ISIN sync on demand for admins and reports it at /isin/status', async () => {
