@@ -1,0 +1,28 @@
+/** Signing a request in from its bearer token, as Express middleware. */
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import type { PublicUser } from '../../src/index.js';
+import { bearerToken } from '../shared/bearer.js';
+import type { Container } from '../shared/container.js';
+
+declare global {
+  namespace Express {
+    interface Request {
+      /** The signed-in user, set by the `authenticate` middleware. */
+      actor?: PublicUser;
+    }
+  }
+}
+
+/** Middleware that sets `req.actor` from `Authorization: Bearer <token>`, or passes a 401 to the error handler. */
+export function authenticate(container: Container): RequestHandler {
+  return async (req: Request, _res: Response, next: NextFunction) => {
+    req.actor = await container.services.users.authenticate(bearerToken(req.headers.authorization));
+    next();
+  };
+}
+
+/** The actor of a route behind `authenticate` (a route without it has none: a programming error). */
+export function actorOf(req: Request): PublicUser {
+  if (!req.actor) throw new Error('Route is missing the authenticate middleware');
+  return req.actor;
+}

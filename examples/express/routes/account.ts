@@ -1,0 +1,33 @@
+/** Sign-up, sign-in and the signed-in user's own data. */
+import { type RequestHandler, Router } from 'express';
+import type { Container } from '../../shared/container.js';
+import { historyQuery, loginBody, myTasksQuery, parseInput, registerBody } from '../../shared/schemas.js';
+import { actorOf, authenticate } from '../authenticate.js';
+
+/** `POST /auth/register`, `POST /auth/login` (behind `loginLimiter`), `GET /me`, `GET /me/points`, `GET /me/tasks`. */
+export function accountRouter(container: Container, loginLimiter: RequestHandler): Router {
+  const { services } = container;
+  const router = Router();
+
+  router.post('/auth/register', async (req, res) => {
+    res.status(201).json(await services.users.register(parseInput(registerBody, req.body)));
+  });
+
+  router.post('/auth/login', loginLimiter, async (req, res) => {
+    res.json(await services.users.login(parseInput(loginBody, req.body)));
+  });
+
+  const me = Router();
+  const auth = authenticate(container);
+  me.get('/', auth, async (req, res) => {
+    res.json(await services.users.profile(actorOf(req)));
+  });
+  me.get('/points', auth, async (req, res) => {
+    res.json(await services.points.statement(actorOf(req), parseInput(historyQuery, req.query, 'query')));
+  });
+  me.get('/tasks', auth, async (req, res) => {
+    res.json({ items: await services.tasks.listMine(actorOf(req), parseInput(myTasksQuery, req.query, 'query')) });
+  });
+  router.use('/me', me);
+  return router;
+}

@@ -1,0 +1,33 @@
+/** The app catalogue and claiming an app. */
+import { Router } from 'express';
+import type { Container } from '../../shared/container.js';
+import { createAppBody, idParams, parseInput, updateAppBody } from '../../shared/schemas.js';
+import { actorOf, authenticate } from '../authenticate.js';
+
+/** `GET /apps`, `POST /apps`, `PATCH /apps/:id`, `POST /apps/:id/claim`. */
+export function appsRouter(container: Container): Router {
+  const { services } = container;
+  const router = Router();
+  // Every route here needs a signed-in user; which user may do what is decided by the services. The
+  // middleware is per route, so an unknown path under /apps is a 404, not a 401.
+  const auth = authenticate(container);
+
+  router.get('/', auth, async (req, res) => {
+    res.json({ items: await services.apps.list(actorOf(req)) });
+  });
+
+  router.post('/', auth, async (req, res) => {
+    res.status(201).json(await services.apps.create(actorOf(req), parseInput(createAppBody, req.body)));
+  });
+
+  router.patch('/:id', auth, async (req, res) => {
+    const { id } = parseInput(idParams, req.params, 'params');
+    res.json(await services.apps.update(actorOf(req), id, parseInput(updateAppBody, req.body)));
+  });
+
+  router.post('/:id/claim', auth, async (req, res) => {
+    const { id } = parseInput(idParams, req.params, 'params');
+    res.status(201).json(await services.tasks.claim(actorOf(req), id));
+  });
+  return router;
+}

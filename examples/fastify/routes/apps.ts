@@ -1,0 +1,29 @@
+/** The app catalogue and claiming an app. */
+import type { FastifyPluginAsync } from 'fastify';
+import { createAppBody, idParams, updateAppBody } from '../../shared/schemas.js';
+import { actorOf } from '../plugin.js';
+import type { ZodTypeProvider } from '../zod-type-provider.js';
+
+/** `GET /apps`, `POST /apps`, `PATCH /apps/:id`, `POST /apps/:id/claim`. */
+export const appRoutes: FastifyPluginAsync = async (fastify) => {
+  const app = fastify.withTypeProvider<ZodTypeProvider>();
+  const { services } = app.tickwork;
+  // Every route here needs a signed-in user; which user may do what is decided by the services.
+  app.addHook('onRequest', app.authenticate);
+
+  app.get('/apps', async (request) => ({ items: await services.apps.list(actorOf(request)) }));
+
+  app.post('/apps', { schema: { body: createAppBody } }, async (request, reply) => {
+    reply.code(201);
+    return services.apps.create(actorOf(request), request.body);
+  });
+
+  app.patch('/apps/:id', { schema: { params: idParams, body: updateAppBody } }, async (request) =>
+    services.apps.update(actorOf(request), request.params.id, request.body),
+  );
+
+  app.post('/apps/:id/claim', { schema: { params: idParams } }, async (request, reply) => {
+    reply.code(201);
+    return services.tasks.claim(actorOf(request), request.params.id);
+  });
+};

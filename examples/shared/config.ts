@@ -1,0 +1,107 @@
+/**
+ * Environment variables → a checked configuration object. Both example servers read their settings only
+ * through {@link loadConfig}, so they accept exactly the same variables with the same defaults.
+ */
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+import { TickworkError } from '../../src/errors.js';
+
+/** The ISIN list shipped with the examples, used when `ISIN_SOURCE` is unset. */
+export const SAMPLE_ISIN_LIST = fileURLToPath(new URL('./isin-sample.csv', import.meta.url));
+
+const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+const optionalText = z
+  .string()
+  .trim()
+  .transform((s) => (s === '' ? undefined : s))
+  .optional();
+
+const envSchema = z.object({
+  HOST: z.string().trim().min(1).default('127.0.0.1'),
+  PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  DATABASE_URL: optionalText,
+  REDIS_URL: optionalText,
+  REDIS_PREFIX: z.string().min(1).default('tickwork:'),
+  PROOF_DIR: optionalText,
+  UPLOAD_MAX_BYTES: positiveInt(5 * 1024 * 1024),
+  ISIN_SOURCE: optionalText,
+  ISIN_SNAPSHOT_DIR: optionalText,
+  ISIN_CRON: z.string().trim().min(1).default('0 3 * * *'),
+  ISIN_TIMEZONE: z.string().trim().min(1).default('UTC'),
+  ADMIN_EMAIL: z.string().trim().min(3).default('admin@example.com'),
+  ADMIN_PASSWORD: optionalText,
+  LOGIN_RATE_LIMIT: positiveInt(10),
+  SHUTDOWN_GRACE_MS: positiveInt(10_000),
+});
+
+/** The settings of an example server, read from the environment by {@link loadConfig}. */
+export interface ExampleConfig {
+  /** Interface to listen on (`HOST`, default `127.0.0.1`). */
+  readonly host: string;
+  /** Port to listen on (`PORT`, default 3000; 0 picks a free port). */
+  readonly port: number;
+  /** pino log level (`LOG_LEVEL`, default `info`). */
+  readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** PostgreSQL connection string (`DATABASE_URL`); unset keeps everything in memory. */
+  readonly databaseUrl: string | undefined;
+  /** Redis URL for the scheduler lock (`REDIS_URL`); unset uses the in-process lock. */
+  readonly redisUrl: string | undefined;
+  /** Prefix of every Redis key (`REDIS_PREFIX`, default `tickwork:`). */
+  readonly redisPrefix: string;
+  /** Directory for uploaded proofs (`PROOF_DIR`); unset keeps them in memory. */
+  readonly proofDir: string | undefined;
+  /** Largest accepted upload in bytes (`UPLOAD_MAX_BYTES`, default 5 MiB), enforced by the multipart parser. */
+  readonly uploadMaxBytes: number;
+  /** URL or file of the ISIN list (`ISIN_SOURCE`, default the bundled sample). */
+  readonly isinSource: string;
+  /** Directory for ISIN snapshots (`ISIN_SNAPSHOT_DIR`); otherwise PostgreSQL when configured, else memory. */
+  readonly isinSnapshotDir: string | undefined;
+  /** Cron expression of the ISIN sync job (`ISIN_CRON`, default daily at 03:00). */
+  readonly isinCron: string;
+  /** Time zone of `isinCron` (`ISIN_TIMEZONE`, default `UTC`). */
+  readonly isinTimezone: string;
+  /** E-mail of the bootstrap admin (`ADMIN_EMAIL`, default `admin@example.com`). */
+  readonly adminEmail: string;
+  /** Password of the bootstrap admin (`ADMIN_PASSWORD`); unset → a random one, printed once at start. */
+  readonly adminPassword: string | undefined;
+  /** Login attempts allowed per client address and minute (`LOGIN_RATE_LIMIT`, default 10). */
+  readonly loginRateLimit: number;
+  /** How long shutdown waits for running jobs and requests (`SHUTDOWN_GRACE_MS`, default 10 s). */
+  readonly shutdownGraceMs: number;
+}
+
+/**
+ * Reads the configuration from `env` (default `process.env`). Every problem is reported at once, by
+ * variable name, as an `INVALID_OPTION` error.
+ */
+export function loadConfig(env: Readonly<Record<string, string | undefined>> = process.env): ExampleConfig {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const variables = parsed.error.issues.map((issue) => ({ variable: issue.path.join('.'), message: issue.message }));
+    throw new TickworkError(
+      'INVALID_OPTION',
+      `Invalid environment: ${variables.map((v) => `${v.variable} (${v.message})`).join(', ')}`,
+      { details: { variables } },
+    );
+  }
+  const e = parsed.data;
+  return {
+    host: e.HOST,
+    port: e.PORT,
+    logLevel: e.LOG_LEVEL,
+    databaseUrl: e.DATABASE_URL,
+    redisUrl: e.REDIS_URL,
+    redisPrefix: e.REDIS_PREFIX,
+    proofDir: e.PROOF_DIR,
+    uploadMaxBytes: e.UPLOAD_MAX_BYTES,
+    isinSource: e.ISIN_SOURCE ?? SAMPLE_ISIN_LIST,
+    isinSnapshotDir: e.ISIN_SNAPSHOT_DIR,
+    isinCron: e.ISIN_CRON,
+    isinTimezone: e.ISIN_TIMEZONE,
+    adminEmail: e.ADMIN_EMAIL,
+    adminPassword: e.ADMIN_PASSWORD,
+    loginRateLimit: e.LOGIN_RATE_LIMIT,
+    shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
+  };
+}

@@ -1,0 +1,184 @@
+/**
+ * Configuration → the objects a server needs: the domain services, the scheduler with the ISIN sync job, and
+ * the clients behind them. Memory by default; `DATABASE_URL` puts users, apps, tasks, points and ISIN
+ * snapshots in PostgreSQL (migrated on start); `REDIS_URL` makes the scheduler lock fleet-wide. This file
+ * only wires; every rule lives in the library.
+ */
+import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
+import pg from 'pg';
+import { fsIsinSnapshotStore, fsProofStore } from '../../adapters/fs/index.js';
+import {
+  memoryIsinSnapshotStore,
+  memoryLock,
+  memoryProofStore,
+  memoryRepositories,
+} from '../../adapters/memory/index.js';
+import { migrate, postgresIsinSnapshotStore, postgresRepositories } from '../../adapters/postgres/index.js';
+import { redisLock } from '../../adapters/redis/index.js';
+import { createScheduler, createServices, type Scheduler, type Services } from '../../src/index.js';
+import type { Clock } from '../../src/types.js';
+import type { ExampleConfig } from './config.js';
+import { createIsinJob, type IsinJob } from './isin-job.js';
+import type { ExampleLogger } from './logger.js';
+
+/** Extra wiring for tests and embedding; a server started from the environment passes none. */
+export interface ContainerOptions {
+  /** Clock of the domain services (tests move it to expire a session). @default the system clock */
+  readonly clock?: Clock;
+  /** How long a login token lasts, in milliseconds. @default the services' default */
+  readonly sessionTtlMs?: number;
+}
+
+/** The bootstrap admin's sign-in. */
+export interface AdminLogin {
+  /** E-mail of the admin account. */
+  readonly email: string;
+  /** The generated password when `ADMIN_PASSWORD` was unset (print it once); otherwise `undefined`. */
+  readonly generatedPassword: string | undefined;
+}
+
+/** Whether each backing service answers. */
+export interface Readiness {
+  /** True when every configured backing service answered. */
+  readonly ok: boolean;
+  /** Per service: `ok`, `memory` (nothing to check) or `unavailable` (the reason is logged). */
+  readonly checks: Readonly<Record<'database' | 'redis', string>>;
+}
+
+/** Everything a server is built from. */
+export interface Container {
+  /** The configuration it was built from. */
+  readonly config: ExampleConfig;
+  /** The process logger. */
+  readonly logger: ExampleLogger;
+  /** Users, apps, tasks and points. */
+  readonly services: Services;
+  /** The scheduler running the ISIN sync job (started by {@link Container.start}). */
+  readonly scheduler: Scheduler;
+  /** The ISIN sync job: status and manual trigger. */
+  readonly isin: IsinJob;
+  /** The bootstrap admin. */
+  readonly admin: AdminLogin;
+  /** Checks the database and Redis. */
+  ready(): Promise<Readiness>;
+  /** Starts the scheduler (its lock checks, then the job timers and catch-up). */
+  start(): Promise<void>;
+  /** Stops the scheduler (waiting up to the grace period), then closes what this container opened. Idempotent. */
+  close(): Promise<void>;
+}
+
+/**
+ * Builds the container for `config`: connects, migrates, creates the bootstrap admin and registers the ISIN
+ * job (not started yet). On failure, whatever was opened is closed again.
+ */
+export async function createContainer(
+  config: ExampleConfig,
+  logger: ExampleLogger,
+  options: ContainerOptions = {},
+): Promise<Container> {
+  const closers: (() => Promise<unknown>)[] = [];
+  const closeAll = async () => {
+    for (const close of closers.reverse()) await close().catch((err: unknown) => logger.warn({ err }, 'close failed'));
+  };
+  try {
+    let pool: pg.Pool | undefined;
+    if (config.databaseUrl) {
+      pool = new pg.Pool({ connectionString: config.databaseUrl, max: 10 });
+      const created = pool;
+      // An idle client that loses its connection emits 'error'; without a listener that would crash the process.
+      created.on('error', (err) => logger.warn({ err }, 'PostgreSQL idle client error'));
+      closers.push(() => created.end());
+      const { applied } = await migrate(created);
+      if (applied.length > 0) logger.info({ applied }, 'database migrated');
+    }
+    let redis: Redis | undefined;
+    if (config.redisUrl) {
+      redis = new Redis(config.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 2 });
+      const created = redis;
+      created.on('error', (err) => logger.warn({ err: err.message }, 'Redis connection error'));
+      closers.push(() => created.quit());
+      await created.connect();
+    }
+
+    const services = createServices({
+      repositories: pool ? postgresRepositories({ db: pool }) : memoryRepositories(),
+      proofs: config.proofDir ? fsProofStore({ dir: config.proofDir }) : memoryProofStore(),
+      ...(options.clock ? { clock: options.clock } : {}),
+      ...(options.sessionTtlMs ? { sessionTtlMs: options.sessionTtlMs } : {}),
+      maxProofBytes: config.uploadMaxBytes,
+    });
+
+    const candidate = config.adminPassword ? undefined : randomBytes(12).toString('base64url');
+    const before = (options.clock ?? Date).now();
+    const adminUser = await services.users.bootstrapAdmin({
+      email: config.adminEmail,
+      password: config.adminPassword ?? candidate ?? '',
+      name: 'Admin',
+    });
+    // An admin that existed already (a database from an earlier start) keeps its password: print none then.
+    const generatedPassword = candidate && adminUser.createdAt.getTime() >= before ? candidate : undefined;
+    if (candidate && !generatedPassword) logger.info({ email: config.adminEmail }, 'admin exists; password unchanged');
+
+    const scheduler = createScheduler({
+      lock: redis ? redisLock({ client: redis, prefix: config.redisPrefix }) : memoryLock(),
+      logger,
+    });
+    const snapshots = config.isinSnapshotDir
+      ? fsIsinSnapshotStore({ dir: config.isinSnapshotDir })
+      : pool
+        ? postgresIsinSnapshotStore({ db: pool })
+        : memoryIsinSnapshotStore();
+    const isin = createIsinJob({ scheduler, store: snapshots, config, logger });
+
+    let started = false;
+    let initialSync: Promise<void> = Promise.resolve();
+    let closing: Promise<void> | undefined;
+    return {
+      config,
+      logger,
+      services,
+      scheduler,
+      isin,
+      admin: { email: config.adminEmail, generatedPassword },
+      async ready() {
+        const check = async (
+          client: { query(sql: string): Promise<unknown> } | { ping(): Promise<unknown> } | undefined,
+        ) => {
+          if (!client) return 'memory';
+          try {
+            await ('ping' in client ? client.ping() : client.query('SELECT 1'));
+            return 'ok';
+          } catch (error) {
+            // The reason goes to the log, not to an anonymous caller.
+            logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'readiness check failed');
+            return 'unavailable';
+          }
+        };
+        const [database, redisCheck] = await Promise.all([check(pool), check(redis)]);
+        return {
+          ok: [database, redisCheck].every((c) => c === 'ok' || c === 'memory'),
+          checks: { database, redis: redisCheck },
+        };
+      },
+      async start() {
+        if (started) return;
+        started = true;
+        await scheduler.start();
+        // In the background: a slow or unreachable list must not hold up the server.
+        initialSync = isin.syncIfEmpty().catch((err: unknown) => logger.warn({ err }, 'initial isin sync failed'));
+      },
+      close() {
+        closing ??= (async () => {
+          if (started) await scheduler.stop({ grace: config.shutdownGraceMs });
+          await initialSync;
+          await closeAll();
+        })();
+        return closing;
+      },
+    };
+  } catch (error) {
+    await closeAll();
+    throw error;
+  }
+}

@@ -1,0 +1,119 @@
+/**
+ * The one mapping from any thrown value to an HTTP answer `{ error: { code, message, details? } }`. Both
+ * servers call {@link toHttpError} from their error handler, so a given failure looks the same on each.
+ */
+import { ZodError } from 'zod';
+import { ERROR_STATUS, isTickworkError, TickworkError, type TickworkErrorCode } from '../../src/errors.js';
+
+/** The JSON body of every error answer. */
+export interface ErrorBody {
+  /** The error itself. */
+  error: {
+    /** Stable machine-readable code. */
+    code: TickworkErrorCode;
+    /** A sentence for humans. */
+    message: string;
+    /** Structured detail (the invalid fields of a 400, the limit of a 413), when there is any. */
+    details?: unknown;
+  };
+}
+
+/** An HTTP status and the body to send with it. */
+export interface HttpError {
+  /** HTTP status code. */
+  status: number;
+  /** JSON body. */
+  body: ErrorBody;
+}
+
+/**
+ * One invalid field of a request, as listed in the `details.fields` of a 400: the same shape the domain
+ * services use, so a client reads one format whichever layer refused the input.
+ */
+export interface FieldIssue {
+  /** Dotted path of the field (`email`, `points`, `query.status`); empty for the body as a whole. */
+  path: string;
+  /** What is wrong with it. */
+  message: string;
+  /** zod's issue code, such as `too_small` or `unrecognized_keys`. */
+  code: string;
+}
+
+/** Turns a zod error into a `VALIDATION` error naming every bad or unknown field. */
+export function validationError(error: ZodError, where?: string): TickworkError {
+  const fields: FieldIssue[] = [];
+  for (const issue of error.issues) {
+    const base = [where, ...issue.path.map(String)].filter((p) => p !== undefined && p !== '').join('.');
+    // An unknown key is reported on the key itself, so a client sees which field to remove.
+    if (issue.code === 'unrecognized_keys') {
+      for (const key of issue.keys) {
+        fields.push({ path: base ? `${base}.${key}` : key, message: 'Unknown field', code: issue.code });
+      }
+    } else {
+      fields.push({ path: base, message: issue.message, code: issue.code });
+    }
+  }
+  const names = [...new Set(fields.map((f) => f.path || '(body)'))].join(', ');
+  return new TickworkError('VALIDATION', `Invalid request: ${names}`, { details: { fields } });
+}
+
+// Framework and parser errors carry their own codes; these are the ones a client can cause.
+const KNOWN_CODES: Readonly<Record<string, TickworkErrorCode>> = {
+  LIMIT_FILE_SIZE: 'PAYLOAD_TOO_LARGE',
+  LIMIT_FIELD_VALUE: 'PAYLOAD_TOO_LARGE',
+  LIMIT_PART_COUNT: 'PAYLOAD_TOO_LARGE',
+  LIMIT_FILE_COUNT: 'PAYLOAD_TOO_LARGE',
+  // A text field where only the file is expected: the same 400 on both servers.
+  LIMIT_FIELD_COUNT: 'VALIDATION',
+  LIMIT_UNEXPECTED_FILE: 'VALIDATION',
+  FST_REQ_FILE_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
+  FST_FILES_LIMIT: 'PAYLOAD_TOO_LARGE',
+  FST_PARTS_LIMIT: 'PAYLOAD_TOO_LARGE',
+  FST_FIELDS_LIMIT: 'VALIDATION',
+  FST_INVALID_JSON_FIELD_ERROR: 'VALIDATION',
+  FST_INVALID_MULTIPART_CONTENT_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
+};
+
+const BY_STATUS: Readonly<Record<number, TickworkErrorCode>> = {
+  400: 'VALIDATION',
+  401: 'UNAUTHENTICATED',
+  403: 'FORBIDDEN',
+  404: 'NOT_FOUND',
+  409: 'CONFLICT',
+  413: 'PAYLOAD_TOO_LARGE',
+  415: 'UNSUPPORTED_MEDIA_TYPE',
+  422: 'UNPROCESSABLE',
+  429: 'RATE_LIMITED',
+};
+
+function numericStatus(error: object): number | undefined {
+  const e = error as { statusCode?: unknown; status?: unknown };
+  const status = typeof e.statusCode === 'number' ? e.statusCode : e.status;
+  return typeof status === 'number' && status >= 400 && status < 600 ? status : undefined;
+}
+
+/**
+ * Maps anything thrown while serving a request to a status and an error body. A `TickworkError` keeps its
+ * code, status and details; a zod error is a 400 naming the fields; a parser or framework error with a
+ * 4xx status keeps it; anything else is a 500 whose message reveals nothing about the server.
+ */
+export function toHttpError(error: unknown): HttpError {
+  if (isTickworkError(error)) return { status: error.status, body: { error: error.toJSON() } };
+  if (error instanceof ZodError) return toHttpError(validationError(error));
+  if (typeof error === 'object' && error !== null) {
+    const code = (error as { code?: unknown }).code;
+    const known = typeof code === 'string' ? KNOWN_CODES[code] : undefined;
+    const message = error instanceof Error ? error.message : String(code);
+    if (known) return { status: ERROR_STATUS[known], body: { error: { code: known, message } } };
+    const status = numericStatus(error);
+    if (status !== undefined && status < 500) {
+      return { status, body: { error: { code: BY_STATUS[status] ?? 'VALIDATION', message } } };
+    }
+  }
+  return { status: 500, body: { error: { code: 'INTERNAL', message: 'Internal server error' } } };
+}
+
+/** The 404 answer for a route that does not exist. */
+export function routeNotFound(method: string, path: string): HttpError {
+  return toHttpError(new TickworkError('NOT_FOUND', `No route ${method} ${path}`, { details: { method, path } }));
+}

@@ -1,0 +1,151 @@
+/**
+ * The ISIN sync job of the examples: `createIsinSync` from the library, scheduled daily (catch-up `latest`)
+ * on the container's scheduler, with its last result kept for `GET /isin/status`.
+ */
+import { ERROR_STATUS, TickworkError, type TickworkErrorCode } from '../../src/errors.js';
+import {
+  createIsinSync,
+  type IsinSnapshotStore,
+  type IsinSyncResult,
+  type JobContext,
+  type PublicUser,
+  type Scheduler,
+} from '../../src/index.js';
+import type { ExampleConfig } from './config.js';
+import type { ExampleLogger } from './logger.js';
+
+/** The job name: the scheduler's lock keys and the snapshot name derive from it. */
+export const ISIN_JOB = 'isin-sync';
+
+/** One finished run of the job, as this process saw it. */
+export interface IsinRun {
+  /** The scheduler's tick id (`isin-sync@<instant>` or `isin-sync@manual:<id>`). */
+  readonly tickId: string;
+  /** The fencing token the run wrote with. */
+  readonly fence: number;
+  /** When the run ended. */
+  readonly finishedAt: string;
+  /** What the library's sync reported. */
+  readonly result: IsinSyncResult;
+}
+
+/** What `GET /isin/status` answers. */
+export interface IsinStatus {
+  /** The job name. */
+  readonly job: string;
+  /** The list it syncs. */
+  readonly source: string;
+  /** Cron pattern and time zone. */
+  readonly schedule: { readonly cron: string; readonly timezone: string };
+  /** The next scheduled runs. */
+  readonly nextRuns: readonly string[];
+  /** Whether a run is in progress on this process. */
+  readonly running: boolean;
+  /** How the last tick ended here (`succeeded`, `failed`, `skipped:<reason>`, `missed`), or `null`. */
+  readonly lastOutcome: string | null;
+  /** The last run that finished on this process, or `null` (another instance of the fleet may have run it). */
+  readonly lastRun: IsinRun | null;
+  /** The stored snapshot, whichever process wrote it, or `null` before the first successful sync. */
+  readonly snapshot: {
+    /** Unique ISINs in it. */
+    readonly size: number;
+    /** When it was saved. */
+    readonly savedAt: string;
+    /** The fencing token of the run that saved it. */
+    readonly fence: number;
+    /** Hex SHA-256 of the list it was parsed from. */
+    readonly sha256: string | null;
+  } | null;
+}
+
+/** The job as the routes see it. */
+export interface IsinJob {
+  /** The job's schedule and last result. */
+  status(): Promise<IsinStatus>;
+  /**
+   * Runs the job now (admins only) through the scheduler, so it is fenced like a scheduled run. `CONFLICT` when
+   * a run of the job is in progress somewhere in the fleet.
+   */
+  sync(actor: PublicUser): Promise<IsinStatus>;
+  /** Runs the job once when no snapshot is stored yet, so a fresh server has a list before the first tick. */
+  syncIfEmpty(): Promise<void>;
+}
+
+/** What {@link createIsinJob} needs. */
+export interface IsinJobOptions {
+  /** The scheduler to register the job on. */
+  readonly scheduler: Scheduler;
+  /** Where snapshots go. */
+  readonly store: IsinSnapshotStore;
+  /** Source, schedule and time zone. */
+  readonly config: Pick<ExampleConfig, 'isinSource' | 'isinCron' | 'isinTimezone'>;
+  /** Where runs are reported. */
+  readonly logger: ExampleLogger;
+}
+
+/** Registers the ISIN sync job on the scheduler and returns its status and trigger. */
+export function createIsinJob(options: IsinJobOptions): IsinJob {
+  const { scheduler, store, config, logger } = options;
+  const sync = createIsinSync({ name: ISIN_JOB, source: config.isinSource, store });
+  let lastRun: IsinRun | null = null;
+
+  scheduler.add({
+    name: ISIN_JOB,
+    cron: config.isinCron,
+    timezone: config.isinTimezone,
+    catchUp: 'latest',
+    async run(ctx: JobContext) {
+      const result = await sync(ctx);
+      lastRun = { tickId: ctx.tickId, fence: ctx.fence, finishedAt: new Date().toISOString(), result };
+      // One line per run: operators (and the fleet test) count runs per tick from these.
+      logger.info(
+        { job: ISIN_JOB, tickId: ctx.tickId, fence: ctx.fence, status: result.status, code: result.code },
+        'isin sync finished',
+      );
+      // The sync reports a broken download or store as a result rather than throwing; the scheduler should
+      // still record the tick as failed. A rejected list is the gates doing their job: a success.
+      if (result.status === 'failed') {
+        const code =
+          result.code !== undefined && result.code in ERROR_STATUS ? (result.code as TickworkErrorCode) : 'INTERNAL';
+        throw new TickworkError(code, result.reason ?? 'ISIN sync failed', { details: { name: result.name } });
+      }
+      return result;
+    },
+  });
+
+  async function status(): Promise<IsinStatus> {
+    const job = scheduler.jobs().find((j) => j.name === ISIN_JOB);
+    const stored = await store.load(ISIN_JOB);
+    return {
+      job: ISIN_JOB,
+      source: config.isinSource,
+      schedule: { cron: config.isinCron, timezone: config.isinTimezone },
+      nextRuns: (job?.nextRuns ?? []).map((d) => d.toISOString()),
+      running: (job?.running ?? 0) > 0,
+      lastOutcome: job?.lastRun?.outcome ?? null,
+      lastRun,
+      snapshot: stored
+        ? { size: stored.set.size, savedAt: stored.savedAt, fence: stored.fence, sha256: stored.meta.sha256 ?? null }
+        : null,
+    };
+  }
+
+  return {
+    status,
+    async sync(actor) {
+      if (actor.role !== 'admin') throw new TickworkError('FORBIDDEN', 'Only an admin may run the ISIN sync');
+      const outcome = await scheduler.trigger(ISIN_JOB);
+      if (outcome.startsWith('skipped:')) {
+        throw new TickworkError('CONFLICT', 'The ISIN sync is running already; try again when it has finished', {
+          details: { outcome },
+        });
+      }
+      return status();
+    },
+    async syncIfEmpty() {
+      if (await store.load(ISIN_JOB)) return;
+      const outcome = await scheduler.trigger(ISIN_JOB);
+      logger.info({ job: ISIN_JOB, outcome }, 'initial isin sync');
+    },
+  };
+}

@@ -1,0 +1,340 @@
+/**
+ * The OpenAPI 3.1 document of the example API, generated from the zod schemas in `schemas.ts` with zod's own
+ * `z.toJSONSchema`. Both servers answer `GET /openapi.json` with {@link openApiDocument}.
+ */
+import { z } from 'zod';
+import { AppSchema, UserSchema } from '../../src/index.js';
+import {
+  createAppBody,
+  extractQuery,
+  historyQuery,
+  idParams,
+  loginBody,
+  myTasksQuery,
+  registerBody,
+  rejectBody,
+  reviewQuery,
+  updateAppBody,
+} from './schemas.js';
+
+/** Who may call a route. */
+export type Access = 'public' | 'user' | 'admin';
+
+/** One operation of the API. */
+export interface RouteDoc {
+  /** HTTP method. */
+  method: 'get' | 'post' | 'patch';
+  /** Path in OpenAPI form (`/apps/{id}`). */
+  path: string;
+  /** One line for the reader. */
+  summary: string;
+  /** Who may call it. */
+  access: Access;
+  /** Status of a successful answer. */
+  success: number;
+  /** JSON body schema. */
+  body?: z.ZodType;
+  /** Query schema. */
+  query?: z.ZodObject;
+  /** Path parameter schema. */
+  params?: z.ZodObject;
+  /** A non-JSON request body, by media type. */
+  rawBody?: 'multipart' | 'text';
+  /** A non-JSON answer (the proof image). */
+  rawResponse?: 'image';
+  /** The JSON answer's schema, by component name (`User`, `App`, `Login`, `AppList`); untyped when absent. */
+  response?: 'User' | 'App' | 'Login' | 'AppList';
+}
+
+/** Every route both servers serve, in the order the documentation lists them. */
+export const ROUTES: readonly RouteDoc[] = [
+  {
+    method: 'post',
+    path: '/auth/register',
+    summary: 'Create an account',
+    access: 'public',
+    success: 201,
+    body: registerBody,
+    response: 'User',
+  },
+  {
+    method: 'post',
+    path: '/auth/login',
+    summary: 'Sign in; answers { token, expiresAt, user }',
+    access: 'public',
+    success: 200,
+    body: loginBody,
+    response: 'Login',
+  },
+  { method: 'get', path: '/me', summary: 'Profile with balance and task counts', access: 'user', success: 200 },
+  {
+    method: 'get',
+    path: '/me/points',
+    summary: 'Balance and ledger history',
+    access: 'user',
+    success: 200,
+    query: historyQuery,
+  },
+  { method: 'get', path: '/me/tasks', summary: 'My tasks', access: 'user', success: 200, query: myTasksQuery },
+  {
+    method: 'get',
+    path: '/apps',
+    summary: 'Active apps with my claim status',
+    access: 'user',
+    success: 200,
+    response: 'AppList',
+  },
+  {
+    method: 'post',
+    path: '/apps',
+    summary: 'Create an app',
+    access: 'admin',
+    success: 201,
+    body: createAppBody,
+    response: 'App',
+  },
+  {
+    method: 'patch',
+    path: '/apps/{id}',
+    summary: 'Change an app',
+    access: 'admin',
+    success: 200,
+    params: idParams,
+    body: updateAppBody,
+    response: 'App',
+  },
+  {
+    method: 'post',
+    path: '/apps/{id}/claim',
+    summary: 'Claim an app (one task per user and app)',
+    access: 'user',
+    success: 201,
+    params: idParams,
+  },
+  {
+    method: 'post',
+    path: '/tasks/{id}/proof',
+    summary: 'Upload the screenshot (multipart field `screenshot`; PNG, JPEG or WebP)',
+    access: 'user',
+    success: 200,
+    params: idParams,
+    rawBody: 'multipart',
+  },
+  {
+    method: 'get',
+    path: '/tasks/{id}/proof',
+    summary: "The task's screenshot (owner or admin)",
+    access: 'user',
+    success: 200,
+    params: idParams,
+    rawResponse: 'image',
+  },
+  {
+    method: 'get',
+    path: '/admin/tasks',
+    summary: 'Tasks for review',
+    access: 'admin',
+    success: 200,
+    query: reviewQuery,
+  },
+  {
+    method: 'post',
+    path: '/tasks/{id}/approve',
+    summary: 'Approve and award the points (once)',
+    access: 'admin',
+    success: 200,
+    params: idParams,
+  },
+  {
+    method: 'post',
+    path: '/tasks/{id}/reject',
+    summary: 'Reject with a reason',
+    access: 'admin',
+    success: 200,
+    params: idParams,
+    body: rejectBody,
+  },
+  {
+    method: 'post',
+    path: '/extract',
+    summary: 'Extract integer ids from JSON or almost-JSON text',
+    access: 'public',
+    success: 200,
+    query: extractQuery,
+    rawBody: 'text',
+  },
+  { method: 'get', path: '/isin/status', summary: 'Last result of the ISIN sync job', access: 'public', success: 200 },
+  { method: 'post', path: '/isin/sync', summary: 'Run the ISIN sync job now', access: 'admin', success: 200 },
+  { method: 'get', path: '/healthz', summary: 'Liveness', access: 'public', success: 200 },
+  { method: 'get', path: '/readyz', summary: 'Readiness (database and Redis answer)', access: 'public', success: 200 },
+  { method: 'get', path: '/openapi.json', summary: 'This document', access: 'public', success: 200 },
+];
+
+const errorSchema = {
+  type: 'object',
+  required: ['error'],
+  properties: {
+    error: {
+      type: 'object',
+      required: ['code', 'message'],
+      properties: { code: { type: 'string' }, message: { type: 'string' }, details: {} },
+    },
+  },
+} as const;
+
+function jsonSchema(schema: z.ZodType, io: 'input' | 'output' = 'input'): Record<string, unknown> {
+  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, {
+    io,
+    target: 'draft-2020-12',
+    unrepresentable: 'any',
+    // Dates leave the servers as ISO 8601 strings (JSON.stringify calls toISOString).
+    override: (ctx) => {
+      if (ctx.zodSchema._zod.def.type === 'date')
+        Object.assign(ctx.jsonSchema, { type: 'string', format: 'date-time' });
+    },
+  }) as Record<string, unknown>;
+  return rest;
+}
+
+function parameters(route: RouteDoc): unknown[] {
+  const out: unknown[] = [];
+  for (const [where, schema] of [
+    ['path', route.params],
+    ['query', route.query],
+  ] as const) {
+    if (!schema) continue;
+    const json = jsonSchema(schema) as { properties?: Record<string, { description?: string }>; required?: string[] };
+    for (const [name, property] of Object.entries(json.properties ?? {})) {
+      const { description, ...rest } = property;
+      out.push({
+        name,
+        in: where,
+        required: where === 'path' || (json.required ?? []).includes(name),
+        description,
+        schema: rest,
+      });
+    }
+  }
+  return out;
+}
+
+function requestBody(route: RouteDoc): unknown {
+  if (route.rawBody === 'multipart') {
+    return {
+      required: true,
+      content: {
+        'multipart/form-data': {
+          schema: {
+            type: 'object',
+            required: ['screenshot'],
+            properties: { screenshot: { type: 'string', format: 'binary' } },
+          },
+        },
+      },
+    };
+  }
+  if (route.rawBody === 'text') {
+    return {
+      required: true,
+      content: { 'text/plain': { schema: { type: 'string' } }, 'application/json': { schema: {} } },
+    };
+  }
+  return route.body
+    ? { required: true, content: { 'application/json': { schema: jsonSchema(route.body) } } }
+    : undefined;
+}
+
+function responses(route: RouteDoc): Record<string, unknown> {
+  const error = (description: string) => ({
+    description,
+    content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+  });
+  const ok =
+    route.rawResponse === 'image'
+      ? { description: 'The image', content: { 'image/png': {}, 'image/jpeg': {}, 'image/webp': {} } }
+      : {
+          description: 'Success',
+          content: {
+            'application/json': { schema: route.response ? { $ref: `#/components/schemas/${route.response}` } : {} },
+          },
+        };
+  const out: Record<string, unknown> = { [route.success]: ok };
+  if (route.body || route.query || route.params || route.rawBody)
+    out[400] = error('Invalid input; details.fields names each field');
+  if (route.access !== 'public') out[401] = error('Missing, expired or unknown token');
+  if (route.access === 'admin') out[403] = error('Not an admin');
+  if (route.params) out[404] = error('Not found');
+  if (route.rawBody === 'multipart') {
+    out[413] = error('File larger than the upload limit');
+    out[415] = error('Not a PNG, JPEG or WebP image');
+  }
+  out.default = error('Any other error, with its code');
+  return out;
+}
+
+/** Response schemas from the domain's own entity schemas; the password hash never leaves a service. */
+function responseSchemas(): Record<string, unknown> {
+  const user = jsonSchema(UserSchema, 'output') as { properties: Record<string, unknown>; required: string[] };
+  delete user.properties.passwordHash;
+  user.required = user.required.filter((key) => key !== 'passwordHash');
+  const app = jsonSchema(AppSchema, 'output') as { properties: Record<string, unknown>; required: string[] };
+  const claim = {
+    description: "The caller's task on this app, or null",
+    oneOf: [
+      {
+        type: 'object',
+        required: ['taskId', 'status'],
+        properties: { taskId: { type: 'string' }, status: { enum: ['claimed', 'submitted', 'approved', 'rejected'] } },
+      },
+      { type: 'null' },
+    ],
+  };
+  const listing = { ...app, properties: { ...app.properties, claim }, required: [...app.required, 'claim'] };
+  return {
+    User: user,
+    App: app,
+    Login: {
+      type: 'object',
+      required: ['token', 'expiresAt', 'user'],
+      properties: {
+        token: { type: 'string', description: 'Send as Authorization: Bearer <token>' },
+        expiresAt: { type: 'string', format: 'date-time' },
+        user: { $ref: '#/components/schemas/User' },
+      },
+    },
+    AppList: { type: 'object', required: ['items'], properties: { items: { type: 'array', items: listing } } },
+  };
+}
+
+/** Builds the OpenAPI 3.1 document of the example API. `serverUrl` fills `servers` when given. */
+export function openApiDocument(serverUrl?: string): Record<string, unknown> {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const route of ROUTES) {
+    const operation: Record<string, unknown> = {
+      summary: route.summary,
+      operationId: `${route.method}${route.path.replace(/[{}]/g, '').replace(/[/.-]+(\w)/g, (_m, c: string) => c.toUpperCase())}`,
+      tags: [route.access === 'admin' ? 'admin' : (route.path.split('/')[1] ?? 'misc')],
+      parameters: parameters(route),
+      responses: responses(route),
+    };
+    const body = requestBody(route);
+    if (body) operation.requestBody = body;
+    if (route.access !== 'public') operation.security = [{ bearer: [] }];
+    paths[route.path] ??= {};
+    paths[route.path]![route.method] = operation;
+  }
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'tickwork example API',
+      version: '1.0.0',
+      description: 'The rewards app of the tickwork examples, served identically by Express and Fastify.',
+    },
+    ...(serverUrl ? { servers: [{ url: serverUrl }] } : {}),
+    components: {
+      securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
+      schemas: { Error: errorSchema, ...responseSchemas() },
+    },
+    paths,
+  };
+}

@@ -1,0 +1,330 @@
+/**
+ * The one HTTP suite of the examples: the whole user journey and every refusal, against a real server on a
+ * loopback port. `api.test.ts` runs it for both frameworks, in memory and on PostgreSQL + Redis.
+ */
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { ADMIN, client, type Framework, startTestServer, type TestServer, UPLOAD_MAX_BYTES } from './harness.js';
+import { makePng } from './png.js';
+
+const app = (suffix: string, points = 120) => ({
+  name: `Notes ${suffix}`,
+  packageName: `com.example.notes${suffix}`,
+  storeUrl: `https://play.google.com/store/apps/details?id=com.example.notes${suffix}`,
+  category: 'Productivity',
+  subCategory: 'Notes',
+  points,
+});
+
+/** Registers the suite for one framework; `env` selects memory or PostgreSQL + Redis. */
+export function apiSuite(
+  framework: Framework,
+  env: () => Promise<Record<string, string>> | Record<string, string>,
+): void {
+  describe(`${framework} example`, () => {
+    let server: TestServer;
+    let http: ReturnType<typeof client>;
+    let admin: string;
+    const unique = randomBytes(3).toString('hex');
+
+    beforeAll(async () => {
+      server = await startTestServer(framework, await env());
+      http = client(server.url);
+      const login = await http.post('/auth/login', ADMIN);
+      expect(login.status).toBe(200);
+      admin = login.body.token;
+    });
+    afterAll(async () => {
+      await server?.close();
+    });
+
+    it('runs the whole journey: register, sign in, list, claim, upload, approve once, see the points', async () => {
+      const created = await http.post('/apps', app(unique), admin);
+      expect(created.status).toBe(201);
+      expect(created.body).toMatchObject({ name: `Notes ${unique}`, points: 120, active: true });
+      const appId: string = created.body.id;
+
+      const registered = await http.post('/auth/register', {
+        email: `ann-${unique}@example.com`,
+        password: 'ann-secret-password',
+        name: 'Ann',
+      });
+      expect(registered.status).toBe(201);
+      expect(registered.body).toMatchObject({ email: `ann-${unique}@example.com`, role: 'user' });
+      expect(registered.body).not.toHaveProperty('passwordHash');
+      const login = await http.post('/auth/login', {
+        email: `ann-${unique}@example.com`,
+        password: 'ann-secret-password',
+      });
+      expect(login.status).toBe(200);
+      expect(login.body).toMatchObject({
+        token: expect.any(String),
+        expiresAt: expect.any(String),
+        user: { role: 'user' },
+      });
+      const ann: string = login.body.token;
+
+      const listed = await http.get('/apps', ann);
+      expect(listed.status).toBe(200);
+      expect(listed.body.items.find((a: { id: string }) => a.id === appId)).toMatchObject({ points: 120, claim: null });
+
+      const claimed = await http.post(`/apps/${appId}/claim`, undefined, ann);
+      expect(claimed.status).toBe(201);
+      expect(claimed.body).toMatchObject({ appId, status: 'claimed', points: 120 });
+      const taskId: string = claimed.body.id;
+
+      const png = makePng(64, 48, 1);
+      const uploaded = await http.upload(`/tasks/${taskId}/proof`, png, ann);
+      expect(uploaded.status).toBe(200);
+      expect(uploaded.body).toMatchObject({
+        status: 'submitted',
+        proof: { mime: 'image/png', width: 64, height: 48 },
+      });
+
+      const proof = await http.get(`/tasks/${taskId}/proof`, ann);
+      expect(proof.status).toBe(200);
+      expect(proof.headers.get('content-type')).toBe('image/png');
+      expect(proof.bytes.equals(png)).toBe(true);
+
+      const queue = await http.get('/admin/tasks?status=submitted', admin);
+      expect(queue.status).toBe(200);
+      expect(queue.body.items.map((t: { id: string }) => t.id)).toContain(taskId);
+
+      const approved = await http.post(`/tasks/${taskId}/approve`, undefined, admin);
+      expect(approved.status).toBe(200);
+      expect(approved.body).toMatchObject({ task: { status: 'approved' }, award: { amount: 120 } });
+
+      const points = await http.get('/me/points', ann);
+      expect(points.status).toBe(200);
+      expect(points.body.balance).toBe(120);
+      expect(points.body.history).toHaveLength(1);
+      const me = await http.get('/me', ann);
+      expect(me.body).toMatchObject({ balance: 120, tasks: { approved: 1 } });
+      const mine = await http.get('/me/tasks', ann);
+      expect(mine.body.items).toEqual([expect.objectContaining({ id: taskId, status: 'approved' })]);
+
+      const again = await http.post(`/tasks/${taskId}/approve`, undefined, admin);
+      expect(again.status).toBe(409);
+      expect(again.body.error.code).toBe('CONFLICT');
+      expect((await http.get('/me/points', ann)).body.balance).toBe(120);
+      expect((await http.get('/apps', ann)).body.items.find((a: { id: string }) => a.id === appId).claim).toMatchObject(
+        {
+          status: 'approved',
+        },
+      );
+    });
+
+    it('refuses requests without a valid token', async () => {
+      const attempts: Record<string, string>[] = [
+        {},
+        { authorization: 'Bearer forged-token-that-was-never-issued' },
+        { authorization: 'Basic abc' },
+      ];
+      for (const headers of attempts) {
+        const answer = await http.send('GET', '/me', { headers });
+        expect(answer.status).toBe(401);
+        expect(answer.body.error.code).toBe('UNAUTHENTICATED');
+      }
+    });
+
+    it('refuses an expired token', async () => {
+      const { token } = await http.signUp(`exp-${unique}@example.com`);
+      expect((await http.get('/me', token)).status).toBe(200);
+      server.clock.offsetMs = 30 * 24 * 3600 * 1000;
+      try {
+        const answer = await http.get('/me', token);
+        expect(answer.status).toBe(401);
+        expect(answer.body.error.code).toBe('UNAUTHENTICATED');
+      } finally {
+        server.clock.offsetMs = 0;
+      }
+    });
+
+    it('lets only admins create apps and review, and nobody review their own task', async () => {
+      const { token: bob } = await http.signUp(`bob-${unique}@example.com`);
+      const create = await http.post('/apps', app(`bob${unique}`), bob);
+      expect(create.status).toBe(403);
+      expect(create.body.error.code).toBe('FORBIDDEN');
+
+      const appId = (await http.post('/apps', app(`self${unique}`, 10), admin)).body.id;
+      const patch = await http.patch(`/apps/${appId}`, { points: 99 }, bob);
+      expect(patch.status).toBe(403);
+
+      const bobTask = (await http.post(`/apps/${appId}/claim`, undefined, bob)).body.id;
+      expect((await http.upload(`/tasks/${bobTask}/proof`, makePng(10, 10, 2), bob)).status).toBe(200);
+      const selfApprove = await http.post(`/tasks/${bobTask}/approve`, undefined, bob);
+      expect(selfApprove.status).toBe(403);
+      expect((await http.get('/admin/tasks', bob)).status).toBe(403);
+
+      // An admin claiming an app cannot approve the task either.
+      const adminTask = (await http.post(`/apps/${appId}/claim`, undefined, admin)).body.id;
+      expect((await http.upload(`/tasks/${adminTask}/proof`, makePng(10, 10, 3), admin)).status).toBe(200);
+      const own = await http.post(`/tasks/${adminTask}/approve`, undefined, admin);
+      expect(own.status).toBe(403);
+      expect(own.body.error.code).toBe('FORBIDDEN');
+
+      const rejected = await http.post(`/tasks/${bobTask}/reject`, { reason: 'Wrong app in the screenshot' }, admin);
+      expect(rejected.status).toBe(200);
+      expect(rejected.body).toMatchObject({ status: 'rejected', reason: 'Wrong app in the screenshot' });
+    });
+
+    it("refuses to show a user another user's proof", async () => {
+      const appId = (await http.post('/apps', app(`peek${unique}`, 5), admin)).body.id;
+      const { token: carol } = await http.signUp(`carol-${unique}@example.com`);
+      const { token: dave } = await http.signUp(`dave-${unique}@example.com`);
+      const task = (await http.post(`/apps/${appId}/claim`, undefined, carol)).body.id;
+      expect((await http.upload(`/tasks/${task}/proof`, makePng(8, 8, 4), carol)).status).toBe(200);
+      const peek = await http.get(`/tasks/${task}/proof`, dave);
+      expect([403, 404]).toContain(peek.status);
+      expect(peek.body.error.code).toMatch(/FORBIDDEN|NOT_FOUND/);
+      expect((await http.get(`/tasks/${task}/proof`, admin)).status).toBe(200);
+    });
+
+    it('refuses an oversized upload with 413 from the parser, and non-images and SVG with 415', async () => {
+      const appId = (await http.post('/apps', app(`up${unique}`, 5), admin)).body.id;
+      const { token } = await http.signUp(`erin-${unique}@example.com`);
+      const task = (await http.post(`/apps/${appId}/claim`, undefined, token)).body.id;
+
+      const big = makePng(16, 16, 5, UPLOAD_MAX_BYTES + 1024);
+      const tooLarge = await http.upload(`/tasks/${task}/proof`, big, token);
+      expect(tooLarge.status).toBe(413);
+      expect(tooLarge.body.error.code).toBe('PAYLOAD_TOO_LARGE');
+
+      const text = await http.upload(`/tasks/${task}/proof`, Buffer.from('just some text, not an image'), token, {
+        type: 'image/png',
+      });
+      expect(text.status).toBe(415);
+      expect(text.body.error.code).toBe('UNSUPPORTED_MEDIA_TYPE');
+
+      const svg = Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>');
+      const svgAnswer = await http.upload(`/tasks/${task}/proof`, svg, token, {
+        type: 'image/svg+xml',
+        filename: 'x.svg',
+      });
+      expect(svgAnswer.status).toBe(415);
+
+      const wrongField = await http.upload(`/tasks/${task}/proof`, makePng(4, 4), token, { field: 'image' });
+      expect(wrongField.status).toBe(400);
+      const textField = new FormData();
+      textField.append('screenshot', 'not a file');
+      expect((await http.send('POST', `/tasks/${task}/proof`, { token, body: textField })).status).toBe(400);
+      // Nothing was stored by the refused uploads.
+      expect((await http.get(`/tasks/${task}/proof`, token)).status).toBe(404);
+    });
+
+    it('answers 400 naming invalid and unknown fields', async () => {
+      const bad = await http.post(
+        '/apps',
+        { ...app(`bad${unique}`), points: -5, storeUrl: 'http://insecure', colour: 'red' },
+        admin,
+      );
+      expect(bad.status).toBe(400);
+      expect(bad.body.error.code).toBe('VALIDATION');
+      const paths = bad.body.error.details.fields.map((f: { path: string }) => f.path);
+      expect(paths).toEqual(expect.arrayContaining(['points', 'storeUrl', 'colour']));
+
+      const register = await http.post('/auth/register', {
+        email: 'not-an-email',
+        password: 'long enough password',
+        name: '',
+      });
+      expect(register.status).toBe(400);
+      expect(register.body.error.details.fields.map((f: { path: string }) => f.path)).toEqual(
+        expect.arrayContaining(['email', 'name']),
+      );
+
+      const query = await http.get('/admin/tasks?status=lost&page=2', admin);
+      expect(query.status).toBe(400);
+      expect(query.body.error.details.fields.map((f: { path: string }) => f.path)).toEqual(
+        expect.arrayContaining(['query.status', 'query.page']),
+      );
+
+      for (const type of ['application/xml', 'text/plain']) {
+        const wrongType = await http.send('POST', '/auth/login', {
+          body: 'email=a',
+          headers: { 'content-type': type },
+        });
+        expect(wrongType.status).toBe(415);
+        expect(wrongType.body.error.code).toBe('UNSUPPORTED_MEDIA_TYPE');
+      }
+
+      const broken = await http.send('POST', '/auth/login', {
+        body: '{"email":',
+        headers: { 'content-type': 'application/json' },
+      });
+      expect(broken.status).toBe(400);
+      expect(broken.body.error.code).toBe('VALIDATION');
+    });
+
+    it('answers an unknown route with a JSON 404', async () => {
+      const answer = await http.get('/no/such/route', admin);
+      expect(answer.status).toBe(404);
+      expect(answer.headers.get('content-type')).toContain('application/json');
+      expect(answer.body.error).toMatchObject({ code: 'NOT_FOUND' });
+      // Unknown routes are 404 whether or not a token is sent, under a prefix with routes too.
+      expect((await http.get('/apps/unknown-id/nothing')).status).toBe(404);
+      expect((await http.get('/tasks/some-id/nothing')).status).toBe(404);
+    });
+
+    it('extracts ids from almost-JSON, serves health, readiness, OpenAPI and security headers', async () => {
+      const text =
+        '<br /><b>Warning</b>: x in y.php<br />{"orders":[{"id":1,"note":"id 2"},{"id":3}],"error":{"code":7}}';
+      const extracted = await http.send('POST', '/extract', { body: text, headers: { 'content-type': 'text/plain' } });
+      expect(extracted.status).toBe(200);
+      expect(extracted.body.ids).toEqual([1, 3, 7]);
+      const json = await http.send('POST', '/extract?keys=id', {
+        body: '{"id": 5, "code": 6}',
+        headers: { 'content-type': 'application/json' },
+      });
+      expect(json.body.ids).toEqual([5]);
+
+      expect((await http.get('/healthz')).body).toEqual({ status: 'ok' });
+      const ready = await http.get('/readyz');
+      expect(ready.status).toBe(200);
+      expect(ready.body.ok).toBe(true);
+
+      const doc = await http.get('/openapi.json');
+      expect(doc.body.openapi).toBe('3.1.0');
+      expect(Object.keys(doc.body.paths)).toEqual(
+        expect.arrayContaining(['/apps', '/tasks/{id}/proof', '/isin/status']),
+      );
+      expect(doc.body.paths['/apps'].post.requestBody.content['application/json'].schema.required).toEqual(
+        expect.arrayContaining(['name', 'packageName', 'points']),
+      );
+      expect(doc.headers.get('x-content-type-options')).toBe('nosniff');
+      // Answers match the documented schemas (strict: an undocumented or leaked field fails).
+      const { User, AppList } = doc.body.components.schemas;
+      const user = await http.post('/auth/register', {
+        email: `doc-${unique}@example.com`,
+        password: 'documented password',
+        name: 'Doc',
+      });
+      expect(z.fromJSONSchema(User).safeParse(user.body).error).toBeUndefined();
+      expect(z.fromJSONSchema(AppList).safeParse((await http.get('/apps', admin)).body).error).toBeUndefined();
+    });
+
+    it('runs the ISIN sync on demand for admins and reports it at /isin/status', async () => {
+      const { token } = await http.signUp(`frank-${unique}@example.com`);
+      expect((await http.post('/isin/sync', undefined, token)).status).toBe(403);
+      const synced = await http.post('/isin/sync', undefined, admin);
+      expect(synced.status).toBe(200);
+      const status = await http.get('/isin/status');
+      expect(status.status).toBe(200);
+      expect(status.body).toMatchObject({ job: 'isin-sync', lastOutcome: 'succeeded' });
+      expect(status.body.lastRun.result.status).toMatch(/updated|not-modified/);
+      // The bundled sample list: 20 ISINs, stored with the fence of the run that saved it.
+      expect(status.body.snapshot).toMatchObject({ size: 20, fence: expect.any(Number) });
+      expect(status.body.nextRuns.length).toBeGreaterThan(0);
+    });
+
+    it('limits login attempts', async () => {
+      let last = 0;
+      for (let i = 0; i < 40 && last !== 429; i++) {
+        last = (await http.post('/auth/login', { email: `nobody-${unique}@example.com`, password: 'wrong password' }))
+          .status;
+      }
+      expect(last).toBe(429);
+    });
+  });
+}

@@ -1,0 +1,78 @@
+/** The framework-free pieces: configuration from the environment and the error mapping. */
+import { describe, expect, it } from 'vitest';
+import { isTickworkError, TickworkError } from '../../src/errors.js';
+import { loadConfig, SAMPLE_ISIN_LIST } from '../shared/config.js';
+import { toHttpError } from '../shared/http-errors.js';
+import { openApiDocument, ROUTES } from '../shared/openapi.js';
+
+describe('loadConfig', () => {
+  it('defaults to memory, loopback, port 3000 and the bundled ISIN list', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({ host: '127.0.0.1', port: 3000, databaseUrl: undefined, redisUrl: undefined });
+    expect(config.isinSource).toBe(SAMPLE_ISIN_LIST);
+    expect(config.adminPassword).toBeUndefined();
+  });
+
+  it('treats empty variables as unset', () => {
+    expect(loadConfig({ DATABASE_URL: '', REDIS_URL: ' ' })).toMatchObject({
+      databaseUrl: undefined,
+      redisUrl: undefined,
+    });
+  });
+
+  it('names every invalid variable at once', () => {
+    try {
+      loadConfig({ PORT: 'eighty', UPLOAD_MAX_BYTES: '-1', LOG_LEVEL: 'loud' });
+      expect.unreachable();
+    } catch (error) {
+      expect(isTickworkError(error, 'INVALID_OPTION')).toBe(true);
+      const names = ((error as TickworkError).details as { variables: { variable: string }[] }).variables.map(
+        (v) => v.variable,
+      );
+      expect(names.sort()).toEqual(['LOG_LEVEL', 'PORT', 'UPLOAD_MAX_BYTES']);
+    }
+  });
+});
+
+describe('toHttpError', () => {
+  it('keeps the code, status and details of a TickworkError', () => {
+    const answer = toHttpError(new TickworkError('CONFLICT', 'taken', { details: { field: 'email' } }));
+    expect(answer).toEqual({
+      status: 409,
+      body: { error: { code: 'CONFLICT', message: 'taken', details: { field: 'email' } } },
+    });
+  });
+
+  it('maps parser limits to 413 and other client errors by status', () => {
+    expect(toHttpError(Object.assign(new Error('File too large'), { code: 'LIMIT_FILE_SIZE' })).status).toBe(413);
+    expect(
+      toHttpError(
+        Object.assign(new Error('request file too large'), { code: 'FST_REQ_FILE_TOO_LARGE', statusCode: 413 }),
+      ).body.error.code,
+    ).toBe('PAYLOAD_TOO_LARGE');
+    expect(
+      toHttpError(Object.assign(new Error('Unexpected end of JSON'), { status: 400, type: 'entity.parse.failed' })).body
+        .error,
+    ).toEqual({
+      code: 'VALIDATION',
+      message: 'Unexpected end of JSON',
+    });
+  });
+
+  it('hides the message of an unexpected error', () => {
+    expect(toHttpError(new Error('connection string postgres://secret@db'))).toEqual({
+      status: 500,
+      body: { error: { code: 'INTERNAL', message: 'Internal server error' } },
+    });
+    expect(toHttpError(Object.assign(new Error('upstream'), { statusCode: 502 })).status).toBe(500);
+  });
+});
+
+describe('openApiDocument', () => {
+  it('documents every route once, with its method', () => {
+    const doc = openApiDocument() as { openapi: string; paths: Record<string, Record<string, unknown>> };
+    expect(doc.openapi).toBe('3.1.0');
+    const operations = Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m} ${path}`));
+    expect(operations.sort()).toEqual(ROUTES.map((r) => `${r.method} ${r.path}`).sort());
+  });
+});
