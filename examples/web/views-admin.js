@@ -178,7 +178,7 @@ function renderStatus(target, status) {
   const run = status.lastRun;
   const result = run?.result;
   const diff = result?.diff;
-  target.replaceChildren(
+  const parts = [
     facts([
       ['Source', status.source],
       ['Schedule', `${status.schedule.cron} (${status.schedule.timezone})`],
@@ -209,9 +209,12 @@ function renderStatus(target, status) {
           ['Unchanged', diff ? String(diff.unchanged) : undefined],
         ])
       : h('p', { text: 'No run has finished on this server yet.' }),
-    diff?.addedSample.length ? isinList('Added ISINs (sample)', diff.addedSample) : null,
-    diff?.removedSample.length ? isinList('Removed ISINs (sample)', diff.removedSample) : null,
-  );
+  ];
+  if (run && !diff)
+    parts.push(h('p', { class: 'muted', text: 'The list was not read again, so there is no new diff.' }));
+  if (diff?.addedSample.length) parts.push(isinList('Added ISINs (sample)', diff.addedSample));
+  if (diff?.removedSample.length) parts.push(isinList('Removed ISINs (sample)', diff.removedSample));
+  target.replaceChildren(...parts);
 }
 
 function isinList(title, isins) {
