@@ -42,7 +42,7 @@ export interface AdminLogin {
 export interface Readiness {
   /** True when every configured backing service answered. */
   readonly ok: boolean;
-  /** Per service: `ok`, `memory` (nothing to check), or the error message. */
+  /** Per service: `ok`, `memory` (nothing to check) or `unavailable` (the reason is logged). */
   readonly checks: Readonly<Record<'database' | 'redis', string>>;
 }
 
@@ -64,7 +64,7 @@ export interface Container {
   ready(): Promise<Readiness>;
   /** Starts the scheduler (its lock checks, then the job timers and catch-up). */
   start(): Promise<void>;
-  /** Stops the scheduler (waiting up to the grace period), then closes what this container opened. */
+  /** Stops the scheduler (waiting up to the grace period), then closes what this container opened. Idempotent. */
   close(): Promise<void>;
 }
 
@@ -133,6 +133,7 @@ export async function createContainer(
 
     let started = false;
     let initialSync: Promise<void> = Promise.resolve();
+    let closing: Promise<void> | undefined;
     return {
       config,
       logger,
@@ -149,7 +150,9 @@ export async function createContainer(
             await ('ping' in client ? client.ping() : client.query('SELECT 1'));
             return 'ok';
           } catch (error) {
-            return error instanceof Error ? error.message : String(error);
+            // The reason goes to the log, not to an anonymous caller.
+            logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'readiness check failed');
+            return 'unavailable';
           }
         };
         const [database, redisCheck] = await Promise.all([check(pool), check(redis)]);
@@ -165,10 +168,13 @@ export async function createContainer(
         // In the background: a slow or unreachable list must not hold up the server.
         initialSync = isin.syncIfEmpty().catch((err: unknown) => logger.warn({ err }, 'initial isin sync failed'));
       },
-      async close() {
-        if (started) await scheduler.stop({ grace: config.shutdownGraceMs });
-        await initialSync;
-        await closeAll();
+      close() {
+        closing ??= (async () => {
+          if (started) await scheduler.stop({ grace: config.shutdownGraceMs });
+          await initialSync;
+          await closeAll();
+        })();
+        return closing;
       },
     };
   } catch (error) {

@@ -98,7 +98,10 @@ export function createIsinJob(options: IsinJobOptions): IsinJob {
       const result = await sync(ctx);
       lastRun = { tickId: ctx.tickId, fence: ctx.fence, finishedAt: new Date().toISOString(), result };
       // One line per run: operators (and the fleet test) count runs per tick from these.
-      logger.info({ job: ISIN_JOB, tickId: ctx.tickId, fence: ctx.fence, status: result.status }, 'isin sync finished');
+      logger.info(
+        { job: ISIN_JOB, tickId: ctx.tickId, fence: ctx.fence, status: result.status, code: result.code },
+        'isin sync finished',
+      );
       // The sync reports a broken download or store as a result rather than throwing; the scheduler should
       // still record the tick as failed. A rejected list is the gates doing their job: a success.
       if (result.status === 'failed') {

@@ -28,6 +28,30 @@ export interface Extractor<V extends number | bigint = number> {
   end(): ExtractSummary;
 }
 
+/**
+ * Collects what the scanner finds. A class rather than an object literal with a method: a fresh closure per
+ * extractor would change the sink's hidden class each time and make V8 throw away the scanner's optimised code.
+ */
+class CollectingSink implements ScanSink<number | bigint> {
+  matches: ExtractMatch<number | bigint>[] = [];
+  readonly diagnostics: ExtractDiagnostic[] = [];
+  dropped = 0;
+
+  constructor(
+    private readonly maxDiagnostics: number,
+    private readonly onDiagnostic: ((diagnostic: ExtractDiagnostic) => void) | undefined,
+  ) {}
+
+  diagnostic(kind: ExtractDiagnosticKind, message: string, start: number, end: number, key?: string, raw?: string) {
+    const d: ExtractDiagnostic = { kind, message, start, end };
+    if (key !== undefined) (d as { key?: string }).key = key;
+    if (raw !== undefined) (d as { raw?: string }).raw = raw;
+    if (this.diagnostics.length < this.maxDiagnostics) this.diagnostics.push(d);
+    else this.dropped++;
+    this.onDiagnostic?.(d);
+  }
+}
+
 const encoder = new TextEncoder();
 /** String input is encoded in slices of this many UTF-16 units, so memory stays bounded for huge strings. */
 const STRING_SLICE = 1 << 16;
@@ -63,19 +87,7 @@ export function createScanningExtractor(
   valuesOnly: boolean,
 ): Extractor<number | bigint> | { write(chunk: Uint8Array | string): (number | bigint)[]; end(): ExtractSummary } {
   const o = resolveOptions(options);
-  const diagnostics: ExtractDiagnostic[] = [];
-  let dropped = 0;
-  const sink: ScanSink<number | bigint> & { matches: ExtractMatch<number | bigint>[] } = {
-    matches: [],
-    diagnostic(kind: ExtractDiagnosticKind, message: string, start: number, end: number, key?: string, raw?: string) {
-      const d: ExtractDiagnostic = { kind, message, start, end };
-      if (key !== undefined) (d as { key?: string }).key = key;
-      if (raw !== undefined) (d as { raw?: string }).raw = raw;
-      if (diagnostics.length < o.maxDiagnostics) diagnostics.push(d);
-      else dropped++;
-      o.onDiagnostic?.(d);
-    },
-  };
+  const sink = new CollectingSink(o.maxDiagnostics, o.onDiagnostic);
   const scanner = new Scanner(createKeySet(o.keys), o.bigint, o.maxDigits, sink, valuesOnly);
   let offset = 0;
   /** A high surrogate that ended a string chunk, waiting for its low half. */
@@ -130,7 +142,7 @@ export function createScanningExtractor(
       }
       ended = true;
       const complete = scanner.finish(offset);
-      return { complete, diagnostics, droppedDiagnostics: dropped };
+      return { complete, diagnostics: sink.diagnostics, droppedDiagnostics: sink.dropped };
     },
   };
 }
