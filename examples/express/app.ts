@@ -63,6 +63,21 @@ export function buildExpressApp(container: Container): Express {
   // Before the JSON parser: `POST /extract` reads its body raw.
   app.use(systemRouter(container, EXTRACT_BODY_LIMIT));
   app.use(express.json({ limit: JSON_BODY_LIMIT }));
+  // A body express.json() did not take and multer will not either is of a type no route reads: 415, as Fastify
+  // answers for a media type it has no parser for.
+  app.use((req, _res, next) => {
+    const hasBody = req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
+    if (hasBody && !req.is('application/json') && !req.is('multipart/form-data')) {
+      throw new TickworkError(
+        'UNSUPPORTED_MEDIA_TYPE',
+        `Unsupported media type: ${req.headers['content-type'] ?? '(none)'}`,
+        {
+          details: { accepted: ['application/json', 'multipart/form-data'] },
+        },
+      );
+    }
+    next();
+  });
   app.use(accountRouter(container, loginLimiter));
   app.use('/apps', appsRouter(container));
   app.use(tasksRouter(container));

@@ -42,6 +42,9 @@ export async function buildFastifyApp(container: Container, options: FastifyAppO
     routerOptions: { ignoreTrailingSlash: true },
   });
   app.setValidatorCompiler(zodValidatorCompiler);
+  // JSON bodies only (multipart is added by its plugin, raw bodies by POST /extract): a text/plain body is a
+  // 415 here as it is in the Express example.
+  app.removeContentTypeParser('text/plain');
 
   app.addHook('onResponse', async (request, reply) => {
     // The root logger: request.log already carries reqId, and the shared line sets it itself.

@@ -240,6 +240,15 @@ export function apiSuite(
         expect.arrayContaining(['query.status', 'query.page']),
       );
 
+      for (const type of ['application/xml', 'text/plain']) {
+        const wrongType = await http.send('POST', '/auth/login', {
+          body: 'email=a',
+          headers: { 'content-type': type },
+        });
+        expect(wrongType.status).toBe(415);
+        expect(wrongType.body.error.code).toBe('UNSUPPORTED_MEDIA_TYPE');
+      }
+
       const broken = await http.send('POST', '/auth/login', {
         body: '{"email":',
         headers: { 'content-type': 'application/json' },
