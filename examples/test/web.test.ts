@@ -8,7 +8,9 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CSP_DIRECTIVES } from '../shared/browser-security.js';
+import { isTickworkError } from '../../src/errors.js';
+import { CSP_DIRECTIVES, checkOrigin } from '../shared/browser-security.js';
+import { cookieToken, requestToken, sessionCookie } from '../shared/browser-session.js';
 import { ADMIN, client, type Framework, startTestServer, type TestServer, UPLOAD_MAX_BYTES } from './harness.js';
 import { makePng } from './png.js';
 
@@ -76,6 +78,49 @@ async function signIn(page: Page, url: string, email: string, password: string):
   await page.getByRole('button', { name: 'Sign in' }).click();
   await heading(page, 'Apps');
 }
+
+describe('browser session and security helpers', () => {
+  it('adds Secure to the cookie over https and reads the token back from a Cookie header', () => {
+    const expires = new Date(Date.now() + 60_000);
+    expect(sessionCookie('abc', expires, true)).toMatch(/; Secure; Max-Age=(59|60); Expires=/);
+    expect(sessionCookie('abc', expires, false)).not.toContain('Secure');
+    expect(cookieToken('a=1; tickwork_session=abc; b=2')).toBe('abc');
+    expect(cookieToken('tickwork_session=<script>')).toBeUndefined();
+    expect(cookieToken(undefined)).toBeUndefined();
+    expect(requestToken({ cookie: 'tickwork_session=abc' })).toBe('abc');
+    // A bearer header wins over the cookie, and a malformed one is not silently replaced by it.
+    expect(requestToken({ authorization: 'Bearer xyz', cookie: 'tickwork_session=abc' })).toBe('xyz');
+    expect(() => requestToken({ authorization: 'Basic xyz', cookie: 'tickwork_session=abc' })).toThrow();
+  });
+
+  it('checks Origin only where a browser could be made to send a request', () => {
+    const base = { method: 'POST', secure: false };
+    const cookie = 'tickwork_session=abc';
+    const refused = (request: Parameters<typeof checkOrigin>[0]) => {
+      try {
+        checkOrigin(request);
+        return false;
+      } catch (error) {
+        return isTickworkError(error, 'FORBIDDEN');
+      }
+    };
+    expect(refused({ ...base, headers: { host: 'a.test', origin: 'http://a.test', cookie } })).toBe(false);
+    expect(refused({ ...base, headers: { host: 'a.test', origin: 'https://a.test', cookie } })).toBe(true);
+    expect(refused({ ...base, secure: true, headers: { host: 'a.test', origin: 'https://a.test', cookie } })).toBe(
+      false,
+    );
+    expect(refused({ ...base, headers: { host: 'a.test', origin: 'null', cookie } })).toBe(true);
+    expect(refused({ ...base, headers: { host: 'a.test', cookie, 'sec-fetch-site': 'same-origin' } })).toBe(false);
+    expect(refused({ ...base, headers: { host: 'a.test', cookie, 'sec-fetch-site': 'cross-site' } })).toBe(true);
+    expect(refused({ ...base, headers: { host: 'a.test' } })).toBe(false);
+    expect(refused({ ...base, headers: { host: 'a.test', authorization: 'Bearer t', origin: 'http://b.test' } })).toBe(
+      false,
+    );
+    expect(refused({ ...base, method: 'GET', headers: { host: 'a.test', origin: 'http://b.test', cookie } })).toBe(
+      false,
+    );
+  });
+});
 
 describeWithChromium.each(frameworks)('%s web page', (framework) => {
   let server: TestServer;
@@ -181,9 +226,17 @@ describeWithChromium.each(frameworks)('%s web page', (framework) => {
         .poll(() => user.page.locator('#notice').textContent())
         .toBe('Screenshot sent. An admin will review it.');
       await expect.poll(() => notes.locator('.badge').textContent()).toBe('submitted');
-      await weather
-        .getByLabel(/^Screenshot/)
-        .setInputFiles({ name: 'weather.png', mimeType: 'image/png', buffer: makePng(100, 160, 3) });
+      // The second one dropped on the drop zone, as a file dragged from the desktop arrives.
+      await weather.locator('.drop').evaluate(
+        (zone, base64) => {
+          const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+          const transfer = new DataTransfer();
+          transfer.items.add(new File([bytes], 'weather.png', { type: 'image/png' }));
+          zone.dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
+        },
+        makePng(100, 160, 3).toString('base64'),
+      );
+      await expect.poll(() => weather.locator('img.preview').isVisible()).toBe(true);
       await weather.getByRole('button', { name: 'Send screenshot' }).click();
       await expect.poll(() => weather.locator('.badge').textContent()).toBe('submitted');
 
