@@ -5,7 +5,10 @@ import type { Container } from '../../shared/container.js';
 import { historyQuery, loginBody, myTasksQuery, parseInput, registerBody } from '../../shared/schemas.js';
 import { actorOf, authenticate } from '../authenticate.js';
 
-/** `POST /auth/register`, `POST /auth/login` (behind `loginLimiter`), `POST /auth/logout`, `GET /me`, `GET /me/points`, `GET /me/tasks`. */
+/**
+ * `POST /auth/register`, `POST /auth/login` (behind `loginLimiter`), `POST /auth/logout`, `GET /me`, `GET /me/points`,
+ * `GET /me/tasks`.
+ */
 export function accountRouter(container: Container, loginLimiter: RequestHandler): Router {
   const { services } = container;
   const router = Router();
