@@ -7,6 +7,7 @@ import express, { type ErrorRequestHandler, type Express, type RequestHandler } 
 import { rateLimit } from 'express-rate-limit';
 import helmet from 'helmet';
 import { TickworkError } from '../../src/errors.js';
+import { checkOrigin, HELMET_OPTIONS, WEB_ROOT, webConfig } from '../shared/browser-security.js';
 import type { Container } from '../shared/container.js';
 import { routeNotFound, toHttpError } from '../shared/http-errors.js';
 import { logRequest } from '../shared/logger.js';
@@ -53,7 +54,12 @@ export function buildExpressApp(container: Container): Express {
   });
 
   app.use(requestLog);
-  app.use(helmet());
+  app.use(helmet(HELMET_OPTIONS));
+  // The web page's requests travel with the session cookie: refuse the ones another site made a browser send.
+  app.use((req, _res, next) => {
+    checkOrigin({ method: req.method, secure: req.secure, headers: req.headers });
+    next();
+  });
   // Before the JSON parser: `POST /extract` reads its body raw.
   app.use(systemRouter(container, EXTRACT_BODY_LIMIT));
   app.use(express.json({ limit: JSON_BODY_LIMIT }));
@@ -75,6 +81,11 @@ export function buildExpressApp(container: Container): Express {
   app.use(accountRouter(container, loginLimiter));
   app.use('/apps', appsRouter(container));
   app.use(tasksRouter(container));
+  // The web page, after the API so API requests never touch the file system.
+  app.get('/web-config', (_req, res) => {
+    res.json(webConfig(config));
+  });
+  app.use(express.static(WEB_ROOT, { index: 'index.html' }));
 
   app.use((req, res) => {
     const { status, body } = routeNotFound(req.method, req.path);

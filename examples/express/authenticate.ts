@@ -1,7 +1,7 @@
-/** Signing a request in from its bearer token, as Express middleware. */
+/** Signing a request in from its bearer token or session cookie, as Express middleware. */
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { PublicUser } from '../../src/index.js';
-import { bearerToken } from '../shared/bearer.js';
+import { requestToken } from '../shared/browser-session.js';
 import type { Container } from '../shared/container.js';
 
 declare global {
@@ -13,10 +13,13 @@ declare global {
   }
 }
 
-/** Middleware that sets `req.actor` from `Authorization: Bearer <token>`, or passes a 401 to the error handler. */
+/**
+ * Middleware that sets `req.actor` from `Authorization: Bearer <token>` or the session cookie, or passes a 401 to
+ * the error handler.
+ */
 export function authenticate(container: Container): RequestHandler {
   return async (req: Request, _res: Response, next: NextFunction) => {
-    req.actor = await container.services.users.authenticate(bearerToken(req.headers.authorization));
+    req.actor = await container.services.users.authenticate(requestToken(req.headers));
     next();
   };
 }

@@ -4,9 +4,11 @@
  */
 import multipart from '@fastify/multipart';
 import rateLimit from '@fastify/rate-limit';
+import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import helmet from 'helmet';
 import { TickworkError } from '../../src/errors.js';
+import { checkOrigin, HELMET_OPTIONS, WEB_ROOT, webConfig } from '../shared/browser-security.js';
 import type { Container } from '../shared/container.js';
 import { routeNotFound, toHttpError } from '../shared/http-errors.js';
 import { logRequest } from '../shared/logger.js';
@@ -67,9 +69,13 @@ export async function buildFastifyApp(container: Container, options: FastifyAppO
 
   // Security headers from helmet, built once. @fastify/helmet 13 calls helmet(options) again for every request,
   // which halved the requests/s of a small route in our measurements; the headers are the same.
-  const securityHeaders = helmet();
+  const securityHeaders = helmet(HELMET_OPTIONS);
   app.addHook('onRequest', (request, reply, done) =>
     securityHeaders(request.raw, reply.raw, (error?: unknown) => done(error instanceof Error ? error : undefined)),
+  );
+  // The web page's requests travel with the session cookie: refuse the ones another site made a browser send.
+  app.addHook('onRequest', async (request) =>
+    checkOrigin({ method: request.method, secure: request.protocol === 'https', headers: request.headers }),
   );
   await app.register(rateLimit, {
     global: false,
@@ -87,5 +93,8 @@ export async function buildFastifyApp(container: Container, options: FastifyAppO
   await app.register(appRoutes);
   await app.register(taskRoutes);
   await app.register(systemRoutes, { extractMaxBytes: EXTRACT_BODY_LIMIT });
+  // The web page: one route per file present at start (no wildcard, so unknown paths stay the JSON 404).
+  await app.register(fastifyStatic, { root: WEB_ROOT, wildcard: false, index: 'index.html' });
+  app.get('/web-config', async () => webConfig(config));
   return app;
 }

@@ -6,7 +6,7 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { PublicUser } from '../../src/index.js';
-import { bearerToken } from '../shared/bearer.js';
+import { requestToken } from '../shared/browser-session.js';
 import type { Container } from '../shared/container.js';
 
 /** Options of {@link tickworkPlugin}. */
@@ -21,7 +21,7 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** The services, scheduler and ISIN job of the example. */
     tickwork: Container;
-    /** `onRequest` hook: signs the request in from its bearer token or answers 401. */
+    /** `onRequest` hook: signs the request in from its bearer token or session cookie, or answers 401. */
     authenticate(request: FastifyRequest): Promise<void>;
   }
   interface FastifyRequest {
@@ -35,7 +35,7 @@ const plugin: FastifyPluginAsync<TickworkPluginOptions> = async (app, options) =
   app.decorate('tickwork', container);
   app.decorateRequest('actor', null);
   app.decorate('authenticate', async (request: FastifyRequest) => {
-    request.actor = await container.services.users.authenticate(bearerToken(request.headers.authorization));
+    request.actor = await container.services.users.authenticate(requestToken(request.headers));
   });
   if (options.closeContainer !== false) app.addHook('onClose', () => container.close());
 };

@@ -66,6 +66,13 @@ export const ROUTES: readonly RouteDoc[] = [
     body: loginBody,
     response: 'Login',
   },
+  {
+    method: 'post',
+    path: '/auth/logout',
+    summary: 'End the session (bearer token or cookie) and clear the cookie',
+    access: 'public',
+    success: 204,
+  },
   { method: 'get', path: '/me', summary: 'Profile with balance and task counts', access: 'user', success: 200 },
   {
     method: 'get',
@@ -167,6 +174,13 @@ export const ROUTES: readonly RouteDoc[] = [
   { method: 'post', path: '/isin/sync', summary: 'Run the ISIN sync job now', access: 'admin', success: 200 },
   { method: 'get', path: '/healthz', summary: 'Liveness', access: 'public', success: 200 },
   { method: 'get', path: '/readyz', summary: 'Readiness (database and Redis answer)', access: 'public', success: 200 },
+  {
+    method: 'get',
+    path: '/web-config',
+    summary: 'Settings the web page checks uploads against ({ uploadMaxBytes })',
+    access: 'public',
+    success: 200,
+  },
   { method: 'get', path: '/openapi.json', summary: 'This document', access: 'public', success: 200 },
 ];
 
@@ -250,14 +264,16 @@ function responses(route: RouteDoc): Record<string, unknown> {
     content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
   });
   const ok =
-    route.rawResponse === 'image'
-      ? { description: 'The image', content: { 'image/png': {}, 'image/jpeg': {}, 'image/webp': {} } }
-      : {
-          description: 'Success',
-          content: {
-            'application/json': { schema: route.response ? { $ref: `#/components/schemas/${route.response}` } : {} },
-          },
-        };
+    route.success === 204
+      ? { description: 'No content' }
+      : route.rawResponse === 'image'
+        ? { description: 'The image', content: { 'image/png': {}, 'image/jpeg': {}, 'image/webp': {} } }
+        : {
+            description: 'Success',
+            content: {
+              'application/json': { schema: route.response ? { $ref: `#/components/schemas/${route.response}` } : {} },
+            },
+          };
   const out: Record<string, unknown> = { [route.success]: ok };
   if (route.body || route.query || route.params || route.rawBody)
     out[400] = error('Invalid input; details.fields names each field');

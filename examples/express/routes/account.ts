@@ -1,10 +1,14 @@
 /** Sign-up, sign-in and the signed-in user's own data. */
 import { type RequestHandler, Router } from 'express';
+import { clearedSessionCookie, optionalRequestToken, sessionCookie } from '../../shared/browser-session.js';
 import type { Container } from '../../shared/container.js';
 import { historyQuery, loginBody, myTasksQuery, parseInput, registerBody } from '../../shared/schemas.js';
 import { actorOf, authenticate } from '../authenticate.js';
 
-/** `POST /auth/register`, `POST /auth/login` (behind `loginLimiter`), `GET /me`, `GET /me/points`, `GET /me/tasks`. */
+/**
+ * `POST /auth/register`, `POST /auth/login` (behind `loginLimiter`), `POST /auth/logout`, `GET /me`, `GET /me/points`,
+ * `GET /me/tasks`.
+ */
 export function accountRouter(container: Container, loginLimiter: RequestHandler): Router {
   const { services } = container;
   const router = Router();
@@ -14,7 +18,17 @@ export function accountRouter(container: Container, loginLimiter: RequestHandler
   });
 
   router.post('/auth/login', loginLimiter, async (req, res) => {
-    res.json(await services.users.login(parseInput(loginBody, req.body)));
+    const login = await services.users.login(parseInput(loginBody, req.body));
+    // The web page signs in with the cookie; API clients use the token in the body.
+    res.setHeader('set-cookie', sessionCookie(login.token, login.expiresAt, req.secure));
+    res.json(login);
+  });
+
+  router.post('/auth/logout', async (req, res) => {
+    const token = optionalRequestToken(req.headers);
+    if (token) await services.users.logout(token);
+    res.setHeader('set-cookie', clearedSessionCookie(req.secure));
+    res.status(204).end();
   });
 
   const me = Router();

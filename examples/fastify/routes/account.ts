@@ -1,5 +1,6 @@
 /** Sign-up, sign-in and the signed-in user's own data. */
 import type { FastifyPluginAsync } from 'fastify';
+import { clearedSessionCookie, optionalRequestToken, sessionCookie } from '../../shared/browser-session.js';
 import { historyQuery, loginBody, myTasksQuery, registerBody } from '../../shared/schemas.js';
 import { actorOf } from '../plugin.js';
 import type { ZodTypeProvider } from '../zod-type-provider.js';
@@ -10,7 +11,7 @@ export interface AccountRoutesOptions {
   readonly loginRateLimit: number;
 }
 
-/** `POST /auth/register`, `POST /auth/login`, `GET /me`, `GET /me/points`, `GET /me/tasks`. */
+/** `POST /auth/register`, `POST /auth/login`, `POST /auth/logout`, `GET /me`, `GET /me/points`, `GET /me/tasks`. */
 export const accountRoutes: FastifyPluginAsync<AccountRoutesOptions> = async (fastify, options) => {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
   const { services } = app.tickwork;
@@ -23,8 +24,22 @@ export const accountRoutes: FastifyPluginAsync<AccountRoutesOptions> = async (fa
   app.post(
     '/auth/login',
     { schema: { body: loginBody }, config: { rateLimit: { max: options.loginRateLimit, timeWindow: '1 minute' } } },
-    async (request) => services.users.login(request.body),
+    async (request, reply) => {
+      const login = await services.users.login(request.body);
+      // The web page signs in with the cookie; API clients use the token in the body.
+      reply.header('set-cookie', sessionCookie(login.token, login.expiresAt, request.protocol === 'https'));
+      return login;
+    },
   );
+
+  app.post('/auth/logout', async (request, reply) => {
+    const token = optionalRequestToken(request.headers);
+    if (token) await services.users.logout(token);
+    return reply
+      .code(204)
+      .header('set-cookie', clearedSessionCookie(request.protocol === 'https'))
+      .send();
+  });
 
   app.get('/me', { onRequest: app.authenticate }, async (request) => services.users.profile(actorOf(request)));
 
