@@ -67,6 +67,33 @@ describe('chunk invariance', () => {
     );
   });
 
+  it('gives the same results for a string as for its UTF-8 bytes, offsets counted in string indices', () => {
+    // Map each byte offset to its string index, including the offsets quoted in messages.
+    const unitsAt = (text: string, byteOffset: number) =>
+      new TextDecoder().decode(encoder.encode(text).subarray(0, byteOffset)).length;
+    fc.assert(
+      fc.property(almostJson, fc.boolean(), (text, bigint) => {
+        const at = (offset: number) => unitsAt(text, offset);
+        const fromBytes = extract(encoder.encode(text), { bigint } as { bigint: false });
+        const fromString = extract(text, { bigint } as { bigint: false });
+        expect(fromString).toEqual({
+          ...fromBytes,
+          matches: fromBytes.matches.map((m) => ({ ...m, start: at(m.start), end: at(m.end) })),
+          diagnostics: fromBytes.diagnostics.map((d) => ({
+            ...d,
+            start: at(d.start),
+            end: at(d.end),
+            message: d.message.replace(/offset (\d+)/g, (_, n: string) => `offset ${at(Number(n))}`),
+          })),
+        });
+        if (bigint || !fromString.diagnostics.some((d) => d.kind === 'unsafe-integer')) {
+          expect(extractIds(text, { bigint } as { bigint: false })).toEqual(fromString.matches.map((m) => m.value));
+        }
+      }),
+      { numRuns: 1500 },
+    );
+  });
+
   it('gives identical results for one-byte chunks', () => {
     fc.assert(
       fc.property(almostJson, (text) => {
