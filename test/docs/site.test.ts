@@ -4,15 +4,14 @@
  * page logs a console error or is wider than the window, that images render, and that every same-site link answers 200 (and its
  * `#fragment`, if any, exists on the target page). Screenshots go to test-results/site/ (git-ignored).
  */
-import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeWithChromium, launchChromium } from '../helpers/chromium.js';
 import { guideTitle, root, typedocConfig } from './guides.js';
 import { ensureSite, type SiteServer, serveSite } from './site-server.js';
 
-const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const inCi = process.env.CI === 'true' || process.env.CI === '1';
 const shots = join(root, 'test-results', 'site');
 
 /** What one visit found. */
@@ -60,22 +59,6 @@ async function visit(page: Page, url: string, shot: string): Promise<Visit> {
   return { errors, links };
 }
 
-function describeWithChromium(name: string, body: () => void): void {
-  if (existsSync(executablePath)) {
-    describe(name, body);
-  } else if (inCi) {
-    describe(name, () => {
-      it(`needs Chromium at ${executablePath}`, () => {
-        throw new Error(`Chromium is not installed at ${executablePath}; CI must provide it (see .ci/run).`);
-      });
-    });
-  } else {
-    console.warn(`\n!!! Chromium is not at ${executablePath}: SKIPPING "${name}". Set CHROMIUM_PATH. CI will fail.\n`);
-    // Skipped only outside CI, where the browser is missing; the reason is printed above.
-    describe.skip(name, body);
-  }
-}
-
 describeWithChromium('documentation site in Chromium', () => {
   let server: SiteServer;
   let browser: Browser;
@@ -87,19 +70,7 @@ describeWithChromium('documentation site in Chromium', () => {
     rmSync(shots, { recursive: true, force: true });
     mkdirSync(shots, { recursive: true });
     server = await serveSite();
-    browser = await chromium.launch({
-      executablePath,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   }, 240_000);
 

@@ -11,7 +11,8 @@ export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 /** `DATABASE_URL`, default the local service. */
 export const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
-const inCi = process.env.CI === 'true' || process.env.CI === '1';
+/** Whether this run is CI (`CI=true`), where a missing server or browser fails instead of skipping. */
+export const inCi = process.env.CI === 'true' || process.env.CI === '1';
 
 /** Resolves whether a TCP server answers at host:port within `timeoutMs`. */
 export function tcpReachable(host: string, port: number, timeoutMs = 1000): Promise<boolean> {
@@ -40,19 +41,23 @@ export const redisUp = await tcpReachable(redisHost, redisPort);
 /** Whether the PostgreSQL server answers (checked once, at module load). */
 export const postgresUp = await tcpReachable(pgHost, pgPort);
 
-function describeWithService(service: string, up: boolean, url: string) {
+/**
+ * A `describe` for suites that need something outside the project (a server, a browser): runs when `up`; in CI
+ * a missing dependency fails with a test that says so; elsewhere the suite is skipped with a loud notice.
+ */
+export function describeWithService(service: string, up: boolean, url: string) {
   return (name: string, body: () => void): void => {
     if (up) {
       describe(name, body);
     } else if (inCi) {
       describe(name, () => {
         it(`needs ${service} at ${url}`, () => {
-          throw new Error(`${service} is not reachable at ${url}; CI must provide it (see .ci/run).`);
+          throw new Error(`${service} is not available at ${url}; CI must provide it (see .ci/run).`);
         });
       });
     } else {
-      console.warn(`\n!!! ${service} is not reachable at ${url}: SKIPPING "${name}". CI will fail without it.\n`);
-      // Skipped only outside CI, where the server is missing; the reason is printed above.
+      console.warn(`\n!!! ${service} is not available at ${url}: SKIPPING "${name}". CI will fail without it.\n`);
+      // Skipped only outside CI, where the dependency is missing; the reason is printed above.
       describe.skip(name, body);
     }
   };
