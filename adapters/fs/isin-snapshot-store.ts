@@ -18,6 +18,7 @@ import {
   staleFence,
 } from '../../src/isin/snapshot-store.js';
 import { writeFileAtomic } from './atomic-write.js';
+import { isMissing } from './is-missing.js';
 
 /** Options of {@link fsIsinSnapshotStore}. */
 export interface FsIsinSnapshotStoreOptions {
@@ -34,8 +35,6 @@ export interface FsIsinSnapshotStoreOptions {
    */
   readonly staleLockAfter?: number;
 }
-
-const isMissing = (e: unknown) => (e as { code?: string }).code === 'ENOENT';
 
 /**
  * An {@link IsinSnapshotStore} in files. A save writes a temporary file, fsyncs it, renames it over the

@@ -4,14 +4,13 @@ import { checkProofKey, type ProofStore } from '../../src/domain/proof-store.js'
 import { TickworkError } from '../../src/errors.js';
 import { assertNonEmptyString } from '../../src/internal/assert.js';
 import { writeFileAtomic } from './atomic-write.js';
+import { isMissing } from './is-missing.js';
 
 /** Options of {@link fsProofStore}. */
 export interface FsProofStoreOptions {
   /** Directory for the images (created when missing). Keep it outside any web root. */
   readonly dir: string;
 }
-
-const isMissing = (error: unknown) => (error as { code?: string }).code === 'ENOENT';
 
 /**
  * A proof store on disk, content-addressed: `<dir>/<first two hex digits>/<sha256>`. A write goes to a temporary

@@ -3,6 +3,11 @@ import { TickworkError } from '../errors.js';
 
 const SHA256 = /^[0-9a-f]{64}$/;
 
+/** The key a proof is stored under: the lower-case hex SHA-256 of its bytes. */
+export function proofKey(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
 /**
  * Checks a proof key and, given bytes, that the key is their SHA-256; `VALIDATION` otherwise. Every proof store
  * calls it, so a store can never hold bytes under a key that is not their hash.
@@ -19,7 +24,7 @@ export function checkProofKey(sha256: string, bytes?: Uint8Array): void {
   if (typeof sha256 !== 'string' || !SHA256.test(sha256)) {
     throw new TickworkError('VALIDATION', 'A proof key is a lower-case hex SHA-256', { details: { sha256 } });
   }
-  if (bytes && createHash('sha256').update(bytes).digest('hex') !== sha256) {
+  if (bytes && proofKey(bytes) !== sha256) {
     throw new TickworkError('VALIDATION', 'The proof bytes do not match their SHA-256', { details: { sha256 } });
   }
 }

@@ -1,10 +1,10 @@
-import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { TickworkError } from '../errors.js';
 import { type Actor, requireActor, requireAdmin } from './actor.js';
 import type { ServiceContext } from './context.js';
 import { inspectImage } from './image.js';
 import type { LedgerEntry, Page } from './ledger-entry.js';
+import { proofKey } from './proof-store.js';
 import type { RepositorySet } from './repositories.js';
 import { type ReviewTask, TASK_TRANSITIONS, type Task, type TaskChange, type TaskStatus } from './task.js';
 import { pageNumber, parseInput } from './validation.js';
@@ -212,7 +212,7 @@ export function createTaskService(ctx: ServiceContext): TaskService {
         });
       }
       const info = inspectImage(bytes, ctx.imageLimits);
-      const sha256 = createHash('sha256').update(bytes).digest('hex');
+      const sha256 = proofKey(bytes);
       // Stored before the task points at it, so a task never refers to missing bytes.
       await ctx.proofs.put(sha256, bytes);
       return move(
