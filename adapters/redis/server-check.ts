@@ -1,0 +1,95 @@
+/**
+ * Start-up checks of the Redis lock: wait for a client that is still connecting (bounded), refuse a server
+ * too old for its scripts, and warn about an eviction policy that could drop lock keys.
+ */
+import { TickworkError } from '../../src/errors.js';
+import type { Logger } from '../../src/types.js';
+import { type SendCommand, translateRedisError, withTimeout } from './redis-client.js';
+
+/** The oldest Redis the lock's scripts run on (`TIME` before writes needs effects replication, Redis 5). */
+export const MIN_REDIS_MAJOR = 5;
+
+/** What {@link checkRedisServer} needs. */
+export interface RedisServerCheck {
+  readonly send: SendCommand;
+  readonly logger: Logger;
+  readonly signal?: AbortSignal | undefined;
+  readonly connectTimeout: number;
+  readonly commandTimeout: number;
+}
+
+const pause = (ms: number, signal?: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+    signal?.addEventListener('abort', done, { once: true });
+  });
+
+/**
+ * Pings until the server answers (a client built with `enableOfflineQueue: false` refuses commands while it
+ * connects), at most `connectTimeout` ms; then reads the version and the eviction policy.
+ */
+export async function checkRedisServer(c: RedisServerCheck): Promise<void> {
+  const deadline = performance.now() + c.connectTimeout;
+  let wait = 50;
+  for (;;) {
+    c.signal?.throwIfAborted();
+    try {
+      await withTimeout(c.send(['PING']), Math.min(c.commandTimeout, c.connectTimeout), 'PING');
+      break;
+    } catch (error) {
+      if (performance.now() + wait >= deadline) {
+        throw new TickworkError('UNAVAILABLE', `Redis did not answer within ${c.connectTimeout} ms.`, {
+          cause: translateRedisError(error, 'PING'),
+          details: { connectTimeout: c.connectTimeout },
+        });
+      }
+      if (wait === 50) c.logger.info({}, 'waiting for Redis to answer');
+      await pause(wait, c.signal);
+      wait = Math.min(wait * 2, 1000);
+    }
+  }
+  const version = await readVersion(c);
+  if (version !== undefined && Number(version.split('.')[0]) < MIN_REDIS_MAJOR) {
+    throw new TickworkError(
+      'UNAVAILABLE',
+      `Redis ${version} is too old for the lock: it needs Redis ${MIN_REDIS_MAJOR} or newer.`,
+      { details: { version, minimum: `${MIN_REDIS_MAJOR}.0.0` } },
+    );
+  }
+  await warnAboutEviction(c);
+}
+
+async function readVersion(c: RedisServerCheck): Promise<string | undefined> {
+  try {
+    const info = String(await withTimeout(c.send(['INFO', 'server']), c.commandTimeout, 'INFO'));
+    return /redis_version:([0-9.]+)/.exec(info)?.[1];
+  } catch (error) {
+    c.logger.info({ err: translateRedisError(error, 'INFO') }, 'could not read the Redis version; not checked');
+    return undefined;
+  }
+}
+
+async function warnAboutEviction(c: RedisServerCheck): Promise<void> {
+  // Leases and markers carry TTLs: volatile-* and allkeys-* policies evict them first.
+  let policy: string | undefined;
+  try {
+    const reply = (await withTimeout(c.send(['CONFIG', 'GET', 'maxmemory-policy']), c.commandTimeout, 'CONFIG GET')) as
+      | string[]
+      | Record<string, string>;
+    policy = Array.isArray(reply) ? reply[1] : reply['maxmemory-policy'];
+  } catch (error) {
+    c.logger.info({ err: translateRedisError(error, 'CONFIG GET') }, 'could not read maxmemory-policy; not checked');
+    return;
+  }
+  if (policy !== undefined && policy !== 'noeviction') {
+    c.logger.warn(
+      { maxmemoryPolicy: policy },
+      `Redis maxmemory-policy is "${policy}": under memory pressure it can evict lock keys, so a lease could be lost early. Use "noeviction".`,
+    );
+  }
+}
