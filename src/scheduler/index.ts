@@ -1,4 +1,5 @@
 export type { Listener } from './events.js';
+export { nextFence, takeoverGraceMs } from './lock-adapter.js';
 export type {
   AcquireRefusal,
   AcquireRequest,
@@ -23,6 +24,7 @@ export type {
   JobStatus,
   LastRun,
   LeaseLostEvent,
+  RunAbandonedEvent,
   RetryOptions,
   RunFailureEvent,
   RunSkippedEvent,

@@ -101,7 +101,7 @@ describeWithRedis('Redis stopped and started during a run', () => {
       const stats = await statsClient.info('commandstats');
       statsClient.disconnect();
 
-      expect(isTickworkError(aborted, 'ABORTED')).toBe(true);
+      expect(isTickworkError(aborted, 'LEASE_LOST')).toBe(true);
       expect(during.some((e) => e.type === 'lease:lost')).toBe(true);
       // Fail closed: nothing starts while Redis is down; the ticks are skipped with a reason.
       expect(during.filter((e) => e.type === 'run:start')).toEqual([]);
