@@ -1,4 +1,5 @@
 /** Scheduler behaviour on a fake clock with the memory lock: deterministic, no timing assertions. */
+import { Cron } from 'croner';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { memoryLock } from '../../adapters/memory/lock.js';
 import { isTickworkError } from '../../src/errors.js';
@@ -101,7 +102,13 @@ describe('scheduler on fake time', () => {
     await stopAll(s);
     expect(starts.length).toBeGreaterThan(5);
     for (const { tick, at } of starts) expect(at).toBeLessThan(tick + 1000);
-    expect(events.filter((e) => e.type === 'run:failure').length).toBeGreaterThanOrEqual(4);
+    const failures = events.filter((e) => e.type === 'run:failure');
+    expect(failures.length).toBeGreaterThanOrEqual(4);
+    // `attempts` counts the attempts that started, never one the retry window refused.
+    for (const f of failures) {
+      const started = events.filter((e) => e.type === 'run:start' && e.tickId === f.tickId).length;
+      expect(f.type === 'run:failure' && f.attempts).toBe(started);
+    }
   });
 
   it('aborts the signal on timeout and reports TIMEOUT', async () => {
@@ -315,6 +322,72 @@ describe('scheduler on fake time', () => {
     for (const r of taken) expect(r.fence).toBeGreaterThan(dead.fence);
   });
 
+  it('two definitions of one name with different schedules are two jobs: neither splits the other’s ticks', async () => {
+    const lock = memoryLock();
+    const a = createScheduler({ lock, instanceId: 'service-a' });
+    const b = createScheduler({ lock, instanceId: 'service-b' });
+    const runs: string[] = [];
+    a.add({ name: 'cleanup', cron: '*/2 * * * * *', run: ({ tickId }) => void runs.push(`a ${tickId}`) });
+    b.add({ name: 'cleanup', cron: '*/3 * * * * *', run: ({ tickId }) => void runs.push(`b ${tickId}`) });
+    expect(keyOf(a, 'cleanup')).not.toBe(keyOf(b, 'cleanup'));
+    await a.start();
+    await b.start();
+    await vi.advanceTimersByTimeAsync(12_000);
+    await stopAll(a, b);
+    expect(runs.filter((r) => r.startsWith('a '))).toHaveLength(6);
+    expect(runs.filter((r) => r.startsWith('b '))).toHaveLength(4);
+  });
+
+  it('catch-up after a week-old cursor does bounded work, whatever the policy', async () => {
+    for (const catchUp of ['none', 'latest', 'all'] as const) {
+      const lock = memoryLock();
+      const first = createScheduler({ lock });
+      first.add({ name: 'week', cron: '* * * * * *', catchUp, maxCatchUp: 50, run: () => {} });
+      await first.start();
+      await vi.advanceTimersByTimeAsync(1000);
+      await stopAll(first);
+      vi.setSystemTime(Date.now() + 7 * 86_400_000);
+      const prev = vi.spyOn(Cron.prototype, 'previousRuns');
+      const next = vi.spyOn(Cron.prototype, 'nextRun');
+      const second = createScheduler({ lock });
+      const caught: number[] = [];
+      second.add({
+        name: 'week',
+        cron: '* * * * * *',
+        catchUp,
+        maxCatchUp: 50,
+        run: ({ tick }) => void caught.push(+tick),
+      });
+      const events = record(second);
+      await second.start();
+      await vi.advanceTimersByTimeAsync(10);
+      const calls = prev.mock.calls.length + next.mock.calls.length;
+      prev.mockRestore();
+      next.mockRestore();
+      await stopAll(second);
+      // A walk over every missed instant would take 604,800 steps.
+      expect(calls).toBeLessThan(1000);
+      expect(caught.length).toBe(catchUp === 'all' ? 50 : catchUp === 'latest' ? 1 : 0);
+      expect(events.filter((e) => e.type === 'tick:missed')).toHaveLength(100);
+    }
+  });
+
+  it('a complete() the lock refuses after a successful handler is a lost lease, never a success', async () => {
+    const inner = memoryLock();
+    const lock = { ...inner, complete: async () => false };
+    const s = createScheduler({ lock });
+    s.add({ name: 'refused', every: 1000, run: () => {} });
+    const events = record(s);
+    await s.start();
+    await vi.advanceTimersByTimeAsync(1100);
+    await stopAll(s);
+    expect(events.filter((e) => e.type === 'run:success')).toEqual([]);
+    expect(events.filter((e) => e.type === 'lease:lost')).toHaveLength(1);
+    const failure = events.find((e) => e.type === 'run:failure');
+    expect(failure?.type === 'run:failure' && isTickworkError(failure.error, 'LEASE_LOST')).toBe(true);
+    expect(s.jobs()[0]?.lastRun?.outcome).toBe('failed');
+  });
+
   it('checks options up front', () => {
     const s = createScheduler({ lock: memoryLock() });
     const bad = [
@@ -327,6 +400,11 @@ describe('scheduler on fake time', () => {
       { name: 'a', every: 5, run: () => {} },
       { name: 'a', every: 1000, overlap: 'sometimes' as 'skip', run: () => {} },
       { name: 'a', every: 1000, leaseTtl: -1, run: () => {} },
+      { name: 'a~b', every: 1000, run: () => {} },
+      { name: 'a', every: 1000, timeout: 0, run: () => {} },
+      { name: 'a', every: 1000, abandonAfter: -1, run: () => {} },
+      // Markers must outlive the lease, or a dead holder's tick could never be taken over.
+      { name: 'a', every: 7000, leaseTtl: 30_000, doneRetention: 5000, run: () => {} },
     ];
     for (const options of bad)
       expect(() => s.add(options)).toThrow(expect.objectContaining({ code: 'INVALID_OPTION' }));

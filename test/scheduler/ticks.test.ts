@@ -49,6 +49,44 @@ describe('tick calculation', () => {
     expect(calls).toBeLessThanOrEqual(6);
   });
 
+  it.each([
+    // zone, pattern, local day, the local times it runs that day
+    ['Europe/Berlin', '15,45 2 * * *', '2025-10-26', ['02:15', '02:45']],
+    ['Europe/Berlin', '15,45 2 * * *', '2025-03-30', ['03:00']],
+    ['Europe/Berlin', '15,45 2 * * *', '2025-03-31', ['02:15', '02:45']],
+    ['Europe/Berlin', '*/20 2 * * *', '2025-10-26', ['02:00', '02:20', '02:40']],
+    ['America/New_York', '0,30 1 * * *', '2025-11-02', ['01:00', '01:30']],
+    ['America/New_York', '30 2 * * *', '2025-03-09', ['03:00']],
+    ['Australia/Lord_Howe', '45 1 * * *', '2025-04-06', ['01:45']],
+    ['Australia/Lord_Howe', '10,20 2 * * *', '2025-10-05', ['02:30']],
+  ] as const)(
+    'DST in %s, %s on %s: each wall-clock slot once, skipped slots once after the jump',
+    (zone, pattern, day, times) => {
+      const calc = cronTicks(pattern, zone);
+      const local = new Intl.DateTimeFormat('sv', { timeZone: zone, dateStyle: 'short', timeStyle: 'short' });
+      const seen: string[] = [];
+      let t = Date.parse(`${day}T00:00:00Z`) - 2 * 86_400_000;
+      for (let i = 0; i < 20; i++) {
+        const n = nextTick(calc, t, 'dst');
+        if (n === null) break;
+        t = n;
+        const [d, time] = local.format(n).split(' ');
+        if (d === day) seen.push(time ?? '');
+      }
+      expect(seen).toEqual(times);
+      // Walking back gives the same instants.
+      const back = latestTicks(calc, Date.parse(`${day}T00:00:00Z`) - 2 * 86_400_000, t, 20).ticks;
+      const forward: number[] = [];
+      for (let f = Date.parse(`${day}T00:00:00Z`) - 2 * 86_400_000; ; ) {
+        const n = calc.next(f);
+        if (n === null || n > t) break;
+        forward.push(n);
+        f = n;
+      }
+      expect(back).toEqual(forward);
+    },
+  );
+
   it('keys a job by its name and schedule', () => {
     const a = jobKeyOf('cleanup', cronTicks('0 * * * *', 'UTC').schedule);
     expect(a).toMatch(/^cleanup~[0-9a-f]{8}$/);
