@@ -1,5 +1,4 @@
 export type { Listener } from './events.js';
-export { nextFence, takeoverGraceMs } from './lock-adapter.js';
 export type {
   AcquireRefusal,
   AcquireRequest,
@@ -11,6 +10,7 @@ export type {
   TickOutcome,
   TickState,
 } from './lock-adapter.js';
+export { nextFence, takeoverGraceMs } from './lock-adapter.js';
 export type { TickResult } from './run-tick.js';
 export type { Scheduler, StopOptions } from './scheduler.js';
 export { createScheduler } from './scheduler.js';
@@ -24,8 +24,8 @@ export type {
   JobStatus,
   LastRun,
   LeaseLostEvent,
-  RunAbandonedEvent,
   RetryOptions,
+  RunAbandonedEvent,
   RunFailureEvent,
   RunSkippedEvent,
   RunStartEvent,

@@ -1,5 +1,5 @@
-import { nextTick, tickIdOf } from './ticks.js';
 import type { JobRecord } from './runtime.js';
+import { nextTick, tickIdOf } from './ticks.js';
 
 /** One tick to run: scheduled, caught up or triggered by hand. */
 export interface TickPlan {

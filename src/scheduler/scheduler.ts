@@ -123,7 +123,8 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       rt.events.emit('tick:missed', tickEvent(job, ms));
       job.lastRun = { ...tickEvent(job, ms), outcome: 'missed', at: new Date(rt.clock.now()) };
     }
-    if (ticks.length > 0) logger.warn({ job: job.name, missed: more ? `>${ticks.length}` : ticks.length }, 'ticks missed');
+    if (ticks.length > 0)
+      logger.warn({ job: job.name, missed: more ? `>${ticks.length}` : ticks.length }, 'ticks missed');
   };
 
   // Late ticks are claimed oldest first, so the lock's cursor lets each of them through before a newer tick
