@@ -5,4 +5,9 @@
  */
 export type { RedisLockOptions } from './lock.js';
 export { redisLock } from './lock.js';
-export type { IoredisLikeClient, NodeRedisLikeClient, RedisLikeClient } from './redis-client.js';
+export type {
+  IoredisLikeClient,
+  NodeRedisClusterLikeClient,
+  NodeRedisLikeClient,
+  RedisLikeClient,
+} from './redis-client.js';
