@@ -7,7 +7,9 @@ export type { RedisLockOptions } from './lock.js';
 export { redisLock } from './lock.js';
 export type {
   IoredisLikeClient,
+  IoredisLikeNode,
   NodeRedisClusterLikeClient,
+  NodeRedisClusterNode,
   NodeRedisLikeClient,
   RedisLikeClient,
 } from './redis-client.js';

@@ -5,6 +5,19 @@ import { TickworkError } from '../../src/errors.js';
 export interface IoredisLikeClient {
   /** Sends one command with its arguments. */
   call(command: string, ...args: (string | number)[]): Promise<unknown>;
+  /**
+   * An ioredis `Cluster`'s node clients (`cluster.nodes('master')`): the start-up check reads the version and
+   * eviction policy of each master. Absent on a single-node client.
+   */
+  nodes?(role: 'master'): readonly IoredisLikeNode[];
+}
+
+/** One node of an ioredis `Cluster`: a client of its own, with the address it was built with. */
+export interface IoredisLikeNode {
+  /** Sends one command to this node. */
+  call(command: string, ...args: (string | number)[]): Promise<unknown>;
+  /** The node's address. */
+  readonly options?: { readonly host?: string | undefined; readonly port?: number | undefined };
 }
 
 /** A node-redis v5 client (`createClient()`): anything with `sendCommand(args)`. */
@@ -22,7 +35,15 @@ export interface NodeRedisClusterLikeClient {
   /** Sends one command to the master of `firstKey`'s slot (any node when `undefined`). */
   sendCommand(firstKey: string | undefined, isReadonly: boolean | undefined, args: string[]): Promise<unknown>;
   /** The cluster's masters; its presence tells a cluster client from a single-node one. */
-  readonly masters: readonly unknown[];
+  readonly masters: readonly NodeRedisClusterNode[];
+  /** A client connected to one node (the start-up check reads each master's version and eviction policy). */
+  nodeClient(node: NodeRedisClusterNode): Promise<NodeRedisLikeClient>;
+}
+
+/** One node of a node-redis cluster, as listed in `cluster.masters`. */
+export interface NodeRedisClusterNode {
+  /** `host:port`. */
+  readonly address?: string;
 }
 
 /**
@@ -32,7 +53,22 @@ export interface NodeRedisClusterLikeClient {
 export type RedisLikeClient = IoredisLikeClient | NodeRedisLikeClient | NodeRedisClusterLikeClient;
 
 /** Sends one command (`['GET', 'k']`) and resolves its reply. */
-export type SendCommand = (args: string[]) => Promise<unknown>;
+export interface SendCommand {
+  (args: string[]): Promise<unknown>;
+  /**
+   * Set for a cluster client: one sender per master, for the start-up check (version and eviction policy
+   * are per node; a keyless command through the cluster client reaches only one of them).
+   */
+  readonly masters?: () => Promise<readonly NodeSender[]>;
+}
+
+/** A sender bound to one node of a cluster. */
+export interface NodeSender {
+  /** `host:port` of the node. */
+  readonly address: string;
+  /** Sends one command to this node only. */
+  readonly send: (args: string[]) => Promise<unknown>;
+}
 
 /**
  * The key a cluster routes a command by: the first key of `EVAL`/`EVALSHA` (`[cmd, script, numkeys, key…]`),
@@ -52,12 +88,30 @@ function firstKey(args: readonly string[]): string | undefined {
 export function commandSender(client: RedisLikeClient): SendCommand {
   if (typeof (client as IoredisLikeClient)?.call === 'function') {
     const c = client as IoredisLikeClient;
-    return ([command, ...args]) => c.call(command ?? '', ...args);
+    const send: SendCommand = ([command, ...args]) => c.call(command ?? '', ...args);
+    if (typeof c.nodes !== 'function') return send;
+    const nodes = c.nodes.bind(c);
+    return Object.assign(send, {
+      masters: async () =>
+        nodes('master').map((n) => ({
+          address: `${n.options?.host ?? '?'}:${n.options?.port ?? '?'}`,
+          send: ([command, ...args]: string[]) => n.call(command ?? '', ...args),
+        })),
+    });
   }
   const cluster = client as NodeRedisClusterLikeClient;
   if (typeof cluster?.sendCommand === 'function' && Array.isArray(cluster.masters)) {
     // isReadonly false: the scripts write, so they must reach the master of their slot.
-    return (args) => cluster.sendCommand(firstKey(args), false, args);
+    const send: SendCommand = (args) => cluster.sendCommand(firstKey(args), false, args);
+    return Object.assign(send, {
+      masters: () =>
+        Promise.all(
+          cluster.masters.map(async (m) => {
+            const node = await cluster.nodeClient(m);
+            return { address: m.address ?? '?', send: (args: string[]) => node.sendCommand(args) };
+          }),
+        ),
+    });
   }
   if (typeof (client as NodeRedisLikeClient)?.sendCommand === 'function') {
     const c = client as NodeRedisLikeClient;

@@ -12,6 +12,7 @@ import { createCluster } from 'redis';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { redisLock } from '../../../adapters/redis/lock.js';
 import type { LockAdapter } from '../../../src/scheduler/lock-adapter.js';
+import type { Logger } from '../../../src/types.js';
 import { lockConformance } from '../../conformance/lock.suite.js';
 import { describeWithRedisCluster, type LocalRedisCluster, startRedisCluster } from '../../helpers/redis-cluster.js';
 import { randomSuffix } from '../../helpers/services.js';
@@ -49,6 +50,17 @@ function byTick(records: RunRecord[]): Map<number, RunRecord[]> {
   const map = new Map<number, RunRecord[]>();
   for (const r of records) map.set(r.tick, [...(map.get(r.tick) ?? []), r]);
   return map;
+}
+
+/** A logger that keeps every line. */
+function recordingLogger() {
+  const lines: { level: keyof Logger; fields: Record<string, unknown>; message: string }[] = [];
+  const at =
+    (level: keyof Logger) =>
+    (fields: Record<string, unknown>, message: string): void =>
+      void lines.push({ level, fields, message });
+  const logger: Logger = { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
+  return { lines, logger, warnings: () => lines.filter((l) => l.level === 'warn') };
 }
 
 describeWithRedisCluster('redisLock on a 3-master Redis Cluster', () => {
@@ -137,6 +149,73 @@ describeWithRedisCluster('redisLock on a 3-master Redis Cluster', () => {
     const misrouted = cluster.nodes.findIndex((n) => n.port !== owner(slot));
     await expect(nodeClients[misrouted]?.call('EVAL', 'return 1', 1, key)).rejects.toThrow(/MOVED/);
     expect((await stats()).reduce((a, b) => a + b)).toBe(1);
+  });
+
+  describe('start-up check (what scheduler.start() runs through lock.prepare())', () => {
+    it('waits for an ioredis Cluster that is still connecting; a healthy cluster passes quietly', async () => {
+      // With the offline queue off, the cluster client refuses commands until it has loaded the slot map.
+      const late = new Cluster([...cluster.nodes], {
+        enableOfflineQueue: false,
+        redisOptions: { maxRetriesPerRequest: 1 },
+      });
+      try {
+        for (const client of [late, node]) {
+          const { logger, warnings } = recordingLogger();
+          await expect(redisLock({ client, prefix }).prepare?.({ logger })).resolves.toBeUndefined();
+          expect(warnings()).toEqual([]);
+        }
+      } finally {
+        late.disconnect();
+      }
+    });
+
+    it('reads maxmemory-policy on every master and names the node that can evict lock keys', async () => {
+      const target = cluster.nodes[2];
+      const admin = nodeClients[2];
+      if (!target || !admin) throw new Error('three nodes expected');
+      await admin.call('CONFIG', 'SET', 'maxmemory-policy', 'allkeys-lru');
+      try {
+        for (const client of [io, node]) {
+          const { logger, warnings } = recordingLogger();
+          await redisLock({ client, prefix }).prepare?.({ logger });
+          expect(warnings()).toHaveLength(1);
+          expect(warnings()[0]?.fields).toEqual({ maxmemoryPolicy: 'allkeys-lru', node: `127.0.0.1:${target.port}` });
+          expect(warnings()[0]?.message).toContain(`on 127.0.0.1:${target.port} is "allkeys-lru"`);
+        }
+      } finally {
+        await admin.call('CONFIG', 'SET', 'maxmemory-policy', 'noeviction');
+      }
+    });
+
+    it('refuses a cluster with one master too old for the scripts, naming it', async () => {
+      const old = cluster.nodes[1];
+      if (!old) throw new Error('three nodes expected');
+      // The real cluster client, with one master answering INFO the way Redis 4 does.
+      const client = {
+        call: (command: string, ...args: (string | number)[]) => io.call(command, ...args),
+        nodes: (role: 'master') =>
+          io.nodes(role).map((n) =>
+            n.options.port !== old.port
+              ? n
+              : {
+                  options: n.options,
+                  call: (command: string, ...args: (string | number)[]) =>
+                    command === 'INFO'
+                      ? Promise.resolve('# Server\r\nredis_version:4.0.14\r\n')
+                      : n.call(command, ...args),
+                },
+          ),
+      };
+      const { logger } = recordingLogger();
+      const error = await redisLock({ client, prefix })
+        .prepare?.({ logger })
+        .catch((e: unknown) => e);
+      expect(error).toMatchObject({
+        code: 'UNAVAILABLE',
+        message: `Redis 4.0.14 on 127.0.0.1:${old.port} is too old for the lock: it needs Redis 5 or newer.`,
+        details: { version: '4.0.14', node: `127.0.0.1:${old.port}` },
+      });
+    });
   });
 
   it(`${PROCESSES} processes on a per-second job, one SIGKILLed mid-run: no tick twice, none lost, takeover`, async () => {
