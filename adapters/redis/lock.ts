@@ -150,6 +150,7 @@ export function redisLock(options: RedisLockOptions): LockAdapter {
       return { ...base, tick: state };
     },
 
-    prepare: ({ logger, signal }) => checkRedisServer({ send, logger, signal, connectTimeout, commandTimeout: timeout }),
+    prepare: ({ logger, signal }) =>
+      checkRedisServer({ send, logger, signal, connectTimeout, commandTimeout: timeout }),
   };
 }

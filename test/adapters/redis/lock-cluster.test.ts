@@ -2,7 +2,8 @@
  * The Redis lock on a private 3-master Redis Cluster started by the test: the conformance suite through an
  * ioredis `Cluster` and a node-redis `createCluster()` client, every key of a job in one slot on one node,
  * every script call sent straight to its slot's master, the start-up check, and a fleet of real processes
- * with one SIGKILLed mid-run. The fleet runs with `overlap: 'allow'` (FLEET_OVERLAP=skip runs it with the default).
+ * with one SIGKILLed mid-run. The fleet runs with `overlap: 'allow'`; FLEET_OVERLAP=skip runs it with the
+ * default instead.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { resolve } from 'node:path';
@@ -255,7 +256,8 @@ describeWithRedisCluster('redisLock on a 3-master Redis Cluster', () => {
     try {
       await vi.waitUntil(() => ready === PROCESSES, { timeout: 60_000, interval: 20 });
       const readyAt = Date.now();
-      await sleep(3000);
+      // Let the fleet settle into its rhythm for two ticks before the kill.
+      await sleep(2000);
       armed = true;
       await vi.waitUntil(() => victim, { timeout: 10_000, interval: 5 });
       const killed = victim as RunRecord;
