@@ -92,11 +92,15 @@ async function waitFor(what: string, timeoutMs: number, check: () => Promise<boo
 export async function startRedisCluster(masters = 3): Promise<LocalRedisCluster> {
   const dir = mkdtempSync(join(tmpdir(), 'tickwork-cluster-'));
   const children: ChildProcess[] = [];
-  // A crashed or killed test run must not leave redis-servers behind.
   const killAll = () => {
     for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
   };
-  process.once('exit', killAll);
+  // A test process that exits without `stop()` must not leave redis-servers or their files behind.
+  const onExit = () => {
+    killAll();
+    rmSync(dir, { recursive: true, force: true });
+  };
+  process.once('exit', onExit);
   let stopped = false;
   const stop = async () => {
     if (stopped) return;
@@ -106,7 +110,7 @@ export async function startRedisCluster(masters = 3): Promise<LocalRedisCluster>
       .map((c) => new Promise((r) => c.once('exit', r)));
     killAll();
     await Promise.all(exits);
-    process.removeListener('exit', killAll);
+    process.removeListener('exit', onExit);
     rmSync(dir, { recursive: true, force: true });
   };
   const logTail = (port: number) => {
