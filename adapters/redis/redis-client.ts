@@ -16,8 +16,13 @@ export interface IoredisLikeClient {
 export interface IoredisLikeNode {
   /** Sends one command to this node. */
   call(command: string, ...args: (string | number)[]): Promise<unknown>;
-  /** The node's address. */
-  readonly options?: { readonly host?: string | undefined; readonly port?: number | undefined };
+  /** The options the node's client was built with: its address. */
+  readonly options?: {
+    /** The node's host. */
+    readonly host?: string | undefined;
+    /** The node's port. */
+    readonly port?: number | undefined;
+  };
 }
 
 /** A node-redis v5 client (`createClient()`): anything with `sendCommand(args)`. */
