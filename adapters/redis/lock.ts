@@ -14,7 +14,10 @@ import { checkRedisServer } from './server-check.js';
 
 /** Options of {@link redisLock}. */
 export interface RedisLockOptions {
-  /** An ioredis client (`Redis` or `Cluster`) or a node-redis v5 client. The lock never closes it. */
+  /**
+   * An ioredis client (`Redis` or `Cluster`) or a node-redis v5 client (`createClient()` or `createCluster()`).
+   * The lock never closes it.
+   */
   readonly client: RedisLikeClient;
   /**
    * Prefix of every key.
@@ -41,8 +44,9 @@ const KIND = { scheduled: 's', 'catch-up': 'c', manual: 'm' } as const;
  * The Redis {@link LockAdapter}: one Lua script per operation that checks the caller's token and judges
  * ticks on Redis server time (`TIME`), keys of one job under one `{job}` hash tag (Redis Cluster safe), and
  * `EVALSHA` with an `EVAL` fallback on `NOSCRIPT`. Any ioredis (`Redis`, `Cluster`) or node-redis v5 client
- * fits. Needs Redis 5 or newer (checked at start). When Redis cannot be reached, calls fail with
- * `UNAVAILABLE` and the scheduler skips the tick (fail closed).
+ * (`createClient()`, `createCluster()`) fits. Needs Redis 5 or newer (checked at start, on every master of a
+ * cluster). When Redis cannot be reached, calls fail with `UNAVAILABLE` and the scheduler skips the tick
+ * (fail closed).
  *
  * @example
  * ```ts
