@@ -21,15 +21,22 @@ const msUntil = (x: string) => `greatest(0, ceil(extract(epoch FROM (${x} - now_
 
 /** The signatures `postgresLock` calls; `prepare()` checks that each exists. */
 export const LOCK_FUNCTIONS = [
-  'tickwork_lock_acquire(text, text, bigint, text, bigint, bigint, bigint, text, boolean, boolean, bigint, bigint)',
-  'tickwork_lock_renew(text, text, text, bigint, bigint)',
-  'tickwork_lock_complete(text, text, text, bigint, jsonb, bigint, boolean)',
-  'tickwork_lock_release(text, text, text)',
+  'tickwork_lock_acquire(text, text, bigint, text, bigint, bigint, bigint, text, boolean, boolean, bigint, bigint, boolean)',
+  'tickwork_lock_renew(text, text, text, bigint, bigint, boolean)',
+  'tickwork_lock_complete(text, text, text, bigint, jsonb, bigint, boolean, boolean)',
+  'tickwork_lock_release(text, text, text, boolean)',
   'tickwork_lock_state(text, text)',
 ] as const;
 
+/**
+ * `p_async`: this transaction commits without waiting for its WAL flush (`synchronous_commit = off` for this
+ * transaction only; the function's `SET` clause does not restrict it, as it names another setting).
+ */
+const ASYNC_COMMIT = `
+  IF p_async THEN PERFORM set_config('synchronous_commit', 'off', true); END IF;`;
+
 /** Locks the job's row, or returns `false` when the job has none (nothing can be held then). */
-const LOCK_JOB_OR_FALSE = `
+const LOCK_JOB_OR_FALSE = `${ASYNC_COMMIT}
   PERFORM 1 FROM tickwork_lock_jobs j WHERE j.job = p_job FOR UPDATE;
   IF NOT FOUND THEN RETURN false; END IF;
   now_ts := clock_timestamp();`;
@@ -41,7 +48,7 @@ const FUNCTION = 'LANGUAGE plpgsql SET search_path FROM CURRENT AS $$';
 const ACQUIRE = `CREATE FUNCTION tickwork_lock_acquire(
   p_job text, p_tick text, p_tick_ms bigint, p_token text, p_ttl_ms bigint, p_early_ms bigint,
   p_max_late_ms bigint, p_kind text, p_exclusive boolean, p_at_most_once boolean, p_retention_ms bigint,
-  p_grace_ms bigint
+  p_grace_ms bigint, p_async boolean
 ) RETURNS TABLE (acquired boolean, refusal text, new_fence bigint, server_ms bigint, retry_ms bigint, takeover boolean)
 ${FUNCTION}
 DECLARE
@@ -52,7 +59,7 @@ DECLARE
   mark text;
   lease_expires timestamptz;
   scheduled boolean := p_kind IS DISTINCT FROM 'manual';
-BEGIN
+BEGIN${ASYNC_COMMIT}
   SELECT * INTO j FROM tickwork_lock_jobs x WHERE x.job = p_job FOR UPDATE;
   IF NOT FOUND THEN
     INSERT INTO tickwork_lock_jobs (job) VALUES (p_job) ON CONFLICT DO NOTHING;
@@ -125,7 +132,7 @@ BEGIN
 END $$`;
 
 const RENEW = `CREATE FUNCTION tickwork_lock_renew(
-  p_job text, p_tick text, p_token text, p_ttl_ms bigint, p_grace_ms bigint
+  p_job text, p_tick text, p_token text, p_ttl_ms bigint, p_grace_ms bigint, p_async boolean
 ) RETURNS boolean ${FUNCTION}
 DECLARE now_ts timestamptz;
 BEGIN${LOCK_JOB_OR_FALSE}
@@ -146,7 +153,8 @@ const DROP_RUNNING = `running_token = CASE WHEN x.running_token = p_token THEN N
     running_expires_at = CASE WHEN x.running_token = p_token THEN NULL ELSE x.running_expires_at END`;
 
 const COMPLETE = `CREATE FUNCTION tickwork_lock_complete(
-  p_job text, p_tick text, p_token text, p_tick_ms bigint, p_outcome jsonb, p_retention_ms bigint, p_advance boolean
+  p_job text, p_tick text, p_token text, p_tick_ms bigint, p_outcome jsonb, p_retention_ms bigint, p_advance boolean,
+  p_async boolean
 ) RETURNS boolean ${FUNCTION}
 DECLARE now_ts timestamptz;
 BEGIN${LOCK_JOB_OR_FALSE}
@@ -163,7 +171,8 @@ END $$`;
 
 // The tick's claimed (or at-most-once started) marker stays: the tick may be taken over, never claimed anew.
 // The running slot goes at once: a stopped holder gives its tick back, no grace needed.
-const RELEASE = `CREATE FUNCTION tickwork_lock_release(p_job text, p_tick text, p_token text) RETURNS boolean ${FUNCTION}
+const RELEASE = `CREATE FUNCTION tickwork_lock_release(p_job text, p_tick text, p_token text, p_async boolean)
+RETURNS boolean ${FUNCTION}
 DECLARE now_ts timestamptz;
 BEGIN${LOCK_JOB_OR_FALSE}
   UPDATE tickwork_lock_ticks x SET lease_token = NULL, lease_expires_at = NULL

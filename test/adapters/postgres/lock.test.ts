@@ -148,8 +148,47 @@ describeWithPostgres('postgresLock on the PostgreSQL server', () => {
     lockConformance(() => postgresLock({ db: client }));
   });
 
+  describe('conformance with asynchronous commits', () => {
+    lockConformance(() => postgresLock({ db: target.pool, synchronousCommit: false }));
+  });
+
+  it('with synchronousCommit: false, turns synchronous_commit off for its own transaction only', async () => {
+    const client = new pg.Client({ connectionString: DATABASE_URL, options: `-c search_path=${target.schema}` });
+    await client.connect();
+    try {
+      const setting = async () =>
+        ((await client.query('SHOW synchronous_commit')).rows[0] as { synchronous_commit: string }).synchronous_commit;
+      const before = await setting();
+      // Inside a caller's transaction the setting is visible until its end, then gone.
+      await client.query('BEGIN');
+      await postgresLock({ db: client, synchronousCommit: false }).release({ job: 'none', tick: '1', token: 't' });
+      expect(await setting()).toBe('off');
+      await client.query('COMMIT');
+      expect(await setting()).toBe(before);
+      await client.query('BEGIN');
+      await postgresLock({ db: client }).release({ job: 'none', tick: '1', token: 't' });
+      expect(await setting()).toBe(before);
+      await client.query('COMMIT');
+    } finally {
+      await client.end();
+    }
+  });
+
   describe('scheduler scenarios', () => {
-    schedulerScenarios(() => postgresLock({ db: target.pool }));
+    // The scenarios race a blocked holder against a takeover by a few hundred milliseconds: start them on warm
+    // connections (open, functions compiled), as a running service has, not on a cold pool.
+    schedulerScenarios(async () => {
+      const lock = postgresLock({ db: target.pool });
+      await Promise.all(
+        Array.from({ length: 4 }, async () => {
+          const r = request(`warm-${randomUUID().slice(0, 8)}`, 1, { kind: 'manual' });
+          await lock.acquire(r);
+          await lock.renew({ ...r, ttlMs: 1000 });
+          await lock.release(r);
+        }),
+      );
+      return lock;
+    });
   });
 
   it('gives each tick to exactly one of 32 acquirers racing on two pools (two processes’ worth)', async () => {
