@@ -10,9 +10,13 @@ import type { SqlClient } from './sql-client.js';
 
 /** What {@link checkLockSchema} needs. */
 export interface LockSchemaCheck {
+  /** The lock's client. */
   readonly db: SqlClient;
+  /** Where "waiting for PostgreSQL" is reported. */
   readonly logger: Logger;
+  /** Aborts the wait (a scheduler stopped while starting). */
   readonly signal?: AbortSignal | undefined;
+  /** Milliseconds to wait for an answer in all. */
   readonly connectTimeout: number;
 }
 
