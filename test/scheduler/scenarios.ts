@@ -20,9 +20,14 @@ export function schedulerScenarios(makeLock: () => LockAdapter | Promise<LockAda
     const run = async (ctx: JobContext) => {
       if (!firstRunOf.has(ctx.tickId)) {
         firstRunOf.add(ctx.tickId);
-        // The first holder stalls (a CPU-bound step, a GC pause) well past its 300 ms lease…
+        // The first holder stalls (a CPU-bound step, a GC pause) well past its 300 ms lease, and writes only
+        // after the instance that took the tick over has written (an event, not a guess at how long that takes).
         blockFor(900);
-        await sleep(400);
+        await until(
+          () => sink.writes.some((w) => w.value === ctx.tickId && w.fence > ctx.fence),
+          60_000,
+          'the takeover to write',
+        ).catch(() => {});
         try {
           sink.write(ctx.fence, ctx.tickId);
         } catch (error) {
