@@ -12,6 +12,7 @@ import { checkOrigin, HELMET_OPTIONS, WEB_ROOT, webConfig } from '../shared/brow
 import type { Container } from '../shared/container.js';
 import { routeNotFound, toHttpError } from '../shared/http-errors.js';
 import { logRequest } from '../shared/logger.js';
+import { rateLimitedError, rateLimitRules } from '../shared/rate-limits.js';
 import { tickworkPlugin } from './plugin.js';
 import { accountRoutes } from './routes/account.js';
 import { appRoutes } from './routes/apps.js';
@@ -77,19 +78,18 @@ export async function buildFastifyApp(container: Container, options: FastifyAppO
   app.addHook('onRequest', async (request) =>
     checkOrigin({ method: request.method, secure: request.protocol === 'https', headers: request.headers }),
   );
+  // With Redis the counters are shared by the fleet (keys under REDIS_PREFIX); otherwise per process.
   await app.register(rateLimit, {
     global: false,
-    errorResponseBuilder: (_request, context) =>
-      new TickworkError('RATE_LIMITED', `Too many attempts; try again in ${context.after}`, {
-        details: { limit: context.max, retryAfterMs: context.ttl },
-      }),
+    ...(container.redis ? { redis: container.redis, nameSpace: `${config.redisPrefix}rate-limit:` } : {}),
+    errorResponseBuilder: (_request, context) => rateLimitedError(context.max, context.ttl),
   });
   await app.register(multipart, {
     throwFileSizeLimit: true,
     limits: { fileSize: config.uploadMaxBytes, files: 1, fields: 0, parts: 2, fieldNameSize: 100, headerPairs: 20 },
   });
   await app.register(tickworkPlugin, { container, closeContainer: options.closeContainer ?? true });
-  await app.register(accountRoutes, { loginRateLimit: config.loginRateLimit });
+  await app.register(accountRoutes, { limits: rateLimitRules(config) });
   await app.register(appRoutes);
   await app.register(taskRoutes);
   await app.register(systemRoutes, { extractMaxBytes: EXTRACT_BODY_LIMIT });

@@ -48,6 +48,7 @@ export async function startTestServer(framework: Framework, env: Record<string, 
     ADMIN_PASSWORD: ADMIN.password,
     UPLOAD_MAX_BYTES: String(UPLOAD_MAX_BYTES),
     LOGIN_RATE_LIMIT: '15',
+    REGISTER_RATE_LIMIT: '100',
     SHUTDOWN_GRACE_MS: '2000',
     ...env,
   });

@@ -2,7 +2,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { TickworkError } from '../../../src/errors.js';
 import { idParams, rejectBody, reviewQuery } from '../../shared/schemas.js';
-import { actorOf } from '../plugin.js';
+import { actorOf, adminOnly } from '../plugin.js';
 import type { ZodTypeProvider } from '../zod-type-provider.js';
 
 /** The multipart field that carries the screenshot. */
@@ -38,15 +38,17 @@ export const taskRoutes: FastifyPluginAsync = async (fastify) => {
       .send(Buffer.from(proof.bytes.buffer, proof.bytes.byteOffset, proof.bytes.byteLength));
   });
 
-  app.get('/admin/tasks', { schema: { querystring: reviewQuery } }, async (request) =>
+  app.get('/admin/tasks', { onRequest: adminOnly, schema: { querystring: reviewQuery } }, async (request) =>
     services.tasks.listForReview(actorOf(request), request.query),
   );
 
-  app.post('/tasks/:id/approve', { schema: { params: idParams } }, async (request) =>
+  app.post('/tasks/:id/approve', { onRequest: adminOnly, schema: { params: idParams } }, async (request) =>
     services.tasks.approve(actorOf(request), request.params.id),
   );
 
-  app.post('/tasks/:id/reject', { schema: { params: idParams, body: rejectBody } }, async (request) =>
-    services.tasks.reject(actorOf(request), request.params.id, request.body),
+  app.post(
+    '/tasks/:id/reject',
+    { onRequest: adminOnly, schema: { params: idParams, body: rejectBody } },
+    async (request) => services.tasks.reject(actorOf(request), request.params.id, request.body),
   );
 };
