@@ -5,7 +5,6 @@
 import { randomUUID } from 'node:crypto';
 import express, { type ErrorRequestHandler, type Express, type RequestHandler } from 'express';
 import helmet from 'helmet';
-import { TickworkError } from '../../src/errors.js';
 import { checkOrigin, HELMET_OPTIONS, WEB_ROOT, webConfig } from '../shared/browser-security.js';
 import type { Container } from '../shared/container.js';
 import { routeNotFound, toHttpError, unsupportedMediaType } from '../shared/http-errors.js';

@@ -5,14 +5,14 @@
 import multipart from '@fastify/multipart';
 import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, LogController } from 'fastify';
 import helmet from 'helmet';
-import { TickworkError } from '../../src/errors.js';
 import { checkOrigin, HELMET_OPTIONS, WEB_ROOT, webConfig } from '../shared/browser-security.js';
 import type { Container } from '../shared/container.js';
 import { routeNotFound, toHttpError } from '../shared/http-errors.js';
 import { logRequest } from '../shared/logger.js';
 import { rateLimitedError, rateLimitRules } from '../shared/rate-limits.js';
+import { answerClientError, SECURITY_HEADERS } from '../shared/security-headers.js';
 import { tickworkPlugin } from './plugin.js';
 import { accountRoutes } from './routes/account.js';
 import { appRoutes } from './routes/apps.js';
@@ -40,7 +40,16 @@ export async function buildFastifyApp(container: Container, options: FastifyAppO
     bodyLimit: JSON_BODY_LIMIT,
     // Let `close()` end idle keep-alive connections, so shutdown is not held up by an idle client.
     forceCloseConnections: 'idle',
-    routerOptions: { ignoreTrailingSlash: true },
+    // A longer path parameter than any id (200 characters) is the router's 414, in the error shape below.
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+    // The router's own refusals (a URL that does not decode, an over-long parameter) answer before any hook
+    // runs: give them the error shape and the security headers here.
+    frameworkErrors: (error, _request, reply: FastifyReply) => {
+      const { status, body } = toHttpError(error);
+      reply.code(status).headers(SECURITY_HEADERS).send(body);
+    },
+    // What Node's parser refuses before there is a request: the same shape and headers.
+    clientErrorHandler: answerClientError,
   });
   app.setValidatorCompiler(zodValidatorCompiler);
   // JSON bodies only (multipart is added by its plugin, raw bodies by POST /extract): a text/plain body is a

@@ -148,3 +148,18 @@ export function unsupportedMediaType(contentType: string | undefined, accepted: 
     details: { accepted },
   });
 }
+
+/**
+ * An error from a multipart parser (multer, `@fastify/multipart`, both on busboy) as the client should see it:
+ * the parsers' own limit and type errors carry a code or status and are mapped by {@link toHttpError}; the
+ * plain `Error`s busboy throws for a body that is not valid multipart ("Unexpected end of form", "Malformed part
+ * header", "Boundary not found") are the client's fault, a 400, not a 500.
+ */
+export function multipartError(error: unknown): unknown {
+  if (isTickworkError(error) || typeof error !== 'object' || error === null) return error;
+  const e = error as { code?: unknown; statusCode?: unknown; status?: unknown };
+  if (typeof e.code === 'string' || numericStatus(error) !== undefined) return error;
+  return new TickworkError('VALIDATION', 'The multipart body is malformed', {
+    details: { fields: [{ path: '', message: 'Malformed multipart body', code: 'invalid_format' }] },
+  });
+}

@@ -3,7 +3,7 @@ import { type RequestHandler, Router } from 'express';
 import multer from 'multer';
 import { TickworkError } from '../../../src/errors.js';
 import type { Container } from '../../shared/container.js';
-import { unsupportedMediaType } from '../../shared/http-errors.js';
+import { multipartError, unsupportedMediaType } from '../../shared/http-errors.js';
 import { idParams, parseInput, rejectBody, reviewQuery } from '../../shared/schemas.js';
 import { actorOf, adminOnly, authenticate } from '../authenticate.js';
 
@@ -30,7 +30,11 @@ export function tasksRouter(container: Container): Router {
       throw unsupportedMediaType(req.headers['content-type'], ['multipart/form-data']);
     next();
   };
-  router.post('/tasks/:id/proof', auth, multipartOnly, upload.single(PROOF_FIELD), async (req, res) => {
+  const parseUpload: RequestHandler = (req, res, next) =>
+    upload.single(PROOF_FIELD)(req, res, (error?: unknown) =>
+      next(error === undefined ? undefined : multipartError(error)),
+    );
+  router.post('/tasks/:id/proof', auth, multipartOnly, parseUpload, async (req, res) => {
     const { id } = parseInput(idParams, req.params, 'params');
     if (!req.file) {
       throw new TickworkError('VALIDATION', `Send the image as multipart field "${PROOF_FIELD}"`, {
