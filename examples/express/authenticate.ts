@@ -1,7 +1,7 @@
 /** Signing a request in from its bearer token or session cookie, as Express middleware. */
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { requireAdmin } from '../../src/domain/actor.js';
 import type { PublicUser } from '../../src/index.js';
+import { assertAdmin } from '../shared/admin-only.js';
 import { requestToken } from '../shared/browser-session.js';
 import type { Container } from '../shared/container.js';
 
@@ -36,6 +36,6 @@ export function actorOf(req: Request): PublicUser {
  * parameters are looked at, so the answer tells nothing about what a valid request would be.
  */
 export const adminOnly: RequestHandler = (req, _res, next) => {
-  requireAdmin(actorOf(req));
+  assertAdmin(actorOf(req));
   next();
 };

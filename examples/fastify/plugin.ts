@@ -5,8 +5,8 @@
  */
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import { requireAdmin } from '../../src/domain/actor.js';
 import type { PublicUser } from '../../src/index.js';
+import { assertAdmin } from '../shared/admin-only.js';
 import { requestToken } from '../shared/browser-session.js';
 import type { Container } from '../shared/container.js';
 
@@ -55,5 +55,5 @@ export function actorOf(request: FastifyRequest): PublicUser {
  * or the parameters are validated, so the answer tells nothing about what a valid request would be.
  */
 export async function adminOnly(request: FastifyRequest): Promise<void> {
-  requireAdmin(actorOf(request));
+  assertAdmin(actorOf(request));
 }

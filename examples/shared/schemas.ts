@@ -6,7 +6,14 @@
  * field is a 400 that names it.
  */
 import { z } from 'zod';
-import { CreateAppInputSchema, LoginInputSchema, RegisterInputSchema, UpdateAppInputSchema } from '../../src/index.js';
+import {
+  CreateAppInputSchema,
+  IdSchema,
+  LoginInputSchema,
+  plainText,
+  RegisterInputSchema,
+  UpdateAppInputSchema,
+} from '../../src/index.js';
 import { validationError } from './http-errors.js';
 
 /** `POST /auth/register` body: the user service's own input schema. */
@@ -17,7 +24,7 @@ export const loginBody = LoginInputSchema;
 
 /** Path parameter `:id`. */
 export const idParams = z.strictObject({
-  id: z.string().min(1).max(200).describe('Identifier'),
+  id: IdSchema.describe('Identifier'),
 });
 
 /** `POST /apps` body: the app service's own input schema. */
@@ -28,7 +35,7 @@ export const updateAppBody = UpdateAppInputSchema;
 
 /** `POST /tasks/:id/reject` body. */
 export const rejectBody = z.strictObject({
-  reason: z.string().trim().min(1).max(500).describe('Why the proof was rejected; shown to the user'),
+  reason: plainText(true).trim().min(1).max(500).describe('Why the proof was rejected; shown to the user'),
 });
 
 const limit = z.coerce.number().int().min(1).max(200).default(50).describe('Page size');
@@ -46,8 +53,7 @@ export const historyQuery = z.strictObject({ limit, offset });
 
 /** `POST /extract` query. */
 export const extractQuery = z.strictObject({
-  keys: z
-    .string()
+  keys: plainText()
     .regex(/^[^,]+(,[^,]+)*$/)
     .optional()
     .describe('Comma-separated keys to extract (default `id,code`)'),

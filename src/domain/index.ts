@@ -19,6 +19,7 @@ export { DEFAULT_IMAGE_LIMITS, inspectImage } from './image.js';
 export type { LedgerEntry, Page, PageRequest } from './ledger-entry.js';
 export type { AppendResult, LedgerRepository } from './ledger-repository.js';
 export type { ScryptParams } from './password.js';
+export { isCommonPassword } from './common-passwords.js';
 export { DEFAULT_SCRYPT, hashPassword, verifyPassword } from './password.js';
 export type { AdjustInput, AdjustResult, PointsQuery, PointsService, Statement } from './points-service.js';
 export type { ProofStore } from './proof-store.js';
@@ -36,3 +37,4 @@ export { EmailSchema, LoginInputSchema, RegisterInputSchema, UserSchema } from '
 export type { UserRepository } from './user-repository.js';
 export type { LoginResult, Profile, UserService } from './user-service.js';
 export type { FieldIssue } from './validation.js';
+export { hasControlCharacter, IdSchema, plainText } from './validation.js';
