@@ -21,6 +21,7 @@ import { type AdminPasswordSource, bootstrapAdmin } from './admin-bootstrap.js';
 import type { ExampleConfig } from './config.js';
 import { createIsinJob, type IsinJob } from './isin-job.js';
 import type { ExampleLogger } from './logger.js';
+import { MIN_PASSWORD_LENGTH } from './schemas.js';
 
 /** Extra wiring for tests and embedding; a server started from the environment passes none. */
 export interface ContainerOptions {
@@ -111,6 +112,8 @@ export async function createContainer(
       ...(options.clock ? { clock: options.clock } : {}),
       ...(options.sessionTtlMs ? { sessionTtlMs: options.sessionTtlMs } : {}),
       maxProofBytes: config.uploadMaxBytes,
+      // The minimum GET /openapi.json documents.
+      minPasswordLength: MIN_PASSWORD_LENGTH,
     });
 
     // Refuses (CONFLICT) an account registered under ADMIN_EMAIL by someone else: the start fails, see docs/examples.md.

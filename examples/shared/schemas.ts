@@ -19,6 +19,12 @@ import { validationError } from './http-errors.js';
 /** `POST /auth/register` body: the user service's own input schema. */
 export const registerBody = RegisterInputSchema;
 
+/** The shortest password the services accept: their default `minPasswordLength`, which the examples keep. */
+export const MIN_PASSWORD_LENGTH = 10;
+
+/** The longest password the services accept. */
+export const MAX_PASSWORD_LENGTH = 200;
+
 /** `POST /auth/login` body. */
 export const loginBody = LoginInputSchema;
 
@@ -39,7 +45,14 @@ export const rejectBody = z.strictObject({
 });
 
 const limit = z.coerce.number().int().min(1).max(200).default(50).describe('Page size');
-const offset = z.coerce.number().int().min(0).default(0).describe('Items to skip (`nextOffset` of the previous page)');
+// The services' own bound (a page offset beyond 10^9 is refused there too), so the document says what is so.
+const offset = z.coerce
+  .number()
+  .int()
+  .min(0)
+  .max(1_000_000_000)
+  .default(0)
+  .describe('Items to skip (`nextOffset` of the previous page)');
 const taskStatus = z.enum(['claimed', 'submitted', 'approved', 'rejected']);
 
 /** `GET /admin/tasks` query. */
