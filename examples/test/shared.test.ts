@@ -1,9 +1,11 @@
 /** The framework-free pieces: configuration from the environment and the error mapping. */
 import { describe, expect, it } from 'vitest';
+import { translatePgError } from '../../adapters/postgres/pg-errors.js';
 import { isTickworkError, TickworkError } from '../../src/errors.js';
 import { loadConfig, SAMPLE_ISIN_LIST } from '../shared/config.js';
 import { toHttpError } from '../shared/http-errors.js';
 import { openApiDocument, ROUTES } from '../shared/openapi.js';
+import { redactSource } from '../shared/redact-source.js';
 
 describe('loadConfig', () => {
   it('defaults to memory, loopback, port 3000 and the bundled ISIN list', () => {
@@ -65,6 +67,55 @@ describe('toHttpError', () => {
       body: { error: { code: 'INTERNAL', message: 'Internal server error' } },
     });
     expect(toHttpError(Object.assign(new Error('upstream'), { statusCode: 502 })).status).toBe(500);
+  });
+
+  it('keeps the code of a server fault or a wrapped driver error, never its text or details', () => {
+    const down = translatePgError(
+      Object.assign(new Error('connect ECONNREFUSED 10.0.0.5:5432'), { code: 'ECONNREFUSED' }),
+      'login',
+    );
+    expect(toHttpError(down)).toEqual({
+      status: 503,
+      body: { error: { code: 'UNAVAILABLE', message: 'A backing service is unavailable; try again later' } },
+    });
+    const nul = translatePgError(
+      Object.assign(new Error('invalid byte sequence for encoding "UTF8": 0x00'), { code: '22021' }),
+      'x',
+    );
+    expect(JSON.stringify(toHttpError(nul))).not.toMatch(/22021|UTF8|0x00/);
+    const duplicate = translatePgError(
+      Object.assign(new Error('duplicate key value violates unique constraint "tickwork_x"'), {
+        code: '23505',
+        constraint: 'tickwork_x',
+      }),
+      'insert',
+    );
+    expect(toHttpError(duplicate).body.error).toEqual({
+      code: 'CONFLICT',
+      message: expect.not.stringMatching(/tickwork_x|duplicate/),
+    });
+    // A message the services wrote around a driver error is for the client.
+    const domain = new TickworkError('CONFLICT', 'An account with this email exists', {
+      cause: duplicate,
+      details: { field: 'email' },
+    });
+    expect(toHttpError(domain).body.error).toEqual({
+      code: 'CONFLICT',
+      message: 'An account with this email exists',
+      details: { field: 'email' },
+    });
+  });
+});
+
+describe('redactSource', () => {
+  it('drops user info, query string and fragment of a URL, and the directories of a path', () => {
+    expect(redactSource('https://bot:s3cret@lists.example.com/a/isin.csv?token=abc#x')).toBe(
+      'https://lists.example.com/a/isin.csv',
+    );
+    expect(redactSource('/srv/tickwork/data/isin.csv')).toBe('isin.csv');
+    expect(redactSource('file:///srv/data/my%20list.csv')).toBe('my list.csv');
+    expect(redactSource('C:\\lists\\isin.csv')).toBe('isin.csv');
+    expect(redactSource(SAMPLE_ISIN_LIST)).toBe('isin-sample.csv');
   });
 });
 
