@@ -12,6 +12,7 @@ export {
 } from './app.js';
 export type { AppRepository } from './app-repository.js';
 export type { AppClaim, AppListing, AppService } from './app-service.js';
+export { isCommonPassword } from './common-passwords.js';
 export type { CreateServicesOptions, Services } from './create-services.js';
 export { createServices } from './create-services.js';
 export type { ImageInfo, ImageLimits } from './image.js';
@@ -19,7 +20,6 @@ export { DEFAULT_IMAGE_LIMITS, inspectImage } from './image.js';
 export type { LedgerEntry, Page, PageRequest } from './ledger-entry.js';
 export type { AppendResult, LedgerRepository } from './ledger-repository.js';
 export type { ScryptParams } from './password.js';
-export { isCommonPassword } from './common-passwords.js';
 export { DEFAULT_SCRYPT, hashPassword, verifyPassword } from './password.js';
 export type { AdjustInput, AdjustResult, PointsQuery, PointsService, Statement } from './points-service.js';
 export type { ProofStore } from './proof-store.js';
