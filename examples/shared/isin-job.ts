@@ -13,7 +13,7 @@ import {
 } from '../../src/index.js';
 import type { ExampleConfig } from './config.js';
 import type { ExampleLogger } from './logger.js';
-import { redactSource } from './redact-source.js';
+import { redactSource, redactSourceIn } from './redact-source.js';
 
 /** The job name: the scheduler's lock keys and the snapshot name derive from it. */
 export const ISIN_JOB = 'isin-sync';
@@ -125,7 +125,13 @@ export function createIsinJob(options: IsinJobOptions): IsinJob {
       nextRuns: (job?.nextRuns ?? []).map((d) => d.toISOString()),
       running: (job?.running ?? 0) > 0,
       lastOutcome: job?.lastRun?.outcome ?? null,
-      lastRun,
+      // A failed fetch's reason quotes the source as configured, credentials and all.
+      lastRun: lastRun?.result.reason
+        ? {
+            ...lastRun,
+            result: { ...lastRun.result, reason: redactSourceIn(lastRun.result.reason, config.isinSource) },
+          }
+        : lastRun,
       snapshot: stored
         ? { size: stored.set.size, savedAt: stored.savedAt, fence: stored.fence, sha256: stored.meta.sha256 ?? null }
         : null,

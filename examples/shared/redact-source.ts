@@ -29,3 +29,26 @@ export function redactSource(source: string): string {
   const path = url?.protocol === 'file:' ? decodeURIComponent(url.pathname) : source;
   return basename(path.replace(/\\/g, '/')) || '(file)';
 }
+
+/**
+ * `text` (an error message, say) with every spelling of `source` that a message may carry, as configured or as
+ * `URL` normalised it, replaced by {@link redactSource}'s form.
+ *
+ * @example
+ * ```ts
+ * redactSourceIn('Cannot reach https://u:p@host/l.csv: refused', 'https://u:p@host/l.csv'); // 'Cannot reach https://host/l.csv: refused'
+ * ```
+ */
+export function redactSourceIn(text: string, source: string): string {
+  const spellings = new Set([source]);
+  try {
+    spellings.add(new URL(source).href);
+  } catch {
+    // Not a URL: the path as configured is the one spelling.
+  }
+  let out = text;
+  for (const spelling of [...spellings].sort((a, b) => b.length - a.length)) {
+    out = out.split(spelling).join(redactSource(source));
+  }
+  return out;
+}

@@ -1,11 +1,15 @@
 /** The framework-free pieces: configuration from the environment and the error mapping. */
 import { describe, expect, it } from 'vitest';
+import { memoryIsinSnapshotStore, memoryLock } from '../../adapters/memory/index.js';
 import { translatePgError } from '../../adapters/postgres/pg-errors.js';
 import { isTickworkError, TickworkError } from '../../src/errors.js';
+import { createScheduler } from '../../src/index.js';
 import { loadConfig, SAMPLE_ISIN_LIST } from '../shared/config.js';
 import { toHttpError } from '../shared/http-errors.js';
+import { createIsinJob } from '../shared/isin-job.js';
+import { createLogger } from '../shared/logger.js';
 import { openApiDocument, ROUTES } from '../shared/openapi.js';
-import { redactSource } from '../shared/redact-source.js';
+import { redactSource, redactSourceIn } from '../shared/redact-source.js';
 
 describe('loadConfig', () => {
   it('defaults to memory, loopback, port 3000 and the bundled ISIN list', () => {
@@ -116,6 +120,26 @@ describe('redactSource', () => {
     expect(redactSource('file:///srv/data/my%20list.csv')).toBe('my list.csv');
     expect(redactSource('C:\\lists\\isin.csv')).toBe('isin.csv');
     expect(redactSource(SAMPLE_ISIN_LIST)).toBe('isin-sample.csv');
+    const url = 'https://bot:s3cret@lists.example.com/isin.csv?token=abc';
+    expect(redactSourceIn(`Cannot reach ${url}: ${new URL(url).href} refused`, url)).toBe(
+      'Cannot reach https://lists.example.com/isin.csv: https://lists.example.com/isin.csv refused',
+    );
+  });
+
+  it("keeps the source's directories out of a failed run's reason in GET /isin/status", async () => {
+    const scheduler = createScheduler({ lock: memoryLock() });
+    const config = { isinSource: '/no/such/secret-dir/isin.csv', isinCron: '0 3 * * *', isinTimezone: 'UTC' };
+    const job = createIsinJob({
+      scheduler,
+      store: memoryIsinSnapshotStore(),
+      config,
+      logger: createLogger({ logLevel: 'silent' }),
+    });
+    await job.syncIfEmpty();
+    const status = await job.status();
+    expect(status.lastRun?.result.status).toBe('failed');
+    expect(status.lastRun?.result.reason).toContain('isin.csv');
+    expect(JSON.stringify(status)).not.toContain('secret-dir');
   });
 });
 
