@@ -1,6 +1,7 @@
 /**
- * The Express 5 example: routers over the shared container, helmet, a rate limit on login, multer uploads
- * capped in the parser, zod validation, one error middleware for JSON errors, and structured request logs.
+ * The Express 5 example: routers over the shared container, helmet, rate limits on login and registration,
+ * multer uploads capped in the parser, zod validation, one error middleware for JSON errors, and structured
+ * request logs.
  */
 import { randomUUID } from 'node:crypto';
 import express, { type ErrorRequestHandler, type Express, type RequestHandler } from 'express';

@@ -1,6 +1,7 @@
 /**
- * The Fastify example: one instance with security headers, multipart uploads capped in the parser, a rate
- * limit on login, zod validation, JSON errors, structured request logs, and the tickwork routes.
+ * The Fastify example: one instance with security headers, multipart uploads capped in the parser, rate
+ * limits on login and registration, zod validation, JSON errors, structured request logs, and the tickwork
+ * routes.
  */
 import multipart from '@fastify/multipart';
 import rateLimit from '@fastify/rate-limit';
