@@ -93,7 +93,8 @@ describeWithPostgres('examples on PostgreSQL against hostile users', () => {
       } finally {
         await again.close();
       }
-    });
+      // Two child processes (each compiling the example with tsx) and three servers: minutes on a loaded machine.
+    }, 180_000);
 
     it('prints only what is true about the admin password, on the first start and on restarts', async () => {
       const url = await database();
@@ -132,7 +133,7 @@ describeWithPostgres('examples on PostgreSQL against hostile users', () => {
       } finally {
         await server.close();
       }
-    });
+    }, 120_000);
 
     for (const framework of frameworks) {
       describe(`${framework}`, () => {
