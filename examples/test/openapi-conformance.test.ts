@@ -290,7 +290,8 @@ for (const framework of frameworks) {
           );
         }
       }
-    });
+      // About 75 requests per server, a few with scrypt or a 10 MiB body: generous for a loaded machine.
+    }, 180_000);
   });
 }
 
