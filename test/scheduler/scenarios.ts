@@ -94,8 +94,8 @@ export function schedulerScenarios(makeLock: () => LockAdapter | Promise<LockAda
     s.add({
       name,
       every: 1000,
-      leaseTtl: 600,
-      abandonAfter: 30_000,
+      leaseTtl: 2000,
+      abandonAfter: 60_000,
       run: (ctx) =>
         new Promise<void>((_, reject) => {
           tickKey = String(+ctx.tick);
@@ -105,7 +105,7 @@ export function schedulerScenarios(makeLock: () => LockAdapter | Promise<LockAda
               whileSettling = (await lock.state(keyOf(s, name), tickKey)).tick?.status;
               settled = true;
               reject(ctx.signal.reason);
-            }, 1500);
+            }, 2500);
           });
         }),
     });
@@ -148,9 +148,10 @@ export function schedulerScenarios(makeLock: () => LockAdapter | Promise<LockAda
       s.add({
         name,
         every: 1000,
-        leaseTtl: 400,
+        // A lease long enough that renewals survive a loaded machine: the run must end abandoned, not lost.
+        leaseTtl: 3000,
         timeout: 300,
-        abandonAfter: 200,
+        abandonAfter: 300,
         run: (ctx) => {
           runs.push(ctx.tickId);
           if (stubborn === undefined) {
