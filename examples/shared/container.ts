@@ -6,7 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
-import pg from 'pg';
+import type pg from 'pg';
 import { fsIsinSnapshotStore, fsProofStore } from '../../adapters/fs/index.js';
 import {
   memoryIsinSnapshotStore,
@@ -21,6 +21,7 @@ import type { Clock } from '../../src/types.js';
 import type { ExampleConfig } from './config.js';
 import { createIsinJob, type IsinJob } from './isin-job.js';
 import type { ExampleLogger } from './logger.js';
+import { createPgPool } from './pg-pool.js';
 
 /** Extra wiring for tests and embedding; a server started from the environment passes none. */
 export interface ContainerOptions {
@@ -84,17 +85,20 @@ export async function createContainer(
   try {
     let pool: pg.Pool | undefined;
     if (config.databaseUrl) {
-      pool = new pg.Pool({ connectionString: config.databaseUrl, max: 10 });
+      pool = createPgPool(config.databaseUrl, config.timeouts, logger);
       const created = pool;
-      // An idle client that loses its connection emits 'error'; without a listener that would crash the process.
-      created.on('error', (err) => logger.warn({ err }, 'PostgreSQL idle client error'));
       closers.push(() => created.end());
       const { applied } = await migrate(created);
       if (applied.length > 0) logger.info({ applied }, 'database migrated');
     }
     let redis: Redis | undefined;
     if (config.redisUrl) {
-      redis = new Redis(config.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 2 });
+      redis = new Redis(config.redisUrl, {
+        lazyConnect: true,
+        maxRetriesPerRequest: 2,
+        connectTimeout: config.timeouts.redisConnectMs,
+        commandTimeout: config.timeouts.redisCommandMs,
+      });
       const created = redis;
       created.on('error', (err) => logger.warn({ err: err.message }, 'Redis connection error'));
       closers.push(() => created.quit());
