@@ -12,6 +12,7 @@ import { checkOrigin, HELMET_OPTIONS, WEB_ROOT, webConfig } from '../shared/brow
 import type { Container } from '../shared/container.js';
 import { routeNotFound, toHttpError } from '../shared/http-errors.js';
 import { logRequest } from '../shared/logger.js';
+import { httpServerOptions } from '../shared/timeouts.js';
 import { tickworkPlugin } from './plugin.js';
 import { accountRoutes } from './routes/account.js';
 import { appRoutes } from './routes/apps.js';
@@ -39,6 +40,10 @@ export async function buildFastifyApp(container: Container, options: FastifyAppO
     bodyLimit: JSON_BODY_LIMIT,
     // Let `close()` end idle keep-alive connections, so shutdown is not held up by an idle client.
     forceCloseConnections: 'idle',
+    // The header, request and keep-alive bounds (Fastify sets the last two on the server itself).
+    http: httpServerOptions(config.timeouts),
+    requestTimeout: config.timeouts.httpRequestMs,
+    keepAliveTimeout: config.timeouts.httpKeepAliveMs,
     routerOptions: { ignoreTrailingSlash: true },
   });
   app.setValidatorCompiler(zodValidatorCompiler);

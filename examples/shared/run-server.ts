@@ -34,8 +34,9 @@ export async function runServer(
     }
     await container.start();
     printBanner(framework, server.url, container);
-    // The server drains its connections first, then closes the container (scheduler, pool, Redis).
-    closeOnSignals(() => server.close(), logger, config.shutdownGraceMs + 5_000);
+    // The server drains its connections first (up to the grace period), then closes the container: the
+    // scheduler (up to the grace period again), the pool and Redis.
+    closeOnSignals(() => server.close(), logger, 2 * config.shutdownGraceMs + 5_000);
   } catch (error) {
     logger.fatal({ err: error }, 'could not start');
     process.exitCode = 1;
