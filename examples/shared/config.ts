@@ -50,7 +50,7 @@ export interface ExampleConfig {
   readonly redisUrl: string | undefined;
   /** Prefix of every Redis key (`REDIS_PREFIX`, default `tickwork:`). */
   readonly redisPrefix: string;
-  /** Directory for uploaded proofs (`PROOF_DIR`); unset keeps them in memory. */
+  /** Directory for uploaded proofs (`PROOF_DIR`); unset keeps them in PostgreSQL with `DATABASE_URL`, else in memory. */
   readonly proofDir: string | undefined;
   /** Largest accepted upload in bytes (`UPLOAD_MAX_BYTES`, default 5 MiB), enforced by the multipart parser. */
   readonly uploadMaxBytes: number;

@@ -1,8 +1,8 @@
 /**
  * Configuration → the objects a server needs: the domain services, the scheduler with the ISIN sync job, and
- * the clients behind them. Memory by default; `DATABASE_URL` puts users, apps, tasks, points and ISIN
- * snapshots in PostgreSQL (migrated on start); `REDIS_URL` makes the scheduler lock fleet-wide. This file
- * only wires; every rule lives in the library.
+ * the clients behind them. Memory by default; `DATABASE_URL` puts users, apps, tasks, points, proofs (unless
+ * `PROOF_DIR` is set) and ISIN snapshots in PostgreSQL (migrated on start); `REDIS_URL` makes the scheduler lock
+ * fleet-wide. This file only wires; every rule lives in the library.
  */
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
@@ -14,7 +14,12 @@ import {
   memoryProofStore,
   memoryRepositories,
 } from '../../adapters/memory/index.js';
-import { migrate, postgresIsinSnapshotStore, postgresRepositories } from '../../adapters/postgres/index.js';
+import {
+  migrate,
+  postgresIsinSnapshotStore,
+  postgresProofStore,
+  postgresRepositories,
+} from '../../adapters/postgres/index.js';
 import { redisLock } from '../../adapters/redis/index.js';
 import { createScheduler, createServices, type Scheduler, type Services } from '../../src/index.js';
 import type { Clock } from '../../src/types.js';
@@ -107,7 +112,12 @@ export async function createContainer(
 
     const services = createServices({
       repositories: pool ? postgresRepositories({ db: pool }) : memoryRepositories(),
-      proofs: config.proofDir ? fsProofStore({ dir: config.proofDir }) : memoryProofStore(),
+      // Proofs live with the rest of the data, so every process of a fleet serves them and they survive a restart.
+      proofs: config.proofDir
+        ? fsProofStore({ dir: config.proofDir })
+        : pool
+          ? postgresProofStore({ db: pool })
+          : memoryProofStore(),
       ...(options.clock ? { clock: options.clock } : {}),
       ...(options.sessionTtlMs ? { sessionTtlMs: options.sessionTtlMs } : {}),
       maxProofBytes: config.uploadMaxBytes,
