@@ -34,6 +34,8 @@ export interface ContainerOptions {
   readonly clock?: Clock;
   /** How long a login token lasts, in milliseconds. @default the services' default */
   readonly sessionTtlMs?: number;
+  /** Told what start-up waits for next, so a start-up that overruns its bound can say where it stuck. */
+  readonly onStep?: (step: string) => void;
 }
 
 /** The bootstrap admin's sign-in. */
@@ -89,7 +91,9 @@ export async function createContainer(
   };
   try {
     let pool: pg.Pool | undefined;
+    const step = options.onStep ?? (() => {});
     if (config.databaseUrl) {
+      step('connecting to PostgreSQL and migrating (DATABASE_URL)');
       pool = createPgPool(config.databaseUrl, config.timeouts, logger);
       const created = pool;
       closers.push(() => created.end());
@@ -98,6 +102,7 @@ export async function createContainer(
     }
     let redis: Redis | undefined;
     if (config.redisUrl) {
+      step('connecting to Redis (REDIS_URL)');
       redis = new Redis(config.redisUrl, {
         lazyConnect: true,
         maxRetriesPerRequest: 2,
@@ -123,6 +128,7 @@ export async function createContainer(
       maxProofBytes: config.uploadMaxBytes,
     });
 
+    step('creating the bootstrap admin');
     const candidate = config.adminPassword ? undefined : randomBytes(12).toString('base64url');
     const before = (options.clock ?? Date).now();
     const adminUser = await services.users.bootstrapAdmin({

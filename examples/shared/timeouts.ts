@@ -101,3 +101,15 @@ export function httpServerOptions(timeouts: Timeouts): {
     connectionsCheckingInterval: Math.min(1_000, timeouts.httpRequestMs),
   };
 }
+
+/**
+ * Resolves as `promise` does, or rejects with `error()` once `ms` have passed, whichever comes first. For waits
+ * on an API that takes no `AbortSignal`: the work itself goes on, only the wait ends.
+ */
+export function withDeadline<T>(promise: Promise<T>, ms: number, error: () => Error): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(error()), ms);
+  });
+  return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
+}
