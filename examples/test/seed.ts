@@ -1,66 +1,55 @@
-/** Test data made through the HTTP API: apps, users, and tasks waiting for review. */
-import { ADMIN, client } from './harness.js';
+/**
+ * Test data for a server on PostgreSQL, made through the library's own services on the same schema (the
+ * rules are the same as over HTTP, without hundreds of requests): apps, users, and tasks waiting for review.
+ */
+import { postgresProofStore, postgresRepositories, type SqlPool } from '../../adapters/postgres/index.js';
+import { createServices } from '../../src/index.js';
+import { ADMIN } from './harness.js';
 import { makePng } from './png.js';
 
 /** What {@link seedSubmittedTasks} made. */
 export interface Seeded {
-  /** The admin's token. */
-  readonly adminToken: string;
-  /** Each user's e-mail, password and token. */
+  /** Each user's e-mail, password and token (valid on any server over the same schema). */
   readonly users: readonly { readonly email: string; readonly password: string; readonly token: string }[];
   /** Every submitted task: its id, owner (index into `users`) and points. */
   readonly tasks: readonly { readonly id: string; readonly user: number; readonly points: number }[];
 }
 
-async function pool<T>(items: readonly T[], concurrency: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < items.length) await work(items[next++] as T);
-    }),
-  );
-}
-
-/** Lists `appCount` apps and has each of `userCount` new users claim every one and upload a proof. */
-export async function seedSubmittedTasks(baseUrl: string, appCount: number, userCount: number): Promise<Seeded> {
-  const http = client(baseUrl);
-  const login = await http.post('/auth/login', ADMIN);
-  if (login.status !== 200) throw new Error(`admin login ${login.status}`);
-  const adminToken: string = login.body.token;
+/**
+ * Lists `appCount` apps as the bootstrap admin (who must exist: start the server first) and has each of
+ * `userCount` new users claim every one and submit a proof.
+ */
+export async function seedSubmittedTasks(db: SqlPool, appCount: number, userCount: number): Promise<Seeded> {
+  const services = createServices({ repositories: postgresRepositories({ db }), proofs: postgresProofStore({ db }) });
+  const admin = (await services.users.login(ADMIN)).user;
   const tag = Math.random().toString(36).slice(2, 8);
   const apps: { id: string; points: number }[] = [];
   for (let i = 0; i < appCount; i++) {
-    const created = await http.post(
-      '/apps',
-      {
+    apps.push(
+      await services.apps.create(admin, {
         name: `Fault ${i}`,
         packageName: `com.example.fault${tag}.a${i}`,
         storeUrl: `https://example.com/${tag}/${i}`,
         category: 'Tools',
         points: i + 1,
-      },
-      adminToken,
+      }),
     );
-    if (created.status !== 201) throw new Error(`create app ${created.status}`);
-    apps.push({ id: created.body.id, points: created.body.points });
   }
   const users: { email: string; password: string; token: string }[] = [];
   const tasks: { id: string; user: number; points: number }[] = [];
-  await pool(
-    Array.from({ length: userCount }, (_, i) => i),
-    4,
-    async (u) => {
+  await Promise.all(
+    Array.from({ length: userCount }, async (_, u) => {
       const email = `fault-${tag}-${u}@example.com`;
-      const { token } = await http.signUp(email);
-      users[u] = { email, password: `password-of-${email}`, token };
+      const password = `password-of-${email}`;
+      await services.users.register({ email, password, name: `User ${u}` });
+      const { token, user } = await services.users.login({ email, password });
+      users[u] = { email, password, token };
       for (const [a, app] of apps.entries()) {
-        const claim = await http.post(`/apps/${app.id}/claim`, undefined, token);
-        if (claim.status !== 201) throw new Error(`claim ${claim.status}`);
-        const upload = await http.upload(`/tasks/${claim.body.id}/proof`, makePng(4, 4, u * appCount + a), token);
-        if (upload.status !== 200) throw new Error(`upload ${upload.status}`);
-        tasks.push({ id: claim.body.id, user: u, points: app.points });
+        const task = await services.tasks.claim(user, app.id);
+        await services.tasks.submitProof(user, task.id, makePng(4, 4, u * appCount + a));
+        tasks.push({ id: task.id, user: u, points: app.points });
       }
-    },
+    }),
   );
-  return { adminToken, users, tasks };
+  return { users, tasks };
 }
