@@ -157,6 +157,36 @@ function unlockedSet(state: State, undo: (step: () => void) => void): Repository
       put(state.tasks, id, next);
       return copy(next);
     },
+    async approve(request) {
+      const t = state.tasks.get(request.taskId);
+      const approvable =
+        t !== undefined &&
+        request.from.includes(t.status) &&
+        t.userId !== request.reviewerId &&
+        (request.expectedVersion === undefined || t.version === request.expectedVersion);
+      if (!approvable) return { approved: false, task: t && copy(t) };
+      // Checked before anything is written, so a refused award leaves the task as it was.
+      if (state.ledgerKeys.has(request.award.idempotencyKey)) throw conflict('ledger idempotency key');
+      const now = new Date(request.now);
+      const next: Task = {
+        ...t,
+        status: 'approved',
+        reviewerId: request.reviewerId,
+        reviewedAt: now,
+        reason: null,
+        updatedAt: now,
+        version: t.version + 1,
+      };
+      const { entry } = await ledger.append({
+        ...copy(request.award),
+        userId: t.userId,
+        amount: t.points,
+        reference: t.id,
+        createdAt: now,
+      });
+      put(state.tasks, t.id, next);
+      return { approved: true, task: copy(next), award: entry };
+    },
     async listByUser(userId) {
       return [...state.tasks.values()]
         .filter((t) => t.userId === userId)
