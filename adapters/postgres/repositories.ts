@@ -216,29 +216,13 @@ function bind(db: SqlClient): RepositorySet {
       return r && toTask(r);
     },
     async approve(q) {
-      // One statement, so one round trip and one atomic unit. The UPDATE is the compare-and-set (a concurrent
-      // writer holding the row makes it wait, then re-check); the award is inserted only from the row it moved.
-      // A plain INSERT, not ON CONFLICT DO NOTHING: an existing award key must fail the whole statement, the
-      // task update with it, rather than leave a task approved without its award.
+      // One call, so one round trip and one atomic unit: tickwork_approve_task (migration domain-002) runs the
+      // compare-and-set UPDATE (a concurrent writer holding the row makes it wait, then re-check) and inserts
+      // the award only from the row it moved.
       const [r] = await run(
         db,
         'Approve task',
-        `WITH found AS (
-           SELECT * FROM tickwork_tasks WHERE id = $1
-         ), moved AS (
-           UPDATE tickwork_tasks
-              SET status = 'approved', reviewer_id = $2, reviewed_at = $3, reason = NULL, updated_at = $3,
-                  version = version + 1
-            WHERE id = $1 AND status = ANY($4::text[]) AND user_id <> $2 AND ($5::integer IS NULL OR version = $5)
-            RETURNING *
-         ), award AS (
-           INSERT INTO tickwork_ledger (id, user_id, amount, kind, reason, reference, actor_id, idempotency_key,
-             created_at)
-           SELECT $6, user_id, points, $7, $8, id, $9, $10, $3 FROM moved
-           RETURNING *
-         )
-         SELECT (SELECT row_to_json(m) FROM moved m) AS task, (SELECT row_to_json(a) FROM award a) AS award,
-                (SELECT row_to_json(f) FROM found f) AS found`,
+        'SELECT * FROM tickwork_approve_task($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)',
         [
           q.taskId,
           q.reviewerId,
@@ -254,10 +238,10 @@ function bind(db: SqlClient): RepositorySet {
       );
       const json = (v: unknown): Row | undefined =>
         v === null || v === undefined ? undefined : ((typeof v === 'string' ? JSON.parse(v) : v) as Row);
-      const task = json(r?.task);
-      const award = json(r?.award);
+      const task = json(r?.moved_row);
+      const award = json(r?.award_row);
       if (task && award) return { approved: true, task: toTask(task), award: toLedgerEntry(award) };
-      const found = json(r?.found);
+      const found = json(r?.found_row);
       return { approved: false, task: found && toTask(found) };
     },
     async listByUser(userId) {

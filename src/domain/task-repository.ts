@@ -34,8 +34,8 @@ export type ApproveOutcome =
       /** Nothing was written: a condition did not hold. */
       readonly approved: false;
       /**
-       * The task as the approval found it (`undefined`: no such task), for the caller to say why. When it looks
-       * approvable, a concurrent change won the race.
+       * The task as it stood when the approval was refused (`undefined`: no such task), for the caller to say
+       * why. When it looks approvable, a concurrent change won the race.
        */
       readonly task: Task | undefined;
     };
@@ -59,7 +59,7 @@ export interface TaskRepository {
    * Approval and award as one atomic step (one statement on PostgreSQL): only if the task exists, is in one of
    * `request.from`, is not owned by `request.reviewerId` and is at `request.expectedVersion` (when given), it
    * becomes `approved` (reviewer, `reviewedAt`, `reason: null`, `version + 1`) and the award is appended with
-   * the task's owner and points. Otherwise nothing is written and the task is returned as found. A concurrent
+   * the task's owner and points. Otherwise nothing is written and the task is returned as it stands. A concurrent
    * transition of the same task is ordered wholly before the approval (which then judges its result) or wholly
    * after it, never in between. `CONFLICT` when the award's idempotency key exists: nothing is written then
    * either.
