@@ -23,6 +23,8 @@ interface State {
   tasks: Map<string, Task>;
   ledger: LedgerEntry[];
   ledgerKeys: Map<string, LedgerEntry>;
+  /** Entry ids, so a duplicate id is found without scanning the ledger. */
+  ledgerIds: Set<string>;
 }
 
 /** A FIFO mutex: one writer or transaction at a time, in arrival order. */
@@ -217,13 +219,15 @@ function unlockedSet(state: State, undo: (step: () => void) => void): Repository
     async append(entry) {
       const existing = state.ledgerKeys.get(entry.idempotencyKey);
       if (existing) return { entry: copy(existing), created: false };
-      if (state.ledger.some((e) => e.id === entry.id)) throw conflict('ledger entry id');
+      if (state.ledgerIds.has(entry.id)) throw conflict('ledger entry id');
       const stored = copy(entry);
       state.ledger.push(stored);
       state.ledgerKeys.set(entry.idempotencyKey, stored);
+      state.ledgerIds.add(entry.id);
       undo(() => {
         state.ledger.pop();
         state.ledgerKeys.delete(entry.idempotencyKey);
+        state.ledgerIds.delete(entry.id);
       });
       return { entry: copy(stored), created: true };
     },
@@ -273,6 +277,7 @@ export function memoryRepositories(): Repositories {
     tasks: new Map(),
     ledger: [],
     ledgerKeys: new Map(),
+    ledgerIds: new Set(),
   };
   const lock = mutex();
   let journal: (() => void)[] | undefined;
