@@ -56,7 +56,7 @@ export interface TaskRepository {
     change: TaskChange,
   ): Promise<Task | undefined>;
   /**
-   * Approval and award as one atomic step (one statement on PostgreSQL): only if the task exists, is in one of
+   * Approval and award as one atomic step (one call of a SQL function on PostgreSQL): only if the task exists, is in one of
    * `request.from`, is not owned by `request.reviewerId` and is at `request.expectedVersion` (when given), it
    * becomes `approved` (reviewer, `reviewedAt`, `reason: null`, `version + 1`) and the award is appended with
    * the task's owner and points. Otherwise nothing is written and the task is returned as it stands. A concurrent
