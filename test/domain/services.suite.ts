@@ -6,7 +6,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Repositories } from '../../src/domain/repositories.js';
 import { awardKey } from '../../src/domain/task-service.js';
-import { isTickworkError } from '../../src/errors.js';
+import { isTickworkError, TickworkError } from '../../src/errors.js';
 import { codeOf, shot, type World, world } from './fixture.js';
 import { jpeg, svg } from './images.js';
 
@@ -281,6 +281,25 @@ export function servicesSuite(
         expect((error as Error).message).toBe('This task was awarded already');
         const after = await w.services.tasks.get(u, task.id);
         expect(after).toMatchObject({ status: 'submitted', version: task.version + 1, reviewerId: null });
+        expect(await w.services.points.balance(u)).toBe(0);
+      });
+
+      it('passes a storage failure of the approval through as it is, not as a conflict', async () => {
+        const down: Repositories = {
+          ...w.repositories,
+          tasks: {
+            ...w.repositories.tasks,
+            approve: async () => {
+              throw new TickworkError('UNAVAILABLE', 'The database is down');
+            },
+          },
+        };
+        const broken = world(down);
+        const admin = await broken.admin();
+        const u = await broken.user();
+        const task = await broken.services.tasks.claim(u, await broken.app(admin));
+        await broken.services.tasks.submitProof(u, task.id, shot(46));
+        expect(await codeOf(broken.services.tasks.approve(admin, task.id))).toBe('UNAVAILABLE');
         expect(await w.services.points.balance(u)).toBe(0);
       });
 
