@@ -18,13 +18,14 @@ function tally(codes: string[]): Record<string, number> {
 function races(name: string, open: () => Promise<{ repositories: Repositories; close(): Promise<void> }>) {
   describe(`concurrency on ${name}`, () => {
     let w: World;
-    let close: () => Promise<void>;
+    let close: (() => Promise<void>) | undefined;
     beforeAll(async () => {
       const opened = await open();
       close = opened.close;
       w = world(opened.repositories);
     });
-    afterAll(() => close());
+    // After a failed set-up there is nothing to close, and the set-up error is the one to report.
+    afterAll(() => close?.());
 
     it('100 concurrent approvals of one task award once', async () => {
       const admins = await Promise.all([w.admin('a1'), w.admin('a2'), w.admin('a3'), w.admin('a4')]);
