@@ -7,13 +7,13 @@ export interface IoredisLikeClient {
   call(command: string, ...args: (string | number)[]): Promise<unknown>;
 }
 
-/** A node-redis v5 client (`createClient()`): anything with `sendCommand(args)`. */
+/** A node-redis client, v5 or v6 (`createClient()`): anything with `sendCommand(args)`. */
 export interface NodeRedisLikeClient {
   /** Sends one command given as an array of strings. */
   sendCommand(args: string[]): Promise<unknown>;
 }
 
-/** Any client a Redis adapter accepts: ioredis or node-redis v5, typed structurally. */
+/** Any client a Redis adapter accepts: ioredis or node-redis (v5, v6), typed structurally. */
 export type RedisLikeClient = IoredisLikeClient | NodeRedisLikeClient;
 
 /** Sends one command (`['GET', 'k']`) and resolves its reply. */
