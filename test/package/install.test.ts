@@ -121,6 +121,7 @@ describe('a package packed from a fresh clone', () => {
   it('runs the bin', () => {
     const bin = join(project, 'node_modules', '.bin', 'tickwork');
     expect(run(bin, ['--help'], project)).toMatch(/^Usage: tickwork <command>/);
+    expect(run(bin, ['--version'], project)).toBe(`${pkg.version}\n`);
     expect(run(bin, ['isin', 'validate', 'US0378331005'], project)).toContain('US0378331005');
   });
 });
