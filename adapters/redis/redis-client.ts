@@ -55,11 +55,14 @@ export function withTimeout<T>(promise: Promise<T>, ms: number, what: string): P
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
-/** Driver errors become `UNAVAILABLE` (connection, loading, read-only replica) or `INTERNAL` (a script bug). */
+/**
+ * Driver errors become `UNAVAILABLE` (connection, loading, read-only replica) or `INTERNAL` (a script bug). The
+ * driver's text stays in `cause`, never copied into the message, so a logger prints it once.
+ */
 export function translateRedisError(error: unknown, what: string): TickworkError {
   if (error instanceof TickworkError) return error;
   const code = /^(ERR|WRONGTYPE)\b/.test(message(error)) ? 'INTERNAL' : 'UNAVAILABLE';
-  return new TickworkError(code, `Redis ${what} failed: ${message(error)}`, { cause: error, details: { what } });
+  return new TickworkError(code, `Redis ${what} failed`, { cause: error, details: { what } });
 }
 
 /** A Lua script run with EVALSHA, falling back to EVAL when the server answers NOSCRIPT (after a restart or flush). */
