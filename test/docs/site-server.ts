@@ -3,10 +3,10 @@
  * HTTP server, so the browser test sees it exactly as a static host would.
  */
 import { execFileSync } from 'node:child_process';
-import { closeSync, createReadStream, existsSync, mkdirSync, openSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { createReadStream, existsSync, readdirSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { dirname, extname, join, normalize, sep } from 'node:path';
+import { extname, join, normalize, sep } from 'node:path';
 import { root } from './guides.js';
 
 /** Where typedoc writes the site. */
@@ -35,31 +35,10 @@ export function siteIsStale(): boolean {
 /** Runs typedoc (warnings are errors, as in `npm run docs`) when the site is stale. */
 export function ensureSite(): void {
   if (!siteIsStale()) return;
-  // Two test files may want the site at once (two workers): one builds under a lock file, the other waits for
-  // it and then finds the site fresh, instead of two typedoc runs writing the same directory.
-  const lock = join(root, '.tmp', 'docs-site.lock');
-  mkdirSync(dirname(lock), { recursive: true });
-  for (;;) {
-    try {
-      closeSync(openSync(lock, 'wx'));
-      break;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      // A lock left by a killed run is older than any build takes.
-      const since = statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now();
-      if (Date.now() - since > 15 * 60_000) rmSync(lock, { force: true });
-      else Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 500);
-    }
-  }
-  try {
-    if (!siteIsStale()) return;
-    execFileSync(process.execPath, [join(root, 'node_modules', 'typedoc', 'bin', 'typedoc')], {
-      cwd: root,
-      stdio: ['ignore', 'ignore', 'inherit'],
-    });
-  } finally {
-    rmSync(lock, { force: true });
-  }
+  execFileSync(process.execPath, [join(root, 'node_modules', 'typedoc', 'bin', 'typedoc')], {
+    cwd: root,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
 }
 
 const TYPES: Record<string, string> = {

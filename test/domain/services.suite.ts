@@ -281,7 +281,10 @@ export function servicesSuite(
         const u = await broken.user();
         const task = await broken.services.tasks.claim(u, await broken.app(admin));
         await broken.services.tasks.submitProof(u, task.id, shot(45));
-        await expect(broken.services.tasks.approve(admin, task.id)).rejects.toThrow('disk full');
+        // Wrapped by the adapter ('Transaction failed'), the fault itself is the cause.
+        const fault = await broken.services.tasks.approve(admin, task.id).catch((e: unknown) => e);
+        const chain = [fault, (fault as { cause?: unknown }).cause].map((e) => (e as Error | undefined)?.message);
+        expect(chain.some((m) => m?.includes('disk full'))).toBe(true);
         expect((await w.services.tasks.get(u, task.id)).status).toBe('submitted');
         expect(await w.services.points.balance(u)).toBe(0);
         // The same task approves cleanly once the fault is gone.
