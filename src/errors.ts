@@ -32,6 +32,8 @@ export const ERROR_STATUS = {
   CONFLICT: 409,
   /** A write came with a fencing token older than one already accepted. */
   STALE_FENCE: 409,
+  /** A scheduled run's lease may have expired: another instance may run the tick now (`ctx.assertLease()`). */
+  LEASE_LOST: 409,
   /** A body or file is larger than allowed. */
   PAYLOAD_TOO_LARGE: 413,
   /** A body or file is not of an accepted type (decided by its bytes, not its name). */

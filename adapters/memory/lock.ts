@@ -1,20 +1,22 @@
-import type {
-  AcquireRequest,
-  AcquireResult,
-  CompleteRequest,
-  JobLockState,
-  LeaseRef,
-  LockAdapter,
-  TickOutcome,
-  TickState,
+import {
+  type AcquireRequest,
+  type AcquireResult,
+  type CompleteRequest,
+  type JobLockState,
+  type LeaseRef,
+  type LockAdapter,
+  nextFence,
+  type TickOutcome,
+  type TickState,
+  takeoverGraceMs,
 } from '../../src/scheduler/lock-adapter.js';
 import type { Clock } from '../../src/types.js';
 
 /** Options of {@link memoryLock}. */
 export interface MemoryLockOptions {
   /**
-   * One clock for both the early guard and lease expiry. Tests inject one to control time.
-   * @default wall time from `Date.now()` for the early guard, monotonic `performance.now()` for lease expiry
+   * One clock for both the lock's wall time and lease expiry. Tests inject one to control time.
+   * @default wall time from `Date.now()`, monotonic `performance.now()` for lease expiry
    */
   readonly clock?: Clock;
 }
@@ -24,15 +26,22 @@ interface Lease {
   expiresAt: number;
 }
 
+type Marker =
+  | { kind: 'claimed'; expiresAt: number }
+  | { kind: 'started'; expiresAt: number }
+  | { kind: 'done'; outcome: TickOutcome; expiresAt: number };
+
 interface TickEntry {
   lease?: Lease;
-  marker?: { kind: 'done'; outcome: TickOutcome; expiresAt: number } | { kind: 'started'; expiresAt: number };
+  marker?: Marker;
 }
 
 interface JobEntry {
   fence: number;
+  cursor: number | null;
   highWaterMark: number | null;
-  running?: Lease;
+  /** The exclusive holder and the tick it runs; outlives the tick lease by the takeover grace. */
+  running?: Lease & { tick: string };
   ticks: Map<string, TickEntry>;
 }
 
@@ -40,9 +49,9 @@ interface JobEntry {
 const SWEEP_INTERVAL_MS = 5000;
 
 /**
- * The in-memory {@link LockAdapter}: the reference implementation of the lock state machine (lease, done
- * marker, fence, high-water mark, job-level running lease), with expiry on a monotonic clock. It
- * coordinates the schedulers of one process only; use `redisLock` for a fleet.
+ * The in-memory {@link LockAdapter}: the reference implementation of the lock state machine (cursor, lease,
+ * markers, fence, job-level running lease), with expiry on a monotonic clock. It coordinates the schedulers
+ * of one process only; use `redisLock` or `postgresLock` for a fleet.
  *
  * @example
  * ```ts
@@ -53,15 +62,16 @@ const SWEEP_INTERVAL_MS = 5000;
  * ```
  */
 export function memoryLock(options: MemoryLockOptions = {}): LockAdapter {
-  const wall = options.clock ? () => options.clock!.now() : () => Date.now();
-  const mono = options.clock ? () => options.clock!.now() : () => performance.now();
+  const clock = options.clock;
+  const wall = clock ? () => clock.now() : () => Date.now();
+  const mono = clock ? () => clock.now() : () => performance.now();
   const jobs = new Map<string, JobEntry>();
   let lastSweep = Number.NEGATIVE_INFINITY;
 
   const jobEntry = (job: string): JobEntry => {
     let entry = jobs.get(job);
     if (!entry) {
-      entry = { fence: 0, highWaterMark: null, ticks: new Map() };
+      entry = { fence: 0, cursor: null, highWaterMark: null, ticks: new Map() };
       jobs.set(job, entry);
     }
     return entry;
@@ -80,7 +90,7 @@ export function memoryLock(options: MemoryLockOptions = {}): LockAdapter {
     return t;
   };
 
-  const liveRunning = (entry: JobEntry, now: number): Lease | undefined => {
+  const liveRunning = (entry: JobEntry, now: number): JobEntry['running'] => {
     if (entry.running && entry.running.expiresAt <= now) entry.running = undefined;
     return entry.running;
   };
@@ -104,37 +114,57 @@ export function memoryLock(options: MemoryLockOptions = {}): LockAdapter {
   };
 
   return {
-    async acquire(request: AcquireRequest): Promise<AcquireResult> {
+    async acquire(r: AcquireRequest): Promise<AcquireResult> {
       const now = mono();
       const serverTime = wall();
       if (now - lastSweep >= SWEEP_INTERVAL_MS) {
         lastSweep = now;
         sweep(now);
       }
-      const entry = jobEntry(request.job);
-      const tick = live(entry, request.tick, now);
-      if (tick?.marker) {
-        return { acquired: false, reason: tick.marker.kind, serverTime, retryInMs: 0 };
+      const refuse = (reason: Exclude<AcquireResult, { acquired: true }>['reason'], retryInMs = 0): AcquireResult => ({
+        acquired: false,
+        reason,
+        serverTime,
+        retryInMs: Math.max(0, Math.ceil(retryInMs)),
+      });
+      const entry = jobEntry(r.job);
+      const tick = live(entry, r.tick, now);
+      const marker = tick?.marker;
+      if (marker?.kind === 'done' || marker?.kind === 'started') return refuse(marker.kind);
+      if (r.earlyToleranceMs !== null && r.tickMs > serverTime + r.earlyToleranceMs) {
+        return refuse('early', r.tickMs - serverTime);
       }
-      if (request.earlyToleranceMs !== null && request.tickMs > serverTime + request.earlyToleranceMs) {
-        return { acquired: false, reason: 'early', serverTime, retryInMs: request.tickMs - serverTime };
-      }
-      if (tick?.lease) {
-        return { acquired: false, reason: 'held', serverTime, retryInMs: Math.ceil(tick.lease.expiresAt - now) };
-      }
-      const expiresAt = now + request.ttlMs;
-      if (request.exclusive) {
-        const running = liveRunning(entry, now);
-        if (running && running.token !== request.token) {
-          return { acquired: false, reason: 'overlap', serverTime, retryInMs: Math.ceil(running.expiresAt - now) };
+      if (tick?.lease) return refuse('held', tick.lease.expiresAt - now);
+      const scheduled = r.kind !== 'manual';
+      const takeover = marker?.kind === 'claimed';
+      if (scheduled) {
+        const cursor = entry.cursor;
+        if (takeover) {
+          // An exclusive job has moved on once a newer tick was claimed: the older one is superseded.
+          if (r.exclusive && cursor !== null && r.tickMs < cursor) return refuse('stale');
+        } else if (cursor === null ? r.kind === 'catch-up' : r.tickMs <= cursor) {
+          return refuse('stale');
+        } else if (r.maxLateMs !== null && r.tickMs < serverTime - r.maxLateMs) {
+          return refuse('stale');
         }
-        entry.running = { token: request.token, expiresAt };
       }
-      const fresh: TickEntry = { lease: { token: request.token, expiresAt } };
-      if (request.atMostOnce) fresh.marker = { kind: 'started', expiresAt: now + request.retentionMs };
-      entry.ticks.set(request.tick, fresh);
-      entry.fence += 1;
-      return { acquired: true, fence: entry.fence, serverTime };
+      const expiresAt = now + r.ttlMs;
+      if (r.exclusive) {
+        const running = liveRunning(entry, now);
+        if (running && running.token !== r.token && running.tick !== r.tick) {
+          return refuse('overlap', running.expiresAt - now);
+        }
+        const grace = r.atMostOnce ? 0 : takeoverGraceMs(r.ttlMs);
+        entry.running = { token: r.token, tick: r.tick, expiresAt: expiresAt + grace };
+      }
+      const markerTtl = Math.max(r.retentionMs, r.ttlMs);
+      entry.ticks.set(r.tick, {
+        lease: { token: r.token, expiresAt },
+        marker: { kind: r.atMostOnce ? 'started' : 'claimed', expiresAt: now + markerTtl },
+      });
+      if (scheduled && (entry.cursor === null || r.tickMs > entry.cursor)) entry.cursor = r.tickMs;
+      entry.fence = nextFence(entry.fence, serverTime);
+      return { acquired: true, fence: entry.fence, serverTime, takeover };
     },
 
     async renew(lease): Promise<boolean> {
@@ -142,8 +172,11 @@ export function memoryLock(options: MemoryLockOptions = {}): LockAdapter {
       const held = holds(lease, now);
       if (!held?.tick.lease) return false;
       held.tick.lease.expiresAt = now + lease.ttlMs;
+      // A long run keeps its claim marker alive too, so the tick can still be taken over if the holder dies.
+      const marker = held.tick.marker;
+      if (marker && marker.kind !== 'done') marker.expiresAt = Math.max(marker.expiresAt, now + 2 * lease.ttlMs);
       const running = liveRunning(held.entry, now);
-      if (running?.token === lease.token) running.expiresAt = now + lease.ttlMs;
+      if (running?.token === lease.token) running.expiresAt = now + lease.ttlMs + takeoverGraceMs(lease.ttlMs);
       return true;
     },
 
@@ -165,9 +198,10 @@ export function memoryLock(options: MemoryLockOptions = {}): LockAdapter {
       const now = mono();
       const held = holds(lease, now);
       if (!held) return false;
+      // The `claimed` (or at-most-once `started`) marker stays: the tick may be taken over, never claimed anew.
       held.tick.lease = undefined;
-      // An at-most-once `started` marker stays: releasing never makes such a tick runnable again.
       if (!held.tick.marker) held.entry.ticks.delete(lease.tick);
+      // The running slot goes at once: a stopped holder gives its tick back, no grace needed.
       dropRunning(held.entry, lease.token);
       return true;
     },
@@ -175,13 +209,18 @@ export function memoryLock(options: MemoryLockOptions = {}): LockAdapter {
     async state(job: string, tick?: string): Promise<JobLockState> {
       const now = mono();
       const entry = jobs.get(job);
-      const base = { highWaterMark: entry?.highWaterMark ?? null, fence: entry?.fence ?? 0 };
+      const base = {
+        cursor: entry?.cursor ?? null,
+        highWaterMark: entry?.highWaterMark ?? null,
+        fence: entry?.fence ?? 0,
+        serverTime: wall(),
+      };
       if (tick === undefined) return base;
       const t = entry && live(entry, tick, now);
       let state: TickState = { status: 'free' };
       if (t?.marker?.kind === 'done') state = { status: 'done', outcome: t.marker.outcome };
       else if (t?.lease) state = { status: 'leased', ttlMs: Math.ceil(t.lease.expiresAt - now) };
-      else if (t?.marker?.kind === 'started') state = { status: 'started' };
+      else if (t?.marker) state = { status: t.marker.kind };
       return { ...base, tick: state };
     },
   };

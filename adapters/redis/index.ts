@@ -5,4 +5,11 @@
  */
 export type { RedisLockOptions } from './lock.js';
 export { redisLock } from './lock.js';
-export type { IoredisLikeClient, NodeRedisLikeClient, RedisLikeClient } from './redis-client.js';
+export type {
+  IoredisLikeClient,
+  IoredisLikeNode,
+  NodeRedisClusterLikeClient,
+  NodeRedisClusterNode,
+  NodeRedisLikeClient,
+  RedisLikeClient,
+} from './redis-client.js';

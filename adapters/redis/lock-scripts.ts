@@ -1,53 +1,90 @@
 /**
  * The Redis lock's Lua scripts. Each one is atomic and checks the caller's token, so a holder whose lease
- * expired can never renew, complete or release the lease of the instance that took over.
- * Keys of one job share a `{job}` hash tag, so they live in one Cluster slot.
+ * expired can never renew, complete or release the lease of the instance that took over. Keys of one job
+ * share a `{job}` hash tag, so they live in one Cluster slot. Every operation is one script call.
+ *
+ * Per job: `cursor` (newest claimed scheduled tick), `fence`, `hwm` (newest completed tick) without TTL, and
+ * `running` (`<token>|<tick>`, the exclusive holder). Per tick: `lease` (the token) and `mark` (`claimed`,
+ * `started` or the done outcome as JSON), both with a TTL.
  */
 
 /**
- * KEYS: lease, done, fence, running. ARGV: token, ttlMs, tickMs, earlyToleranceMs ('' = off), exclusive,
- * atMostOnce, retentionMs. Returns {1, fence, nowMs, 0} or {0, reason, nowMs, retryInMs}.
+ * KEYS: lease, mark, fence, running, cursor. ARGV: token, ttlMs, tickMs, earlyToleranceMs ('' = off),
+ * exclusive, atMostOnce, retentionMs, kind (s | c | m), maxLateMs ('' = off), graceMs, tick.
+ * Returns {1, fence, nowMs, takeover} or {0, reason, nowMs, retryInMs}.
  */
 export const ACQUIRE = `
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local d = redis.call('GET', KEYS[2])
-if d then
-  if d == 'started' then return {0, 'started', now, 0} end
+local m = redis.call('GET', KEYS[2])
+if m and m ~= 'claimed' then
+  if m == 'started' then return {0, 'started', now, 0} end
   return {0, 'done', now, 0}
 end
-if ARGV[4] ~= '' and tonumber(ARGV[3]) > now + tonumber(ARGV[4]) then
-  return {0, 'early', now, tonumber(ARGV[3]) - now}
-end
+local tickMs = tonumber(ARGV[3])
+if ARGV[4] ~= '' and tickMs > now + tonumber(ARGV[4]) then return {0, 'early', now, tickMs - now} end
 local held = redis.call('PTTL', KEYS[1])
 if held > 0 then return {0, 'held', now, held} end
+local takeover = m == 'claimed'
+local c = redis.call('GET', KEYS[5])
+if ARGV[8] ~= 'm' then
+  if takeover then
+    if ARGV[5] == '1' and c and tickMs < tonumber(c) then return {0, 'stale', now, 0} end
+  else
+    if c then
+      if tickMs <= tonumber(c) then return {0, 'stale', now, 0} end
+    elseif ARGV[8] == 'c' then
+      return {0, 'stale', now, 0}
+    end
+    if ARGV[9] ~= '' and tickMs < now - tonumber(ARGV[9]) then return {0, 'stale', now, 0} end
+  end
+end
+local ttl = tonumber(ARGV[2])
 if ARGV[5] == '1' then
   local r = redis.call('GET', KEYS[4])
-  if r and r ~= ARGV[1] then return {0, 'overlap', now, math.max(redis.call('PTTL', KEYS[4]), 0)} end
-  redis.call('SET', KEYS[4], ARGV[1], 'PX', ARGV[2])
+  if r and r ~= ARGV[1] .. '|' .. ARGV[11] and string.sub(r, -(#ARGV[11] + 1)) ~= '|' .. ARGV[11] then
+    return {0, 'overlap', now, math.max(redis.call('PTTL', KEYS[4]), 0)}
+  end
+  local grace = 0
+  if ARGV[6] ~= '1' then grace = tonumber(ARGV[10]) end
+  redis.call('SET', KEYS[4], ARGV[1] .. '|' .. ARGV[11], 'PX', ttl + grace)
 end
-redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
-if ARGV[6] == '1' then redis.call('SET', KEYS[2], 'started', 'PX', ARGV[7]) end
-return {1, redis.call('INCR', KEYS[3]), now, 0}
+redis.call('SET', KEYS[1], ARGV[1], 'PX', ttl)
+local kind = 'claimed'
+if ARGV[6] == '1' then kind = 'started' end
+redis.call('SET', KEYS[2], kind, 'PX', math.max(tonumber(ARGV[7]), ttl))
+if ARGV[8] ~= 'm' and ((not c) or tickMs > tonumber(c)) then redis.call('SET', KEYS[5], ARGV[3]) end
+local fence = math.max(tonumber(redis.call('GET', KEYS[3]) or '0') + 1, now * 1000)
+redis.call('SET', KEYS[3], string.format('%.0f', fence))
+local tk = 0
+if takeover then tk = 1 end
+return {1, fence, now, tk}
 `;
 
-/** KEYS: lease, running. ARGV: token, ttlMs. Compare-and-PEXPIRE. */
+/** KEYS: lease, running, mark. ARGV: token, ttlMs, graceMs. Compare-and-PEXPIRE. */
 export const RENEW = `
 if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
-redis.call('PEXPIRE', KEYS[1], ARGV[2])
-if redis.call('GET', KEYS[2]) == ARGV[1] then redis.call('PEXPIRE', KEYS[2], ARGV[2]) end
+local ttl = tonumber(ARGV[2])
+redis.call('PEXPIRE', KEYS[1], ttl)
+local r = redis.call('GET', KEYS[2])
+if r and string.sub(r, 1, #ARGV[1] + 1) == ARGV[1] .. '|' then
+  redis.call('PEXPIRE', KEYS[2], ttl + tonumber(ARGV[3]))
+end
+local m = redis.call('PTTL', KEYS[3])
+if m >= 0 and m < 2 * ttl then redis.call('PEXPIRE', KEYS[3], 2 * ttl) end
 return 1
 `;
 
 /**
- * KEYS: lease, done, hwm, running. ARGV: token, outcomeJson, retentionMs, tickMs, advance.
- * Turns the lease into a done marker (never a plain DEL) and moves the high-water mark forwards only.
+ * KEYS: lease, mark, hwm, running. ARGV: token, outcomeJson, retentionMs, tickMs, advance.
+ * Turns the lease into a done marker and moves the high-water mark forwards only.
  */
 export const COMPLETE = `
 if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
 redis.call('SET', KEYS[2], ARGV[2], 'PX', ARGV[3])
 redis.call('DEL', KEYS[1])
-if redis.call('GET', KEYS[4]) == ARGV[1] then redis.call('DEL', KEYS[4]) end
+local r = redis.call('GET', KEYS[4])
+if r and string.sub(r, 1, #ARGV[1] + 1) == ARGV[1] .. '|' then redis.call('DEL', KEYS[4]) end
 if ARGV[5] == '1' then
   local h = redis.call('GET', KEYS[3])
   if (not h) or tonumber(ARGV[4]) > tonumber(h) then redis.call('SET', KEYS[3], ARGV[4]) end
@@ -55,23 +92,30 @@ end
 return 1
 `;
 
-/** KEYS: lease, running. ARGV: token. Compare-and-DEL; an at-most-once `started` marker stays. */
+/** KEYS: lease, running. ARGV: token. Compare-and-DEL; the tick's `claimed`/`started` marker stays. */
 export const RELEASE = `
 if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
 redis.call('DEL', KEYS[1])
-if redis.call('GET', KEYS[2]) == ARGV[1] then redis.call('DEL', KEYS[2]) end
+local r = redis.call('GET', KEYS[2])
+if r and string.sub(r, 1, #ARGV[1] + 1) == ARGV[1] .. '|' then redis.call('DEL', KEYS[2]) end
 return 1
 `;
 
-/** KEYS: hwm, fence, lease, done. ARGV: withTick. Returns {hwm|'', fence, status?, detail?}. */
+/**
+ * KEYS: hwm, fence, cursor, lease, mark. ARGV: withTick.
+ * Returns {hwm|'', fence, cursor|'', nowMs, status?, detail?}.
+ */
 export const STATE = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local h = redis.call('GET', KEYS[1]) or ''
 local f = redis.call('GET', KEYS[2]) or '0'
-if ARGV[1] ~= '1' then return {h, f} end
-local d = redis.call('GET', KEYS[4])
-if d and d ~= 'started' then return {h, f, 'done', d} end
-local ttl = redis.call('PTTL', KEYS[3])
-if ttl > 0 then return {h, f, 'leased', tostring(ttl)} end
-if d then return {h, f, 'started', ''} end
-return {h, f, 'free', ''}
+local c = redis.call('GET', KEYS[3]) or ''
+if ARGV[1] ~= '1' then return {h, f, c, now} end
+local m = redis.call('GET', KEYS[5])
+if m and m ~= 'started' and m ~= 'claimed' then return {h, f, c, now, 'done', m} end
+local ttl = redis.call('PTTL', KEYS[4])
+if ttl > 0 then return {h, f, c, now, 'leased', tostring(ttl)} end
+if m then return {h, f, c, now, m, ''} end
+return {h, f, c, now, 'free', ''}
 `;

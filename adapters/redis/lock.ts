@@ -1,18 +1,23 @@
 import { TickworkError } from '../../src/errors.js';
 import { assertInteger } from '../../src/internal/assert.js';
-import type {
-  AcquireRefusal,
-  AcquireResult,
-  LockAdapter,
-  TickOutcome,
-  TickState,
+import {
+  type AcquireRefusal,
+  type AcquireResult,
+  type LockAdapter,
+  type TickOutcome,
+  type TickState,
+  takeoverGraceMs,
 } from '../../src/scheduler/lock-adapter.js';
 import { ACQUIRE, COMPLETE, RELEASE, RENEW, STATE } from './lock-scripts.js';
-import { commandSender, luaScript, type RedisLikeClient, translateRedisError, withTimeout } from './redis-client.js';
+import { commandSender, luaScript, type RedisLikeClient } from './redis-client.js';
+import { checkRedisServer } from './server-check.js';
 
 /** Options of {@link redisLock}. */
 export interface RedisLockOptions {
-  /** A connected ioredis or node-redis v5 client. The lock never closes it. */
+  /**
+   * An ioredis client (`Redis` or `Cluster`) or a node-redis v5 client (`createClient()` or `createCluster()`).
+   * The lock never closes it.
+   */
   readonly client: RedisLikeClient;
   /**
    * Prefix of every key.
@@ -24,15 +29,24 @@ export interface RedisLockOptions {
    * @default 2000
    */
   readonly commandTimeout?: number;
+  /**
+   * Milliseconds `scheduler.start()` waits for a client that is still connecting before it fails with
+   * `UNAVAILABLE`.
+   * @default 10000
+   */
+  readonly connectTimeout?: number;
 }
 
-const REFUSALS = new Set<AcquireRefusal>(['done', 'started', 'held', 'early', 'overlap']);
+const REFUSALS = new Set<AcquireRefusal>(['done', 'started', 'stale', 'held', 'early', 'overlap']);
+const KIND = { scheduled: 's', 'catch-up': 'c', manual: 'm' } as const;
 
 /**
- * The Redis {@link LockAdapter}: Lua scripts that check the caller's token, Redis server time (`TIME`) for
- * the early guard, keys of one job under one `{job}` hash tag (Redis Cluster safe), done markers with a
- * TTL, and `EVALSHA` with an `EVAL` fallback on `NOSCRIPT`. Any ioredis or node-redis v5 client fits.
- * When Redis cannot be reached, calls fail with `UNAVAILABLE` and the scheduler skips the tick (fail closed).
+ * The Redis {@link LockAdapter}: one Lua script per operation that checks the caller's token and judges
+ * ticks on Redis server time (`TIME`), keys of one job under one `{job}` hash tag (Redis Cluster safe), and
+ * `EVALSHA` with an `EVAL` fallback on `NOSCRIPT`. Any ioredis (`Redis`, `Cluster`) or node-redis v5 client
+ * (`createClient()`, `createCluster()`) fits. Needs Redis 5 or newer (checked at start, on every master of a
+ * cluster). When Redis cannot be reached, calls fail with `UNAVAILABLE` and the scheduler skips the tick
+ * (fail closed).
  *
  * @example
  * ```ts
@@ -52,6 +66,8 @@ export function redisLock(options: RedisLockOptions): LockAdapter {
   }
   const timeout = options.commandTimeout ?? 2000;
   assertInteger('commandTimeout', timeout);
+  const connectTimeout = options.connectTimeout ?? 10_000;
+  assertInteger('connectTimeout', connectTimeout);
   const script = (name: string, source: string) => luaScript(send, name, source, timeout);
   const acquireScript = script('lock acquire', ACQUIRE);
   const renewScript = script('lock renew', RENEW);
@@ -60,88 +76,81 @@ export function redisLock(options: RedisLockOptions): LockAdapter {
   const stateScript = script('lock state', STATE);
 
   const jobKey = (job: string) => `${prefix}{${job}}`;
-  const tickKeys = (job: string, tick: string) => ({
-    lease: `${jobKey(job)}:t:${tick}:lease`,
-    done: `${jobKey(job)}:t:${tick}:done`,
-  });
+  const lease = (job: string, tick: string) => `${jobKey(job)}:t:${tick}:lease`;
+  const mark = (job: string, tick: string) => `${jobKey(job)}:t:${tick}:mark`;
   const running = (job: string) => `${jobKey(job)}:running`;
   const fence = (job: string) => `${jobKey(job)}:fence`;
   const hwm = (job: string) => `${jobKey(job)}:hwm`;
+  const cursor = (job: string) => `${jobKey(job)}:cursor`;
 
   return {
     async acquire(r): Promise<AcquireResult> {
-      const k = tickKeys(r.job, r.tick);
       const reply = (await acquireScript.run(
-        [k.lease, k.done, fence(r.job), running(r.job)],
+        [lease(r.job, r.tick), mark(r.job, r.tick), fence(r.job), running(r.job), cursor(r.job)],
         [
           r.token,
           r.ttlMs,
           r.tickMs,
-          r.earlyToleranceMs === null ? '' : r.earlyToleranceMs,
+          r.earlyToleranceMs ?? '',
           r.exclusive ? 1 : 0,
           r.atMostOnce ? 1 : 0,
           r.retentionMs,
+          KIND[r.kind],
+          r.maxLateMs ?? '',
+          takeoverGraceMs(r.ttlMs),
+          r.tick,
         ],
       )) as [number | string, number | string, number | string, number | string];
-      const [ok, value, now, retryIn] = reply;
-      if (Number(ok) === 1) return { acquired: true, fence: Number(value), serverTime: Number(now) };
+      const [ok, value, now, extra] = reply;
+      if (Number(ok) === 1) {
+        return { acquired: true, fence: Number(value), serverTime: Number(now), takeover: Number(extra) === 1 };
+      }
       const reason = String(value) as AcquireRefusal;
       if (!REFUSALS.has(reason)) throw new TickworkError('INTERNAL', `Unexpected lock reply ${JSON.stringify(reply)}.`);
-      return { acquired: false, reason, serverTime: Number(now), retryInMs: Number(retryIn) };
+      return { acquired: false, reason, serverTime: Number(now), retryInMs: Number(extra) };
     },
 
-    async renew(lease) {
-      const k = tickKeys(lease.job, lease.tick);
-      return Number(await renewScript.run([k.lease, running(lease.job)], [lease.token, lease.ttlMs])) === 1;
+    async renew(l) {
+      const reply = await renewScript.run(
+        [lease(l.job, l.tick), running(l.job), mark(l.job, l.tick)],
+        [l.token, l.ttlMs, takeoverGraceMs(l.ttlMs)],
+      );
+      return Number(reply) === 1;
     },
 
     async complete(r) {
-      const k = tickKeys(r.job, r.tick);
       const reply = await completeScript.run(
-        [k.lease, k.done, hwm(r.job), running(r.job)],
+        [lease(r.job, r.tick), mark(r.job, r.tick), hwm(r.job), running(r.job)],
         [r.token, JSON.stringify(r.outcome), r.retentionMs, r.tickMs, r.advanceHighWaterMark ? 1 : 0],
       );
       return Number(reply) === 1;
     },
 
-    async release(lease) {
-      const k = tickKeys(lease.job, lease.tick);
-      return Number(await releaseScript.run([k.lease, running(lease.job)], [lease.token])) === 1;
+    async release(l) {
+      return Number(await releaseScript.run([lease(l.job, l.tick), running(l.job)], [l.token])) === 1;
     },
 
     async state(job, tick) {
-      const k = tickKeys(job, tick ?? '');
-      const [h, f, status, detail] = (await stateScript.run(
-        [hwm(job), fence(job), k.lease, k.done],
+      const t = tick ?? '';
+      const [h, f, c, now, status, detail] = (await stateScript.run(
+        [hwm(job), fence(job), cursor(job), lease(job, t), mark(job, t)],
         [tick === undefined ? 0 : 1],
-      )) as string[];
-      const base = { highWaterMark: h ? Number(h) : null, fence: Number(f ?? 0) };
+      )) as (string | number)[];
+      const base = {
+        cursor: c ? Number(c) : null,
+        highWaterMark: h ? Number(h) : null,
+        fence: Number(f ?? 0),
+        serverTime: Number(now),
+      };
       if (tick === undefined) return base;
       let state: TickState = { status: 'free' };
-      if (status === 'done') state = { status: 'done', outcome: JSON.parse(detail ?? '{}') as TickOutcome };
+      if (status === 'done') state = { status: 'done', outcome: JSON.parse(String(detail ?? '{}')) as TickOutcome };
       else if (status === 'leased') state = { status: 'leased', ttlMs: Number(detail) };
-      else if (status === 'started') state = { status: 'started' };
+      else if (status === 'started' || status === 'claimed') state = { status };
       return { ...base, tick: state };
     },
 
-    async prepare({ logger }) {
-      // Lease keys and done markers carry TTLs: volatile-* and allkeys-* policies evict them first.
-      let policy: string | undefined;
-      try {
-        const reply = (await withTimeout(send(['CONFIG', 'GET', 'maxmemory-policy']), timeout, 'CONFIG GET')) as
-          | string[]
-          | Record<string, string>;
-        policy = Array.isArray(reply) ? reply[1] : reply['maxmemory-policy'];
-      } catch (error) {
-        logger.info({ err: translateRedisError(error, 'CONFIG GET') }, 'could not read maxmemory-policy; not checked');
-        return;
-      }
-      if (policy !== undefined && policy !== 'noeviction') {
-        logger.warn(
-          { maxmemoryPolicy: policy },
-          `Redis maxmemory-policy is "${policy}": under memory pressure it can evict lock keys and done markers, so a tick could run twice. Use "noeviction".`,
-        );
-      }
-    },
+    prepare: ({ logger, signal }) =>
+      checkRedisServer({ send, logger, signal, connectTimeout, commandTimeout: timeout }),
   };
 }

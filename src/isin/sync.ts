@@ -62,6 +62,11 @@ export interface IsinSyncContext {
   readonly fence?: number;
   /** Logger of this run. */
   readonly logger?: Logger;
+  /**
+   * Throws once the scheduler's lease may have expired (`LEASE_LOST`): called right before the snapshot is
+   * saved, so a run resumed after a pause stops before its write even where the store cannot check fences.
+   */
+  readonly assertLease?: () => void;
 }
 
 /** Why a list was rejected, or which error failed the run. */
@@ -303,6 +308,7 @@ export function createIsinSync(options: CreateIsinSyncOptions): IsinSyncHandler 
 
     t = performance.now();
     try {
+      ctx.assertLease?.();
       await store.save(
         name,
         {

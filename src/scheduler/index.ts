@@ -10,6 +10,7 @@ export type {
   TickOutcome,
   TickState,
 } from './lock-adapter.js';
+export { nextFence, takeoverGraceMs } from './lock-adapter.js';
 export type { TickResult } from './run-tick.js';
 export type { Scheduler, StopOptions } from './scheduler.js';
 export { createScheduler } from './scheduler.js';
@@ -24,6 +25,7 @@ export type {
   LastRun,
   LeaseLostEvent,
   RetryOptions,
+  RunAbandonedEvent,
   RunFailureEvent,
   RunSkippedEvent,
   RunStartEvent,

@@ -1,7 +1,11 @@
 /**
  * The `LockAdapter` port: the shared state that lets many scheduler instances agree on who runs a tick.
- * Every call is keyed by job and tick and checked against the caller's token, so a stale caller can never
- * renew, complete or release a lease it no longer holds.
+ *
+ * Per job the lock keeps a **cursor** (the newest scheduled tick ever claimed) and a **fence** counter; per
+ * tick a lease and a short-lived marker. Acquisition checks and moves the cursor in the same atomic step as
+ * the lease, judged on the lock server's own clock, so a late, skewed or frozen instance can never claim an
+ * instant the fleet has already passed. Markers only save work: correctness never depends on their TTL.
+ * Every later call is keyed by job and tick and checked against the caller's token.
  *
  * @module
  */
@@ -9,10 +13,15 @@ import type { Logger } from '../types.js';
 
 /** Why an acquisition was refused. */
 export type AcquireRefusal =
-  /** The tick already finished (a done marker exists). */
+  /** The tick already finished (its done marker still exists). */
   | 'done'
   /** An at-most-once tick was started before and must never run again. */
   | 'started'
+  /**
+   * The fleet has moved past this tick: a newer tick was claimed (the cursor is at or past it), or the tick is
+   * older than the request's lateness allows by the lock's clock.
+   */
+  | 'stale'
   /** Another holder has a live lease on this tick. */
   | 'held'
   /** The tick is still in the future by the lock's own clock (Redis server time for Redis). */
@@ -22,11 +31,11 @@ export type AcquireRefusal =
 
 /** What the scheduler asks for when it wants to run a tick. */
 export interface AcquireRequest {
-  /** Job name. */
+  /** Job key: the job's name, or its name and schedule (see `JobOptions.name`). */
   readonly job: string;
   /** Tick key: the tick's UTC milliseconds as a string, or `manual-<uuid>` for a manual trigger. */
   readonly tick: string;
-  /** The tick instant in UTC milliseconds (compared against the lock's clock for the early guard). */
+  /** The tick instant in UTC milliseconds. */
   readonly tickMs: number;
   /** A random token that identifies this holder; every later call must present it. */
   readonly token: string;
@@ -34,11 +43,22 @@ export interface AcquireRequest {
   readonly ttlMs: number;
   /** How far in the future a tick may be and still be taken; `null` disables the early guard. */
   readonly earlyToleranceMs: number | null;
+  /**
+   * How far in the past (by the lock's clock) a tick that was never claimed may be and still be claimed;
+   * `null` for catch-up ticks and manual runs. Takeovers of a claimed tick are not limited by it.
+   */
+  readonly maxLateMs: number | null;
+  /**
+   * `'scheduled'`: judged against the cursor and moves it; `'catch-up'`: the same, and refused as `stale` when
+   * the lock has no cursor (it lost its state: nothing says the tick was not run); `'manual'`: its own key,
+   * never judged against the cursor, never moves it.
+   */
+  readonly kind: 'scheduled' | 'catch-up' | 'manual';
   /** Take the job-level running lease too, refusing with `overlap` while another tick of the job runs. */
   readonly exclusive: boolean;
-  /** `at-most-once`: write a `started` marker at once so the tick can never be taken over. */
+  /** `at-most-once`: a claimed tick can never be taken over. */
   readonly atMostOnce: boolean;
-  /** How long done (and started) markers live, in milliseconds. */
+  /** How long per-tick markers live, in milliseconds (an optimisation; the cursor decides correctness). */
   readonly retentionMs: number;
 }
 
@@ -47,10 +67,15 @@ export type AcquireResult =
   | {
       /** The lease is ours. */
       readonly acquired: true;
-      /** Fencing token: strictly greater than every fence issued before for this job. */
+      /**
+       * Fencing token: strictly greater than every fence issued before for this job, also after the lock
+       * server lost its state (fences are derived from its clock: `max(last + 1, serverTime × 1000)`).
+       */
       readonly fence: number;
       /** The lock's wall clock at acquisition, in UTC milliseconds. */
       readonly serverTime: number;
+      /** `true` when this takes over a tick whose earlier holder's lease expired. */
+      readonly takeover: boolean;
     }
   | {
       /** The lease is not ours. */
@@ -59,13 +84,13 @@ export type AcquireResult =
       readonly reason: AcquireRefusal;
       /** The lock's wall clock at the attempt, in UTC milliseconds. */
       readonly serverTime: number;
-      /** For `held` and `overlap`: milliseconds until the blocking lease expires unless renewed. */
+      /** For `held`, `overlap` and `early`: milliseconds until the blocker is gone unless renewed. */
       readonly retryInMs: number;
     };
 
 /** Identifies a lease held by a token. */
 export interface LeaseRef {
-  /** Job name. */
+  /** Job key. */
   readonly job: string;
   /** Tick key, as given to {@link LockAdapter.acquire}. */
   readonly tick: string;
@@ -75,8 +100,8 @@ export interface LeaseRef {
 
 /** How a finished tick ended, stored in its done marker. */
 export interface TickOutcome {
-  /** Final status. */
-  readonly status: 'succeeded' | 'failed';
+  /** Final status; `abandoned` is a run whose handler ignored its abort past timeout and grace. */
+  readonly status: 'succeeded' | 'failed' | 'abandoned';
   /** The fence of the run that finished it. */
   readonly fence: number;
   /** When it finished, in UTC milliseconds of the finishing instance. */
@@ -98,7 +123,7 @@ export interface CompleteRequest extends LeaseRef {
 /** What {@link LockAdapter.state} reports about one tick. */
 export type TickState =
   | {
-      /** Nobody holds it and it has not finished. */
+      /** Nobody holds it and no marker is kept for it. */
       readonly status: 'free';
     }
   | {
@@ -106,6 +131,10 @@ export type TickState =
       readonly status: 'leased';
       /** Milliseconds left on the lease. */
       readonly ttlMs: number;
+    }
+  | {
+      /** Claimed, not finished, no live lease: an at-least-once tick may be taken over. */
+      readonly status: 'claimed';
     }
   | {
       /** An at-most-once tick was started and never finished. */
@@ -120,33 +149,60 @@ export type TickState =
 
 /** What {@link LockAdapter.state} reports about a job. */
 export interface JobLockState {
-  /** The latest completed scheduled tick, in UTC milliseconds, or `null` if none ever completed. */
+  /** The newest scheduled tick ever claimed, in UTC milliseconds, or `null` if none (or the state was lost). */
+  readonly cursor: number | null;
+  /** The newest completed scheduled tick, in UTC milliseconds, or `null` if none ever completed. */
   readonly highWaterMark: number | null;
   /** The last fence issued for the job (0 if none). */
   readonly fence: number;
+  /** The lock's wall clock, in UTC milliseconds. */
+  readonly serverTime: number;
   /** The state of the tick asked for, if one was. */
   readonly tick?: TickState;
 }
 
 /**
- * Shared lock state for a fleet of schedulers. Adapters: `memoryLock()` (`tickwork/memory`) and
- * `redisLock({ client })` (`tickwork/redis`). Both pass the same conformance suite.
+ * Shared lock state for a fleet of schedulers. Adapters: `memoryLock()` (`tickwork/memory`),
+ * `redisLock({ client })` (`tickwork/redis`) and `postgresLock({ db })` (`tickwork/postgres`). All pass the
+ * same conformance suite.
  */
 export interface LockAdapter {
   /**
-   * In one atomic step: refuse if the tick is done (or started, at most once), refuse if it is early by the
-   * lock's clock, refuse if held (or, when `exclusive`, another tick of the job runs), else take the lease
-   * and issue the next fence.
+   * In one atomic step, on the lock's clock: refuse if the tick is done (or started, at most once); refuse
+   * if early; refuse if held; refuse as `stale` if the cursor is at or past a tick that was never claimed
+   * (or the tick is older than `maxLateMs`); refuse with `overlap` when `exclusive` and another tick of the
+   * job runs; else take the lease, move the cursor, issue the next fence.
    */
   acquire(request: AcquireRequest): Promise<AcquireResult>;
   /** Extends the lease (and the running lease) to `ttlMs` if the token still holds it; `false` if lost. */
   renew(lease: LeaseRef & { readonly ttlMs: number }): Promise<boolean>;
   /** Turns the lease into a done marker and advances the high-water mark; `false` if the lease was lost. */
   complete(request: CompleteRequest): Promise<boolean>;
-  /** Drops the lease without marking the tick done, so another instance may take it; `false` if lost. */
+  /** Drops the lease without marking the tick done, so another instance may take it over; `false` if lost. */
   release(lease: LeaseRef): Promise<boolean>;
-  /** Reads the job's high-water mark and fence, and optionally one tick's state. */
+  /** Reads the job's cursor, high-water mark and fence, and optionally one tick's state. */
   state(job: string, tick?: string): Promise<JobLockState>;
-  /** Called once by `scheduler.start()`: a place for start-up checks that report through the logger. */
-  prepare?(context: { readonly logger: Logger }): Promise<void>;
+  /**
+   * Called once by `scheduler.start()` before anything else: waits (bounded, abortable) until the backend
+   * answers and checks it (a server version, an eviction policy), reporting through the logger. Throws a
+   * `TickworkError` when the backend cannot be used at all.
+   */
+  prepare?(context: { readonly logger: Logger; readonly signal?: AbortSignal }): Promise<void>;
+}
+
+/**
+ * After a dead holder's lease expires, newer ticks of an exclusive job wait this much longer, so the
+ * instances waiting to take the dead holder's tick over get it first: `min(ttl, 1000)` milliseconds.
+ */
+export function takeoverGraceMs(ttlMs: number): number {
+  return Math.min(ttlMs, 1000);
+}
+
+/**
+ * The fence after `last`, derived from the lock's clock so it keeps growing even when the lock lost every
+ * key: `max(last + 1, serverTime × 1000)`. It assumes the server's clock never jumps back by more than the
+ * time the fences of one job took to be issued (1,000 fences a millisecond). Every adapter uses it.
+ */
+export function nextFence(last: number, serverTime: number): number {
+  return Math.max(last + 1, Math.floor(serverTime) * 1000);
 }

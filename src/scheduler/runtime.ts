@@ -8,10 +8,13 @@ import type { JobHandler, LastRun, RetryOptions } from './types.js';
 /** A job after its options were checked and defaulted. */
 export interface JobRecord {
   readonly name: string;
+  /** The lock's name for the job: name and schedule hash (see `jobKeyOf`). */
+  readonly key: string;
   readonly calc: TickCalculator;
   readonly run: JobHandler;
   readonly retry: Required<Omit<RetryOptions, 'shouldRetry'>> & Pick<RetryOptions, 'shouldRetry'>;
-  readonly timeout: number | undefined;
+  readonly timeout: number;
+  readonly abandonAfter: number;
   readonly leaseTtl: number;
   readonly exclusive: boolean;
   readonly catchUp: 'none' | 'latest' | 'all';
@@ -19,7 +22,7 @@ export interface JobRecord {
   readonly atMostOnce: boolean;
   readonly doneRetention: number | undefined;
   paused: boolean;
-  /** Runs holding a lease on this instance. */
+  /** Runs holding a lease on this instance (an abandoned run leaves it). */
   readonly active: Set<Promise<unknown>>;
   lastRun: LastRun | null;
   error?: unknown;
@@ -48,7 +51,7 @@ export interface Runtime {
 
 /** The abort reason when the lease is lost. */
 export function leaseLostError(job: string, tickId: string): TickworkError {
-  return new TickworkError('ABORTED', `Lost the lease of ${tickId}; another instance may run it.`, {
+  return new TickworkError('LEASE_LOST', `Lost the lease of ${tickId}; another instance may run it.`, {
     details: { job, tickId, reason: 'lease-lost' },
   });
 }
@@ -57,6 +60,13 @@ export function leaseLostError(job: string, tickId: string): TickworkError {
 export function stoppedError(): TickworkError {
   return new TickworkError('ABORTED', 'The scheduler stopped before the run finished.', {
     details: { reason: 'stopped' },
+  });
+}
+
+/** The abort reason when a run takes longer than its timeout. */
+export function timeoutError(job: string, tickId: string, timeout: number): TickworkError {
+  return new TickworkError('TIMEOUT', `${tickId} ran longer than ${timeout} ms.`, {
+    details: { job, tickId, timeout },
   });
 }
 

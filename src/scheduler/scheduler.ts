@@ -1,13 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import { TickworkError } from '../errors.js';
-import { assertFunction, assertInteger, assertNonEmptyString, assertOneOf } from '../internal/assert.js';
+import { assertInteger } from '../internal/assert.js';
 import { silentLogger, systemClock } from '../internal/silent-logger.js';
+import { dueTicks } from './catch-up.js';
 import { createEmitter, type Listener } from './events.js';
-import { runTick, type TickPlan, type TickResult } from './run-tick.js';
+import { toJob } from './job-options.js';
+import { manualPlan, scheduledPlan } from './plan.js';
+import { runTick, type TickResult } from './run-tick.js';
 import { type JobRecord, type Runtime, stoppedError } from './runtime.js';
-import { sleepUntil } from './sleep.js';
-import { cronTicks, everyTicks, nextTick, tickIdOf, ticksBetween } from './ticks.js';
+import { delay, sleepUntil } from './sleep.js';
+import { nextTick, tickIdOf } from './ticks.js';
 import type { JobOptions, JobStatus, SchedulerEvents, SchedulerOptions } from './types.js';
 
 /** Options of `scheduler.stop()`. */
@@ -44,92 +47,11 @@ export interface Scheduler {
   on<E extends keyof SchedulerEvents>(event: E, listener: Listener<E>): () => void;
 }
 
-const NAME = /^[^\s{}]+$/;
-
 /** An abort controller whose signal may have one listener per running tick without a leak warning. */
 function controller(): AbortController {
   const c = new AbortController();
   setMaxListeners(0, c.signal);
   return c;
-}
-const MISSED_EVENTS_CAP = 1000;
-
-const knownZones = new Set<string>(['UTC']);
-
-function checkTimezone(timezone: string): void {
-  if (knownZones.has(timezone)) return;
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: timezone });
-  } catch (cause) {
-    throw new TickworkError('INVALID_OPTION', `Expected \`timezone\` to be an IANA time zone, got "${timezone}".`, {
-      cause,
-      details: { option: 'timezone' },
-    });
-  }
-  knownZones.add(timezone);
-}
-
-function toJob(o: JobOptions): JobRecord {
-  assertNonEmptyString('name', o.name);
-  if (!NAME.test(o.name)) {
-    throw new TickworkError('INVALID_OPTION', `Expected \`name\` without whitespace or braces, got "${o.name}".`, {
-      details: { option: 'name' },
-    });
-  }
-  if ((o.cron === undefined) === (o.every === undefined)) {
-    throw new TickworkError('INVALID_OPTION', `Job "${o.name}" needs exactly one of \`cron\` and \`every\`.`, {
-      details: { option: 'cron' },
-    });
-  }
-  assertFunction('run', o.run);
-  const timezone = o.timezone ?? 'UTC';
-  checkTimezone(timezone);
-  let calc: JobRecord['calc'];
-  if (o.every !== undefined) {
-    assertInteger('every', o.every, 10);
-    calc = everyTicks(o.every);
-  } else {
-    assertNonEmptyString('cron', o.cron);
-    calc = cronTicks(o.cron, timezone);
-  }
-  const r = o.retry ?? {};
-  const retry = {
-    retries: r.retries ?? 0,
-    minTimeout: r.minTimeout ?? 1000,
-    maxTimeout: r.maxTimeout ?? 60_000,
-    factor: r.factor ?? 2,
-    randomize: r.randomize ?? true,
-    shouldRetry: r.shouldRetry,
-  };
-  assertInteger('retry.retries', retry.retries, 0);
-  assertInteger('retry.minTimeout', retry.minTimeout, 0);
-  assertInteger('retry.maxTimeout', retry.maxTimeout, 0);
-  if (o.timeout !== undefined) assertInteger('timeout', o.timeout);
-  const leaseTtl = o.leaseTtl ?? 30_000;
-  assertInteger('leaseTtl', leaseTtl, 30);
-  assertOneOf('overlap', o.overlap ?? 'skip', ['skip', 'allow']);
-  assertOneOf('catchUp', o.catchUp ?? 'none', ['none', 'latest', 'all']);
-  assertOneOf('delivery', o.delivery ?? 'at-least-once', ['at-least-once', 'at-most-once']);
-  const maxCatchUp = o.maxCatchUp ?? 100;
-  assertInteger('maxCatchUp', maxCatchUp);
-  if (o.doneRetention !== undefined) assertInteger('doneRetention', o.doneRetention);
-  return {
-    name: o.name,
-    calc,
-    run: o.run,
-    retry,
-    timeout: o.timeout,
-    leaseTtl,
-    exclusive: (o.overlap ?? 'skip') === 'skip',
-    catchUp: o.catchUp ?? 'none',
-    maxCatchUp,
-    atMostOnce: o.delivery === 'at-most-once',
-    doneRetention: o.doneRetention,
-    paused: false,
-    active: new Set(),
-    lastRun: null,
-    cursor: 0,
-  };
 }
 
 /**
@@ -196,74 +118,80 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     instanceId: rt.instanceId,
   });
 
-  const missed = (job: JobRecord, ticks: readonly number[], total: number) => {
-    for (const ms of ticks.slice(-MISSED_EVENTS_CAP)) {
+  const missed = (job: JobRecord, ticks: readonly number[], more: boolean) => {
+    for (const ms of ticks) {
       rt.events.emit('tick:missed', tickEvent(job, ms));
       job.lastRun = { ...tickEvent(job, ms), outcome: 'missed', at: new Date(rt.clock.now()) };
     }
-    if (total > 0) logger.warn({ job: job.name, missed: total }, 'ticks missed');
+    if (ticks.length > 0)
+      logger.warn({ job: job.name, missed: more ? `>${ticks.length}` : ticks.length }, 'ticks missed');
   };
 
-  const plan = (job: JobRecord, ms: number, catchUp: boolean, now: number): TickPlan => {
-    const after = nextTick(job.calc, ms, job.name);
-    const period = after === null ? 60_000 : after - ms;
-    const deadline = catchUp ? (nextTick(job.calc, now, job.name) ?? now + period) : (after ?? ms + period);
-    return { ms, key: String(ms), id: tickIdOf(job.name, ms), catchUp, manual: false, deadline, period };
-  };
-
-  // Catch-up runs go one after another, so `overlap: 'skip'` does not skip them against each other.
-  const catchUpChain = (job: JobRecord, ticks: readonly number[]) => {
-    if (ticks.length === 0) return;
+  // Late ticks are claimed oldest first, so the lock's cursor lets each of them through before a newer tick
+  // moves it. With `overlap: 'allow'` they all start at once (their acquisitions go out in order); with
+  // `'skip'` they run one after another and an on-time tick due at the same moment queues behind them.
+  const runLate = (job: JobRecord, ticks: readonly number[], onTime: number | undefined) => {
+    const now = rt.clock.now();
+    if (!job.exclusive) {
+      for (const ms of ticks) void track(runTick(rt, job, scheduledPlan(job, ms, true, now)));
+      if (onTime !== undefined) void track(runTick(rt, job, scheduledPlan(job, onTime, false, now)));
+      return;
+    }
     void track(
       (async () => {
-        for (const ms of ticks) await runTick(rt, job, plan(job, ms, true, rt.clock.now()));
+        for (const ms of ticks) await runTick(rt, job, scheduledPlan(job, ms, true, rt.clock.now()));
+        if (onTime !== undefined) await runTick(rt, job, scheduledPlan(job, onTime, true, rt.clock.now()));
       })(),
     );
   };
 
+  const dispatch = async (job: JobRecord, fromMs: number, now: number, lateness: number) => {
+    const due = await dueTicks(job, fromMs, now, lateness);
+    if (due.newest !== undefined) job.cursor = Math.max(job.cursor, due.newest);
+    missed(job, due.missed, due.moreMissed);
+    if (due.catchUp.length > 0) runLate(job, due.catchUp, due.onTime);
+    else if (due.onTime !== undefined) void track(runTick(rt, job, scheduledPlan(job, due.onTime, false, now)));
+  };
+
+  // The lock's cursor (newest tick the fleet claimed) decides what was missed while no instance ran the
+  // job; a lock that does not answer yet is asked again, so catch-up is never silently dropped.
+  const lockCursor = async (job: JobRecord): Promise<number | null | undefined> => {
+    let wait = 100;
+    for (;;) {
+      try {
+        return (await rt.lock.state(job.key)).cursor;
+      } catch (error) {
+        const level = wait === 100 ? 'warn' : 'debug';
+        logger[level]({ job: job.name, err: error }, 'could not read the lock cursor; catch-up waits for the lock');
+        if (!(await delay(wait, rt.stopping.signal, rt.unref))) return undefined;
+        wait = Math.min(wait * 2, 5000);
+      }
+    }
+  };
+
   const loop = async (job: JobRecord): Promise<void> => {
     const stop = rt.stopping.signal;
-    const startedAt = rt.clock.now();
-    job.cursor = startedAt;
     try {
-      const { highWaterMark } = await rt.lock.state(job.name);
-      if (highWaterMark !== null && highWaterMark < startedAt) {
-        const keep = job.catchUp === 'all' ? job.maxCatchUp : job.catchUp === 'latest' ? 1 : 0;
-        const due = ticksBetween(job.calc, highWaterMark, startedAt, job.name, keep);
-        missed(job, due.dropped, due.droppedTotal);
-        catchUpChain(job, due.ticks);
-      }
-    } catch (error) {
-      logger.warn({ job: job.name, err: error }, 'could not read the high-water mark; no catch-up this start');
-    }
-    while (!stop.aborted) {
-      try {
+      const startedAt = rt.clock.now();
+      job.cursor = startedAt;
+      const cursor = await lockCursor(job);
+      if (cursor === undefined) return;
+      // Ticks before the start passed while no instance ran them: all of them go to the catch-up policy.
+      if (cursor !== null && cursor < startedAt) await dispatch(job, cursor, startedAt, -1);
+      job.cursor = Math.max(job.cursor, startedAt);
+      while (!stop.aborted) {
         const next = nextTick(job.calc, job.cursor, job.name);
         if (next === null) {
           logger.info({ job: job.name }, 'the pattern has no further ticks; the job is done');
           return;
         }
         if (!(await sleepUntil(rt.clock, next, stop, rt.unref))) return;
-        const now = rt.clock.now();
-        const due = ticksBetween(job.calc, job.cursor, now, job.name, job.maxCatchUp + 1);
-        const newest = due.ticks.at(-1);
-        if (newest === undefined) continue;
-        job.cursor = newest;
-        const onTime = now - newest <= rt.lateness ? newest : undefined;
-        const late = onTime === undefined ? due.ticks : due.ticks.slice(0, -1);
-        let run: number[] = [];
-        if (job.catchUp === 'all') run = late;
-        else if (job.catchUp === 'latest' && onTime === undefined) run = late.slice(-1);
-        const skipped = late.slice(0, late.length - run.length);
-        missed(job, [...due.dropped, ...skipped], due.droppedTotal + skipped.length);
-        catchUpChain(job, run);
-        if (onTime !== undefined) void track(runTick(rt, job, plan(job, onTime, false, now)));
-      } catch (error) {
-        job.error = error;
-        rt.events.emit('job:error', { name: job.name, instanceId: rt.instanceId, error });
-        logger.error({ job: job.name, err: error }, 'job stopped scheduling');
-        return;
+        await dispatch(job, job.cursor, rt.clock.now(), rt.lateness);
       }
+    } catch (error) {
+      job.error = error;
+      rt.events.emit('job:error', { name: job.name, instanceId: rt.instanceId, error });
+      logger.error({ job: job.name, err: error }, 'job stopped scheduling');
     }
   };
 
@@ -298,9 +226,11 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       rt.stopping = controller();
       rt.halting = controller();
       try {
-        await rt.lock.prepare?.({ logger });
+        await rt.lock.prepare?.({ logger, signal: rt.stopping.signal });
       } catch (error) {
-        logger.warn({ err: error }, 'lock start-up check failed');
+        running = false;
+        logger.error({ err: error }, 'the lock is not usable; the scheduler did not start');
+        throw error;
       }
       for (const job of jobs.values()) startLoop(job);
     },
@@ -321,21 +251,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     },
     async trigger(name) {
       const job = get(name);
-      const now = rt.clock.now();
-      const id = randomUUID();
-      const next = nextTick(job.calc, now, job.name);
-      const period = next === null ? 60_000 : next - now;
-      return track(
-        runTick(rt, job, {
-          ms: now,
-          key: `manual-${id}`,
-          id: `${job.name}@manual:${id}`,
-          catchUp: false,
-          manual: true,
-          deadline: next ?? now + period,
-          period,
-        }),
-      );
+      return track(runTick(rt, job, manualPlan(job, randomUUID(), rt.clock.now())));
     },
     pause(name) {
       get(name).paused = true;
@@ -359,6 +275,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
         }
         const status: JobStatus = {
           name: job.name,
+          key: job.key,
           paused: job.paused,
           running: job.active.size,
           nextRuns,

@@ -19,10 +19,22 @@ export interface JobContext {
   tickId: string;
   /** 1 for the first attempt, then 2, 3 … on retries. */
   attempt: number;
-  /** Aborts on timeout, on `stop()` after the grace period, and at once when the lease is lost. */
+  /** Aborts on timeout, on `stop()` after the grace period, and when the lease is lost. */
   signal: AbortSignal;
-  /** Fencing token: strictly greater than every fence issued before for this job. */
+  /**
+   * Fencing token: strictly greater than every fence issued before for this job, also after the lock lost its
+   * state. Pass it to every sink that can check it: only a fenced sink is safe against a paused holder.
+   */
   fence: number;
+  /**
+   * Throws a `TickworkError` with code `LEASE_LOST` once the lease may have expired (by a monotonic deadline
+   * counted from when the acquisition or the last renewal was sent), even before `signal` had a chance to
+   * abort: a process resumed after a pause sees it at once. Call it right before any side effect that its
+   * sink cannot fence.
+   */
+  assertLease(): void;
+  /** Milliseconds the lease is certainly still held (0 once it may have expired). */
+  leaseRemainingMs(): number;
   /** `true` when this run catches up a tick missed while no instance ran it. */
   catchUp: boolean;
   /** The scheduler's logger, with `job` and `tickId` added to every line. */
@@ -65,7 +77,11 @@ export interface RetryOptions {
 
 /** Options of `scheduler.add()`. Give exactly one of `cron` and `every`. */
 export interface JobOptions {
-  /** Unique job name; part of every lock key and tick id. No `{`, `}` or whitespace. */
+  /**
+   * Unique job name; part of every lock key and tick id. No `{`, `}`, `~` or whitespace. The lock knows a
+   * job by its name **and** its schedule (`cron` and `timezone`, or `every`): two definitions of one name with
+   * different schedules are two jobs and never split each other's ticks.
+   */
   readonly name: string;
   /** A croner pattern (5 or 6 fields; seconds, `L`, `W`, `#` supported), read in `timezone`. */
   readonly cron?: string;
@@ -80,8 +96,19 @@ export interface JobOptions {
   readonly run: JobHandler;
   /** Retries inside one tick. */
   readonly retry?: RetryOptions;
-  /** Milliseconds after which the run's `signal` aborts with a `TIMEOUT` error. No timeout when omitted. */
+  /**
+   * Milliseconds after which the run's `signal` aborts with a `TIMEOUT` error.
+   * @default 600000 (ten minutes)
+   */
   readonly timeout?: number;
+  /**
+   * Milliseconds a handler gets to settle after its signal aborted (timeout, stop). The lease is held and
+   * renewed meanwhile, so no other instance starts the tick; a handler still running after that is
+   * **abandoned**: the tick is marked failed (never re-run), the job's slot is freed, `run:abandoned` is
+   * emitted and later ticks go on. Its late writes are refused by fenced sinks.
+   * @default 10000
+   */
+  readonly abandonAfter?: number;
   /**
    * Lease time to live in milliseconds; the lease is renewed every third of it while the handler runs.
    * @default 30000
@@ -111,7 +138,9 @@ export interface JobOptions {
    */
   readonly delivery?: 'at-least-once' | 'at-most-once';
   /**
-   * How long a done marker lives, in milliseconds.
+   * How long a tick's markers (done, claimed) live, in milliseconds: at least `leaseTtl`. Only an
+   * optimisation and the window in which a dead holder's tick can still be taken over: the lock's cursor,
+   * not this TTL, keeps a finished tick from running again.
    * @default three periods, at least one minute
    */
   readonly doneRetention?: number;
@@ -155,7 +184,16 @@ export interface SchedulerOptions {
 }
 
 /** Why a tick did not run here. */
-export type SkipReason = 'done' | 'started' | 'held' | 'early' | 'overlap' | 'lock-error' | 'paused' | 'stopped';
+export type SkipReason =
+  | 'done'
+  | 'started'
+  | 'stale'
+  | 'held'
+  | 'early'
+  | 'overlap'
+  | 'lock-error'
+  | 'paused'
+  | 'stopped';
 
 /** Identifies a tick in events. */
 export interface TickEvent {
@@ -192,6 +230,16 @@ export interface RunSuccessEvent extends TickEvent {
 /** Payload of `run:failure`. */
 export interface RunFailureEvent extends RunSuccessEvent {
   /** The last error (a `TickworkError` with code `TIMEOUT` or `ABORTED` for timeouts, stops and lost leases). */
+  error: unknown;
+}
+
+/** Payload of `run:abandoned`. */
+export interface RunAbandonedEvent extends TickEvent {
+  /** The run's fencing token. */
+  fence: number;
+  /** Milliseconds from the first attempt until it was abandoned. */
+  durationMs: number;
+  /** Why its signal aborted (a `TickworkError` with code `TIMEOUT` or `ABORTED`). */
   error: unknown;
 }
 
@@ -239,6 +287,8 @@ export interface SchedulerEvents {
   'run:success': RunSuccessEvent;
   /** The tick failed (retries exhausted, timeout, abort, lease lost). */
   'run:failure': RunFailureEvent;
+  /** A handler ignored its aborted signal past `abandonAfter`: the tick is marked failed and the job moves on. */
+  'run:abandoned': RunAbandonedEvent;
   /** The tick did not run here. */
   'run:skipped': RunSkippedEvent;
   /** The lease was lost while the handler ran; its signal was aborted. */
@@ -258,7 +308,7 @@ export interface LastRun {
   /** The tick id. */
   tickId: string;
   /** How it ended here. */
-  outcome: 'succeeded' | 'failed' | `skipped:${SkipReason}` | 'missed';
+  outcome: 'succeeded' | 'failed' | 'abandoned' | `skipped:${SkipReason}` | 'missed';
   /** When it ended, by the scheduler's clock. */
   at: Date;
   /** The error, for failures. */
@@ -269,6 +319,8 @@ export interface LastRun {
 export interface JobStatus {
   /** Job name. */
   name: string;
+  /** The lock's name for the job: its name and a hash of its schedule (pass it to `lock.state()`). */
+  key: string;
   /** Whether the job is paused. */
   paused: boolean;
   /** Runs of this job in progress on this instance. */

@@ -96,6 +96,8 @@ async function lockOps(redis: Redis, prefix: string): Promise<void> {
       token,
       ttlMs: 10_000,
       earlyToleranceMs: null,
+      maxLateMs: null,
+      kind: 'scheduled',
       exclusive: false,
       atMostOnce: false,
       retentionMs: 60_000,

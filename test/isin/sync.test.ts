@@ -5,7 +5,7 @@ import { gzipSync } from 'node:zlib';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { fsIsinSnapshotStore } from '../../adapters/fs/isin-snapshot-store.js';
 import { memoryIsinSnapshotStore } from '../../adapters/memory/isin-snapshot-store.js';
-import { isTickworkError } from '../../src/errors.js';
+import { isTickworkError, TickworkError } from '../../src/errors.js';
 import type { IsinSnapshotStore } from '../../src/isin/snapshot-store.js';
 import { createIsinSync } from '../../src/isin/sync.js';
 import { distinctIsins } from './generate.js';
@@ -147,6 +147,20 @@ describe.each([
     await expectIntact(store);
   });
 
+  it('checks the lease right before saving: a run whose lease may have expired keeps the old snapshot', async () => {
+    const store = await makeStore();
+    const { s, sync } = await seeded(store);
+    s.next((res) => res.end(csv(base.slice(1))));
+    const r = await sync({
+      fence: 6,
+      assertLease: () => {
+        throw new TickworkError('LEASE_LOST', 'lease gone');
+      },
+    });
+    expect(r).toMatchObject({ status: 'failed', code: 'LEASE_LOST' });
+    await expectIntact(store);
+  });
+
   it('runs under a scheduler job context and throws ABORTED when aborted', async () => {
     const store = await makeStore();
     const { s, sync } = await seeded(store);
@@ -161,6 +175,8 @@ describe.each([
       fence: 4,
       catchUp: false,
       logger,
+      assertLease: () => {},
+      leaseRemainingMs: () => 30_000,
     };
     s.next((res) => res.end(csv(base.slice(1))));
     expect((await sync(ctx)).status).toBe('updated');

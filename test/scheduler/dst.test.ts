@@ -47,8 +47,10 @@ describe('scheduler across DST changes', () => {
     for (const ticks of [dailyTicks, hourlyTicks]) {
       for (let i = 1; i < ticks.length; i++) expect(ticks[i]).toBeGreaterThan(ticks[i - 1] ?? Infinity);
     }
-    // Every whole UTC hour in the window is a local whole hour in these zones except Lord Howe (+10:30/+11).
-    if (zone !== 'Australia/Lord_Howe') expect(hourlyTicks.length).toBe(4 * 24);
+    // Every whole UTC hour in the window is a local whole hour in these zones except Lord Howe (+10:30/+11);
+    // on a fall-back day the repeated local hour runs once, so one UTC hour has no tick.
+    const fallBack = day.endsWith('-10-26') || day.endsWith('-11-02');
+    if (zone !== 'Australia/Lord_Howe') expect(hourlyTicks.length).toBe(4 * 24 - (fallBack ? 1 : 0));
     expect(new Set(hourlyTicks).size).toBe(hourlyTicks.length);
   });
 });

@@ -1,9 +1,10 @@
 /** Scheduler behaviour on a fake clock with the memory lock: deterministic, no timing assertions. */
+import { Cron } from 'croner';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { memoryLock } from '../../adapters/memory/lock.js';
 import { isTickworkError } from '../../src/errors.js';
 import { createScheduler, type Scheduler } from '../../src/scheduler/index.js';
-import { record } from './helpers.js';
+import { keyOf, record } from './helpers.js';
 
 const T0 = Date.UTC(2025, 0, 1);
 
@@ -38,7 +39,9 @@ describe('scheduler on fake time', () => {
     await stopAll(s);
     expect(seen.map((r) => r.tickId)).toEqual([1, 2, 3, 4, 5].map((i) => `sec@${iso(T0 + i * 1000)}`));
     expect(seen.map((r) => r.tick)).toEqual([1, 2, 3, 4, 5].map((i) => T0 + i * 1000));
-    expect(seen.map((r) => r.fence)).toEqual([1, 2, 3, 4, 5]);
+    // Fences grow strictly and start at the lock clock in microseconds (so they survive a lock that lost state).
+    for (let i = 1; i < seen.length; i++) expect(seen[i]?.fence).toBeGreaterThan(seen[i - 1]?.fence ?? Infinity);
+    expect(seen[0]?.fence).toBeGreaterThanOrEqual((T0 + 1000) * 1000);
     expect(seen.every((r) => r.attempt === 1 && !r.catchUp)).toBe(true);
   });
 
@@ -99,7 +102,13 @@ describe('scheduler on fake time', () => {
     await stopAll(s);
     expect(starts.length).toBeGreaterThan(5);
     for (const { tick, at } of starts) expect(at).toBeLessThan(tick + 1000);
-    expect(events.filter((e) => e.type === 'run:failure').length).toBeGreaterThanOrEqual(4);
+    const failures = events.filter((e) => e.type === 'run:failure');
+    expect(failures.length).toBeGreaterThanOrEqual(4);
+    // `attempts` counts the attempts that started, never one the retry window refused.
+    for (const f of failures) {
+      const started = events.filter((e) => e.type === 'run:start' && e.tickId === f.tickId).length;
+      expect(f.type === 'run:failure' && f.attempts).toBe(started);
+    }
   });
 
   it('aborts the signal on timeout and reports TIMEOUT', async () => {
@@ -190,7 +199,7 @@ describe('scheduler on fake time', () => {
     await s.start();
     expect(await s.trigger('m')).toBe('succeeded');
     expect(ids[0]).toMatch(/^m@manual:[0-9a-f-]{36}$/);
-    expect((await lock.state('m')).highWaterMark).toBeNull();
+    expect((await lock.state(keyOf(s, 'm'))).highWaterMark).toBeNull();
     const [status] = s.jobs();
     expect(status?.lastRun).toMatchObject({ outcome: 'succeeded', tickId: ids[0] });
     expect(status?.nextRuns.map((d) => d.toISOString())).toEqual([
@@ -215,7 +224,7 @@ describe('scheduler on fake time', () => {
     await first.start();
     await vi.advanceTimersByTimeAsync(1000);
     await stopAll(first);
-    expect((await lock.state('c')).highWaterMark).toBe(T0 + 1000);
+    expect((await lock.state(keyOf(first, 'c'))).highWaterMark).toBe(T0 + 1000);
     // Everything is down for ~9 ticks.
     await vi.advanceTimersByTimeAsync(9500);
     const second = createScheduler({ lock });
@@ -281,23 +290,25 @@ describe('scheduler on fake time', () => {
   ] as const)('%s: a tick whose holder died ends %s on another instance', async (delivery, outcome) => {
     const lock = memoryLock();
     const tick = T0 + 1000;
+    const s = createScheduler({ lock });
+    const runs: { tick: number; fence: number }[] = [];
+    s.add({ name: 'd', every: 1000, delivery, run: ({ tick: t, fence }) => void runs.push({ tick: +t, fence }) });
     // A holder that took the tick and then died: its lease simply runs out.
     const dead = await lock.acquire({
-      job: 'd',
+      job: keyOf(s, 'd'),
       tick: String(tick),
       tickMs: tick,
       token: 'dead-process',
       // Still live at the tick: the scheduler must wait for it to run out, then take over.
       ttlMs: 1500,
       earlyToleranceMs: null,
+      maxLateMs: null,
+      kind: 'scheduled',
       exclusive: true,
       atMostOnce: delivery === 'at-most-once',
       retentionMs: 60_000,
     });
-    expect(dead.acquired).toBe(true);
-    const s = createScheduler({ lock });
-    const runs: { tick: number; fence: number }[] = [];
-    s.add({ name: 'd', every: 1000, delivery, run: ({ tick: t, fence }) => void runs.push({ tick: +t, fence }) });
+    if (!dead.acquired) throw new Error('expected the dead holder to acquire');
     const events = record(s);
     await s.start();
     await vi.advanceTimersByTimeAsync(1900);
@@ -306,7 +317,75 @@ describe('scheduler on fake time', () => {
     const ended =
       first?.type === 'run:success' ? 'succeeded' : `skipped:${first?.type === 'run:skipped' ? first.reason : ''}`;
     expect(ended).toBe(outcome);
-    expect(runs.filter((r) => r.tick === tick)).toEqual(outcome === 'succeeded' ? [{ tick, fence: 2 }] : []);
+    const taken = runs.filter((r) => r.tick === tick);
+    expect(taken).toHaveLength(outcome === 'succeeded' ? 1 : 0);
+    for (const r of taken) expect(r.fence).toBeGreaterThan(dead.fence);
+  });
+
+  it('two definitions of one name with different schedules are two jobs: neither splits the other’s ticks', async () => {
+    const lock = memoryLock();
+    const a = createScheduler({ lock, instanceId: 'service-a' });
+    const b = createScheduler({ lock, instanceId: 'service-b' });
+    const runs: string[] = [];
+    a.add({ name: 'cleanup', cron: '*/2 * * * * *', run: ({ tickId }) => void runs.push(`a ${tickId}`) });
+    b.add({ name: 'cleanup', cron: '*/3 * * * * *', run: ({ tickId }) => void runs.push(`b ${tickId}`) });
+    expect(keyOf(a, 'cleanup')).not.toBe(keyOf(b, 'cleanup'));
+    await a.start();
+    await b.start();
+    await vi.advanceTimersByTimeAsync(12_000);
+    await stopAll(a, b);
+    expect(runs.filter((r) => r.startsWith('a '))).toHaveLength(6);
+    expect(runs.filter((r) => r.startsWith('b '))).toHaveLength(4);
+  });
+
+  it('catch-up after a week-old cursor does bounded work, whatever the policy', async () => {
+    for (const catchUp of ['none', 'latest', 'all'] as const) {
+      const lock = memoryLock();
+      const first = createScheduler({ lock });
+      first.add({ name: 'week', cron: '* * * * * *', catchUp, maxCatchUp: 50, run: () => {} });
+      await first.start();
+      await vi.advanceTimersByTimeAsync(1000);
+      await stopAll(first);
+      vi.setSystemTime(Date.now() + 7 * 86_400_000);
+      const prev = vi.spyOn(Cron.prototype, 'previousRuns');
+      const next = vi.spyOn(Cron.prototype, 'nextRun');
+      const second = createScheduler({ lock });
+      const caught: number[] = [];
+      second.add({
+        name: 'week',
+        cron: '* * * * * *',
+        catchUp,
+        maxCatchUp: 50,
+        run: ({ tick }) => void caught.push(+tick),
+      });
+      const events = record(second);
+      await second.start();
+      await vi.advanceTimersByTimeAsync(10);
+      const calls = prev.mock.calls.length + next.mock.calls.length;
+      prev.mockRestore();
+      next.mockRestore();
+      await stopAll(second);
+      // A walk over every missed instant would take 604,800 steps.
+      expect(calls).toBeLessThan(1000);
+      expect(caught.length).toBe(catchUp === 'all' ? 50 : catchUp === 'latest' ? 1 : 0);
+      expect(events.filter((e) => e.type === 'tick:missed')).toHaveLength(100);
+    }
+  });
+
+  it('a complete() the lock refuses after a successful handler is a lost lease, never a success', async () => {
+    const inner = memoryLock();
+    const lock = { ...inner, complete: async () => false };
+    const s = createScheduler({ lock });
+    s.add({ name: 'refused', every: 1000, run: () => {} });
+    const events = record(s);
+    await s.start();
+    await vi.advanceTimersByTimeAsync(1100);
+    await stopAll(s);
+    expect(events.filter((e) => e.type === 'run:success')).toEqual([]);
+    expect(events.filter((e) => e.type === 'lease:lost')).toHaveLength(1);
+    const failure = events.find((e) => e.type === 'run:failure');
+    expect(failure?.type === 'run:failure' && isTickworkError(failure.error, 'LEASE_LOST')).toBe(true);
+    expect(s.jobs()[0]?.lastRun?.outcome).toBe('failed');
   });
 
   it('checks options up front', () => {
@@ -321,6 +400,11 @@ describe('scheduler on fake time', () => {
       { name: 'a', every: 5, run: () => {} },
       { name: 'a', every: 1000, overlap: 'sometimes' as 'skip', run: () => {} },
       { name: 'a', every: 1000, leaseTtl: -1, run: () => {} },
+      { name: 'a~b', every: 1000, run: () => {} },
+      { name: 'a', every: 1000, timeout: 0, run: () => {} },
+      { name: 'a', every: 1000, abandonAfter: -1, run: () => {} },
+      // Markers must outlive the lease, or a dead holder's tick could never be taken over.
+      { name: 'a', every: 7000, leaseTtl: 30_000, doneRetention: 5000, run: () => {} },
     ];
     for (const options of bad)
       expect(() => s.add(options)).toThrow(expect.objectContaining({ code: 'INVALID_OPTION' }));

@@ -13,6 +13,7 @@ export function record(...schedulers: Scheduler[]): Recorded[] {
     'run:start',
     'run:success',
     'run:failure',
+    'run:abandoned',
     'run:skipped',
     'lease:lost',
     'tick:missed',
@@ -23,6 +24,13 @@ export function record(...schedulers: Scheduler[]): Recorded[] {
     for (const type of names) s.on(type, (payload) => out.push({ type, ...payload } as Recorded));
   }
   return out;
+}
+
+/** The lock's key of job `name` on scheduler `s` (name and schedule hash). */
+export function keyOf(s: Scheduler, name: string): string {
+  const job = s.jobs().find((j) => j.name === name);
+  if (!job) throw new Error(`no job ${name}`);
+  return job.key;
 }
 
 /** A sink that accepts a write only with a fence at least as high as the last accepted one. */

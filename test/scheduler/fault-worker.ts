@@ -1,0 +1,84 @@
+/**
+ * One scheduler process for the fault tests: a job on the Redis lock that records what it does in a Redis
+ * list (`start`, `aborted`, `write`, `refused`, `end`), one JSON line each. Stops gracefully on SIGTERM.
+ * Env: REDIS_URL, PREFIX, JOB, LEASE_TTL, WORK_MS; optional OVERLAP (skip), CATCH_UP (none), DONE_RETENTION,
+ * CLOCK_OFFSET (ms added to this process's clock), STOP_SELF (`1`: the first run stops its own process with
+ * SIGSTOP after it started, as a long GC pause or a frozen VM would), EVERY (1000).
+ */
+import { Redis } from 'ioredis';
+import { redisLock } from '../../adapters/redis/lock.js';
+import { isTickworkError } from '../../src/errors.js';
+import { createScheduler, type JobOptions } from '../../src/scheduler/index.js';
+
+const env = (name: string, fallback?: string): string => {
+  const value = process.env[name] ?? fallback;
+  if (value === undefined) throw new Error(`${name} is required`);
+  return value;
+};
+const prefix = env('PREFIX');
+const client = new Redis(env('REDIS_URL'), { maxRetriesPerRequest: 1 });
+const recorder = new Redis(env('REDIS_URL'));
+const workMs = Number(env('WORK_MS'));
+const offset = Number(env('CLOCK_OFFSET', '0'));
+let stopSelf = env('STOP_SELF', '0') === '1';
+
+const scheduler = createScheduler({
+  lock: redisLock({ client, prefix }),
+  instanceId: String(process.pid),
+  clock: { now: () => Date.now() + offset },
+});
+const doneRetention = process.env.DONE_RETENTION;
+scheduler.add({
+  name: env('JOB'),
+  every: Number(env('EVERY', '1000')),
+  leaseTtl: Number(env('LEASE_TTL')),
+  overlap: env('OVERLAP', 'skip') as JobOptions['overlap'],
+  catchUp: env('CATCH_UP', 'none') as JobOptions['catchUp'],
+  ...(doneRetention === undefined ? {} : { doneRetention: Number(doneRetention) }),
+  run: async (ctx) => {
+    const record = (phase: string, extra: Record<string, unknown> = {}) =>
+      recorder.rpush(
+        `${prefix}runs`,
+        JSON.stringify({ tick: +ctx.tick, fence: ctx.fence, pid: process.pid, phase, at: Date.now(), ...extra }),
+      );
+    await record('start', { catchUp: ctx.catchUp });
+    const work = new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(resolve, workMs);
+      ctx.signal.addEventListener('abort', () => {
+        clearTimeout(timer);
+        reject(ctx.signal.reason);
+      });
+    });
+    if (stopSelf) {
+      // Frozen after the work's timer was set: on SIGCONT that timer fires before the lease's validity timer.
+      stopSelf = false;
+      process.kill(process.pid, 'SIGSTOP');
+    }
+    try {
+      await work;
+    } catch (error) {
+      await record('aborted', { code: isTickworkError(error) ? error.code : 'unknown' });
+      throw error;
+    }
+    // The side effect: checked against the lease right before it happens.
+    try {
+      ctx.assertLease();
+    } catch (error) {
+      await record('refused', { code: isTickworkError(error) ? error.code : 'unknown' });
+      throw error;
+    }
+    await record('write');
+    await record('end');
+  },
+});
+
+process.on('SIGTERM', () => {
+  void scheduler.stop({ grace: 3000 }).then(() => {
+    client.disconnect();
+    recorder.disconnect();
+    process.exit(0);
+  });
+});
+
+await scheduler.start();
+process.stdout.write('ready\n');
