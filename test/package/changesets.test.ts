@@ -10,8 +10,8 @@ const dir = resolve(import.meta.dirname, '../../.changeset');
 const files = readdirSync(dir).filter((name) => name.endsWith('.md') && name !== 'README.md');
 
 describe('changesets', () => {
-  it.each(files)('%s names tickwork and a bump in its front matter, then says something', (name) => {
+  it.each(files)('%s names tickwork (quoted) and a bump in its front matter, then says something', (name) => {
     const text = readFileSync(join(dir, name), 'utf8');
-    expect(text).toMatch(/^---\n"tickwork": (patch|minor|major)\n---\n\n\S/);
+    expect(text).toMatch(/^---\n(["'])tickwork\1: (patch|minor|major)\n---\n\n\S/);
   });
 });
