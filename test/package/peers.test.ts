@@ -29,7 +29,9 @@ function testedCopies(driver: string): { installedAs: string; range: string }[] 
 
 describe('driver peer dependencies', () => {
   it('declares every driver as an optional peer, never as a dependency', () => {
-    expect(Object.keys(pkg.peerDependencies).sort()).toEqual(DRIVERS);
+    // Other optional peers may join (a test runner for shared suites); every peer stays optional.
+    expect(Object.keys(pkg.peerDependencies)).toEqual(expect.arrayContaining(DRIVERS));
+    for (const peer of Object.keys(pkg.peerDependencies)) expect(pkg.peerDependenciesMeta[peer]?.optional).toBe(true);
     for (const driver of DRIVERS) {
       expect(pkg.peerDependenciesMeta[driver]).toEqual({ optional: true });
       expect(pkg.dependencies).not.toHaveProperty(driver);
