@@ -6,6 +6,8 @@
 
 export type { PostgresIsinSnapshotStoreOptions } from './isin-snapshot-store.js';
 export { postgresIsinSnapshotStore } from './isin-snapshot-store.js';
+export type { PostgresLockOptions } from './lock.js';
+export { postgresLock } from './lock.js';
 export type { MigrateResult, Migration } from './migrate.js';
 export { migrate } from './migrate.js';
 export type { PostgresRepositoriesOptions } from './repositories.js';

@@ -1,3 +1,4 @@
+import { lockMigration } from './lock-migration.js';
 import type { Migration } from './migrate.js';
 
 /** Every migration tickwork ships, in the order they apply. Append only; never edit a released one. */
@@ -86,4 +87,5 @@ export const migrations: readonly Migration[] = [
       )`,
     ],
   },
+  lockMigration,
 ];

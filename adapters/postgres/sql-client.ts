@@ -37,8 +37,9 @@ export interface SqlTransactional extends SqlClient {
   transaction<T>(fn: (tx: SqlClient) => Promise<T>): Promise<T>;
 }
 
+// pg.Client has a `connect()` too (it opens its one connection); only a pool counts its connections.
 function isPool(db: SqlClient): db is SqlPool {
-  return typeof (db as Partial<SqlPool>).connect === 'function';
+  return typeof (db as Partial<SqlPool>).connect === 'function' && 'totalCount' in db;
 }
 
 function isTransactional(db: SqlClient): db is SqlTransactional {

@@ -32,6 +32,9 @@ const envSchema = z.object({
   ADMIN_EMAIL: z.string().trim().min(3).default('admin@example.com'),
   ADMIN_PASSWORD: optionalText,
   LOGIN_RATE_LIMIT: positiveInt(10),
+  REGISTER_RATE_LIMIT: positiveInt(20),
+  EXTRACT_MAX_CONCURRENT: positiveInt(2),
+  EXTRACT_MAX_MATCHES: positiveInt(10_000),
   SHUTDOWN_GRACE_MS: positiveInt(10_000),
 });
 
@@ -65,8 +68,14 @@ export interface ExampleConfig {
   readonly adminEmail: string;
   /** Password of the bootstrap admin (`ADMIN_PASSWORD`); unset → a random one, printed once at start. */
   readonly adminPassword: string | undefined;
-  /** Login attempts allowed per client address and minute (`LOGIN_RATE_LIMIT`, default 10). */
+  /** Login attempts allowed per client address and minute (`LOGIN_RATE_LIMIT`, default 10); fleet-wide with Redis. */
   readonly loginRateLimit: number;
+  /** Registrations allowed per client address and hour (`REGISTER_RATE_LIMIT`, default 20); fleet-wide with Redis. */
+  readonly registerRateLimit: number;
+  /** `POST /extract` requests one process serves at once (`EXTRACT_MAX_CONCURRENT`, default 2); more get 429. */
+  readonly extractMaxConcurrent: number;
+  /** Values `POST /extract` answers at most (`EXTRACT_MAX_MATCHES`, default 10 000); more is a 422. */
+  readonly extractMaxMatches: number;
   /** How long shutdown waits for running jobs and requests (`SHUTDOWN_GRACE_MS`, default 10 s). */
   readonly shutdownGraceMs: number;
 }
@@ -102,6 +111,9 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     adminEmail: e.ADMIN_EMAIL,
     adminPassword: e.ADMIN_PASSWORD,
     loginRateLimit: e.LOGIN_RATE_LIMIT,
+    registerRateLimit: e.REGISTER_RATE_LIMIT,
+    extractMaxConcurrent: e.EXTRACT_MAX_CONCURRENT,
+    extractMaxMatches: e.EXTRACT_MAX_MATCHES,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
   };
 }

@@ -4,7 +4,6 @@
  * snapshots in PostgreSQL (migrated on start); `REDIS_URL` makes the scheduler lock fleet-wide. This file
  * only wires; every rule lives in the library.
  */
-import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { fsIsinSnapshotStore, fsProofStore } from '../../adapters/fs/index.js';
@@ -18,9 +17,11 @@ import { migrate, postgresIsinSnapshotStore, postgresRepositories } from '../../
 import { redisLock } from '../../adapters/redis/index.js';
 import { createScheduler, createServices, type Scheduler, type Services } from '../../src/index.js';
 import type { Clock } from '../../src/types.js';
+import { type AdminPasswordSource, bootstrapAdmin } from './admin-bootstrap.js';
 import type { ExampleConfig } from './config.js';
 import { createIsinJob, type IsinJob } from './isin-job.js';
 import type { ExampleLogger } from './logger.js';
+import { MIN_PASSWORD_LENGTH } from './schemas.js';
 
 /** Extra wiring for tests and embedding; a server started from the environment passes none. */
 export interface ContainerOptions {
@@ -36,6 +37,8 @@ export interface AdminLogin {
   readonly email: string;
   /** The generated password when `ADMIN_PASSWORD` was unset (print it once); otherwise `undefined`. */
   readonly generatedPassword: string | undefined;
+  /** Where the password that signs in comes from, checked by signing in once: see {@link AdminPasswordSource}. */
+  readonly passwordSource: AdminPasswordSource;
 }
 
 /** Whether each backing service answers. */
@@ -60,6 +63,8 @@ export interface Container {
   readonly isin: IsinJob;
   /** The bootstrap admin. */
   readonly admin: AdminLogin;
+  /** The Redis client when `REDIS_URL` is set (the rate limits keep their counters in it), else `undefined`. */
+  readonly redis: Redis | undefined;
   /** Checks the database and Redis. */
   ready(): Promise<Readiness>;
   /** Starts the scheduler (its lock checks, then the job timers and catch-up). */
@@ -107,18 +112,12 @@ export async function createContainer(
       ...(options.clock ? { clock: options.clock } : {}),
       ...(options.sessionTtlMs ? { sessionTtlMs: options.sessionTtlMs } : {}),
       maxProofBytes: config.uploadMaxBytes,
+      // The minimum GET /openapi.json documents.
+      minPasswordLength: MIN_PASSWORD_LENGTH,
     });
 
-    const candidate = config.adminPassword ? undefined : randomBytes(12).toString('base64url');
-    const before = (options.clock ?? Date).now();
-    const adminUser = await services.users.bootstrapAdmin({
-      email: config.adminEmail,
-      password: config.adminPassword ?? candidate ?? '',
-      name: 'Admin',
-    });
-    // An admin that existed already (a database from an earlier start) keeps its password: print none then.
-    const generatedPassword = candidate && adminUser.createdAt.getTime() >= before ? candidate : undefined;
-    if (candidate && !generatedPassword) logger.info({ email: config.adminEmail }, 'admin exists; password unchanged');
+    // Refuses (CONFLICT) an account registered under ADMIN_EMAIL by someone else: the start fails, see docs/examples.md.
+    const { generatedPassword, passwordSource } = await bootstrapAdmin(services, config, logger);
 
     const scheduler = createScheduler({
       lock: redis ? redisLock({ client: redis, prefix: config.redisPrefix }) : memoryLock(),
@@ -140,7 +139,8 @@ export async function createContainer(
       services,
       scheduler,
       isin,
-      admin: { email: config.adminEmail, generatedPassword },
+      admin: { email: config.adminEmail, generatedPassword, passwordSource },
+      redis,
       async ready() {
         const check = async (
           client: { query(sql: string): Promise<unknown> } | { ping(): Promise<unknown> } | undefined,

@@ -13,6 +13,7 @@ import {
 } from '../../src/index.js';
 import type { ExampleConfig } from './config.js';
 import type { ExampleLogger } from './logger.js';
+import { redactSource, redactSourceIn } from './redact-source.js';
 
 /** The job name: the scheduler's lock keys and the snapshot name derive from it. */
 export const ISIN_JOB = 'isin-sync';
@@ -33,7 +34,7 @@ export interface IsinRun {
 export interface IsinStatus {
   /** The job name. */
   readonly job: string;
-  /** The list it syncs. */
+  /** The list it syncs, redacted: a URL without user info or query string, or a file's name without its path. */
   readonly source: string;
   /** Cron pattern and time zone. */
   readonly schedule: { readonly cron: string; readonly timezone: string };
@@ -118,12 +119,19 @@ export function createIsinJob(options: IsinJobOptions): IsinJob {
     const stored = await store.load(ISIN_JOB);
     return {
       job: ISIN_JOB,
-      source: config.isinSource,
+      // Never the raw setting: it may carry credentials, a token or the server's directories.
+      source: redactSource(config.isinSource),
       schedule: { cron: config.isinCron, timezone: config.isinTimezone },
       nextRuns: (job?.nextRuns ?? []).map((d) => d.toISOString()),
       running: (job?.running ?? 0) > 0,
       lastOutcome: job?.lastRun?.outcome ?? null,
-      lastRun,
+      // A failed fetch's reason quotes the source as configured, credentials and all.
+      lastRun: lastRun?.result.reason
+        ? {
+            ...lastRun,
+            result: { ...lastRun.result, reason: redactSourceIn(lastRun.result.reason, config.isinSource) },
+          }
+        : lastRun,
       snapshot: stored
         ? { size: stored.set.size, savedAt: stored.savedAt, fence: stored.fence, sha256: stored.meta.sha256 ?? null }
         : null,

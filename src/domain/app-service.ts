@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import { TickworkError } from '../errors.js';
 import { type Actor, requireActor, requireAdmin } from './actor.js';
 import {
@@ -10,7 +9,7 @@ import {
 } from './app.js';
 import type { ServiceContext } from './context.js';
 import type { TaskStatus } from './task.js';
-import { parseInput } from './validation.js';
+import { IdSchema, parseInput } from './validation.js';
 
 /** The actor's own claim on a listed app. */
 export interface AppClaim {
@@ -60,7 +59,7 @@ export interface AppService {
   list(actor: Actor, options?: { readonly includeInactive?: boolean }): Promise<AppListing[]>;
 }
 
-const ID = z.string().min(1).max(200);
+const ID = IdSchema;
 
 function packageTaken(error: unknown): never {
   if (error instanceof TickworkError && error.code === 'CONFLICT') {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { plainText } from './validation.js';
 
 /** An app listed for users to install, worth `points` once a proof of it is approved. */
 export interface App {
@@ -43,8 +44,7 @@ const PACKAGE_NAME = /^[A-Za-z][A-Za-z0-9_]*(?:\.[A-Za-z][A-Za-z0-9_]*)+$/;
  * PackageNameSchema.safeParse('notes').success; // false: needs two dot-separated segments
  * ```
  */
-export const PackageNameSchema: z.ZodType<string, string> = z
-  .string()
+export const PackageNameSchema: z.ZodType<string, string> = plainText()
   .trim()
   .max(150)
   .regex(PACKAGE_NAME, 'Expected an Android package name such as com.example.app');
@@ -60,8 +60,7 @@ export const PackageNameSchema: z.ZodType<string, string> = z
  * HttpsUrlSchema.safeParse('http://example.com').success; // false: https only
  * ```
  */
-export const HttpsUrlSchema: z.ZodType<string, string> = z
-  .string()
+export const HttpsUrlSchema: z.ZodType<string, string> = plainText()
   .trim()
   .max(2048)
   .pipe(z.url({ protocol: /^https$/, hostname: z.regexes.domain, error: 'Expected an https URL' }));
@@ -135,12 +134,12 @@ export interface UpdateAppInput extends Partial<Omit<CreateAppInput, 'active'>> 
 }
 
 const fields = {
-  name: z.string().trim().min(1).max(200),
+  name: plainText().trim().min(1).max(200),
   packageName: PackageNameSchema,
   storeUrl: HttpsUrlSchema,
   iconUrl: HttpsUrlSchema.nullable(),
-  category: z.string().trim().min(1).max(100),
-  subCategory: z.string().trim().min(1).max(100).nullable(),
+  category: plainText().trim().min(1).max(100),
+  subCategory: plainText().trim().min(1).max(100).nullable(),
   points: PointsSchema,
 };
 

@@ -29,6 +29,7 @@ describe('documentation code blocks', () => {
     (exact) => {
       expect(typeCheckSnippets(root, 'doc-blocks', tsBlocks, exact)).toEqual([]);
     },
-    120_000,
+    // Generous: two compilations of every block, on a loaded machine.
+    600_000,
   );
 });
