@@ -10,6 +10,8 @@ export type { PostgresLockOptions } from './lock.js';
 export { postgresLock } from './lock.js';
 export type { MigrateResult, Migration } from './migrate.js';
 export { migrate } from './migrate.js';
+export type { PostgresProofStoreOptions } from './proof-store.js';
+export { postgresProofStore } from './proof-store.js';
 export type { PostgresRepositoriesOptions } from './repositories.js';
 export { postgresRepositories } from './repositories.js';
 export type { SqlClient, SqlPool, SqlPoolConnection, SqlResult, SqlTransactional } from './sql-client.js';

@@ -14,6 +14,7 @@ import { routeNotFound, toHttpError } from '../shared/http-errors.js';
 import { logRequest } from '../shared/logger.js';
 import { rateLimitedError, rateLimitRules } from '../shared/rate-limits.js';
 import { answerClientError, SECURITY_HEADERS } from '../shared/security-headers.js';
+import { httpServerOptions } from '../shared/timeouts.js';
 import { tickworkPlugin } from './plugin.js';
 import { accountRoutes } from './routes/account.js';
 import { appRoutes } from './routes/apps.js';
@@ -51,6 +52,10 @@ export async function buildFastifyApp(container: Container, options: FastifyAppO
     },
     // What Node's parser refuses before there is a request: the same shape and headers.
     clientErrorHandler: answerClientError,
+    // The header, request and keep-alive bounds (Fastify sets the last two on the server itself).
+    http: httpServerOptions(config.timeouts),
+    requestTimeout: config.timeouts.httpRequestMs,
+    keepAliveTimeout: config.timeouts.httpKeepAliveMs,
   });
   app.setValidatorCompiler(zodValidatorCompiler);
   // JSON bodies only (multipart is added by its plugin, raw bodies by POST /extract): a text/plain body is a

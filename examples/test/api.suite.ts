@@ -115,6 +115,19 @@ export function apiSuite(
       );
     });
 
+    it('applies 30 concurrent PATCH /apps/:id without expectedVersion (last writer wins), refuses a stale one', async () => {
+      const created = await http.post('/apps', app(`${unique}patch`, 5), admin);
+      expect(created.status).toBe(201);
+      const answers = await Promise.all(
+        Array.from({ length: 30 }, (_, i) => http.patch(`/apps/${created.body.id}`, { points: i + 1 }, admin)),
+      );
+      expect(answers.map((a) => a.status)).toEqual(Array(30).fill(200));
+      expect(new Set(answers.map((a) => a.body.version)).size).toBe(30);
+      const stale = await http.patch(`/apps/${created.body.id}`, { points: 7, expectedVersion: 1 }, admin);
+      expect(stale.status).toBe(409);
+      expect(stale.body.error.details).toEqual({ expectedVersion: 1, version: 31 });
+    });
+
     it('refuses requests without a valid token', async () => {
       const attempts: Record<string, string>[] = [
         {},

@@ -128,7 +128,7 @@ describe('redactSource', () => {
 
   it("keeps the source's directories out of a failed run's reason in GET /isin/status", async () => {
     const scheduler = createScheduler({ lock: memoryLock() });
-    const config = { isinSource: '/no/such/secret-dir/isin.csv', isinCron: '0 3 * * *', isinTimezone: 'UTC' };
+    const config = { ...loadConfig({}), isinSource: '/no/such/secret-dir/isin.csv', isinCron: '0 3 * * *' };
     const job = createIsinJob({
       scheduler,
       store: memoryIsinSnapshotStore(),

@@ -10,7 +10,7 @@ export {
   PointsSchema,
   UpdateAppInputSchema,
 } from './app.js';
-export type { AppRepository } from './app-repository.js';
+export type { AppChange, AppFields, AppRepository } from './app-repository.js';
 export type { AppClaim, AppListing, AppService } from './app-service.js';
 export { isCommonPassword } from './common-passwords.js';
 export type { CreateServicesOptions, Services } from './create-services.js';
