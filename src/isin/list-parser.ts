@@ -124,7 +124,8 @@ export class IsinListParser {
       if (this.#s.encoding === 'utf-8' && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) buf = buf.subarray(3);
     }
     if (this.#shape === undefined) {
-      this.#sniffed.push(buf);
+      // Copied (64 KiB or one chunk, once): every other byte is read in place, so a reader may reuse its buffer.
+      this.#sniffed.push(Buffer.from(buf));
       this.#sniffedBytes += buf.length;
       if (this.#sniffedBytes >= SNIFF_BYTES) this.#startBody(false);
       return;
