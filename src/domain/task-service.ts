@@ -103,11 +103,16 @@ const ReviewQuerySchema = z.strictObject({
 });
 const MineSchema = z.strictObject({ status: STATUS.optional() });
 
+/** "A claimed task", "An approved task": the subject of a sentence about a task in `status`. */
+const aTask = (status: TaskStatus): string => `${/^[aeiou]/.test(status) ? 'An' : 'A'} ${status} task`;
+
 /**
  * The ledger key that makes an award happen once per task, whatever the concurrency.
  *
  * @example
  * ```ts
+ * import { awardKey } from 'tickwork';
+ *
  * awardKey('7f3c…'); // 'task:7f3c…:award', the idempotency key of the approval's ledger entry
  * ```
  */
@@ -136,7 +141,7 @@ export function createTaskService(ctx: ServiceContext): TaskService {
   function checkTransition(task: Task, to: Exclude<TaskStatus, 'claimed'>, expectedVersion: number | undefined) {
     const from = TASK_TRANSITIONS[to];
     if (!from.includes(task.status)) {
-      throw new TickworkError('CONFLICT', `A ${task.status} task cannot become ${to}`, {
+      throw new TickworkError('CONFLICT', `${aTask(task.status)} cannot become ${to}`, {
         details: { status: task.status, allowedFrom: from },
       });
     }
@@ -218,7 +223,7 @@ export function createTaskService(ctx: ServiceContext): TaskService {
       const task = await load(repos, taskId);
       if (task.userId !== checked.id) throw new TickworkError('FORBIDDEN', 'Only the owner may submit a proof');
       if (!TASK_TRANSITIONS.submitted.includes(task.status)) {
-        throw new TickworkError('CONFLICT', `A ${task.status} task takes no proof`, {
+        throw new TickworkError('CONFLICT', `${aTask(task.status)} takes no proof`, {
           details: { status: task.status },
         });
       }

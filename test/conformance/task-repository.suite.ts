@@ -18,7 +18,7 @@ const proof = (c: string): ProofRef => ({
 export function taskRepositorySuite(name: string, open: OpenRepositories): void {
   describe(`TaskRepository on ${name}`, () => {
     let repos: Repositories;
-    let close: () => Promise<void>;
+    let close: (() => Promise<void>) | undefined;
     const newUser = async () => {
       const u = userRow();
       await repos.users.insert(u);
@@ -32,7 +32,8 @@ export function taskRepositorySuite(name: string, open: OpenRepositories): void 
     beforeAll(async () => {
       ({ repositories: repos, close } = await open());
     });
-    afterAll(() => close());
+    // After a failed set-up there is nothing to close, and the set-up error is the one to report.
+    afterAll(() => close?.());
 
     it('stores one task per user and app', async () => {
       const [u, a] = [await newUser(), await newApp()];

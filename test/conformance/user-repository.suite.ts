@@ -7,11 +7,12 @@ import { at, type OpenRepositories, userRow } from '../domain/rows.js';
 export function userRepositorySuite(name: string, open: OpenRepositories): void {
   describe(`UserRepository on ${name}`, () => {
     let repos: Repositories;
-    let close: () => Promise<void>;
+    let close: (() => Promise<void>) | undefined;
     beforeAll(async () => {
       ({ repositories: repos, close } = await open());
     });
-    afterAll(() => close());
+    // After a failed set-up there is nothing to close, and the set-up error is the one to report.
+    afterAll(() => close?.());
 
     it('stores and finds users by id and email, as copies', async () => {
       const u = userRow();

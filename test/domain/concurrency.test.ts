@@ -41,14 +41,15 @@ function races(name: string, open: () => Promise<{ repositories: Repositories; c
   describe(`concurrency on ${name}`, () => {
     let w: World;
     let repositories: Repositories;
-    let close: () => Promise<void>;
+    let close: (() => Promise<void>) | undefined;
     beforeAll(async () => {
       const opened = await open();
       close = opened.close;
       repositories = opened.repositories;
       w = world(repositories);
     });
-    afterAll(() => close());
+    // After a failed set-up there is nothing to close, and the set-up error is the one to report.
+    afterAll(() => close?.());
 
     it('100 concurrent approvals of one task award once', async () => {
       const admins = await Promise.all([w.admin('a1'), w.admin('a2'), w.admin('a3'), w.admin('a4')]);

@@ -16,13 +16,14 @@ export function servicesSuite(
 ) {
   describe(`domain services on ${name}`, () => {
     let w: World;
-    let close: () => Promise<void>;
+    let close: (() => Promise<void>) | undefined;
     beforeAll(async () => {
       const opened = await open();
       close = opened.close;
       w = world(opened.repositories);
     });
-    afterAll(() => close());
+    // After a failed set-up there is nothing to close, and the set-up error is the one to report.
+    afterAll(() => close?.());
 
     describe('users', () => {
       it('registers with a normalised email and refuses a second account for it', async () => {
