@@ -84,6 +84,11 @@ async function opsPerSecond(n: number, concurrency: number, op: (i: number) => P
   return n / ((performance.now() - t0) / 1000);
 }
 
+/**
+ * Lock acquire+complete against redis-semaphore's `Mutex` acquire+release on the same client: `ROUNDS`
+ * interleaved rounds of `OPS` operations each (ours, then the peer, then ours…), medians of each side and the
+ * median of the per-round ratios, so both sides see the same load on a shared machine.
+ */
 async function lockOps(redis: Redis, prefix: string): Promise<void> {
   const lock = redisLock({ client: redis, prefix });
   const memory = memoryLock();
@@ -118,19 +123,41 @@ async function lockOps(redis: Redis, prefix: string): Promise<void> {
     await mutex.acquire();
     await mutex.release();
   };
-  const N = 5000;
+  const ROUNDS = Number(process.env.LOCK_ROUNDS ?? 9);
+  const OPS = Number(process.env.LOCK_OPS ?? 2000);
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
   for (const concurrency of [1, 16]) {
     // Warm-up (script cache, JIT), then measure.
     await opsPerSecond(500, concurrency, ours(lock, `warm-${randomUUID()}`));
     await opsPerSecond(500, concurrency, peer(`${prefix}warm-${randomUUID()}`));
-    const a = await opsPerSecond(N, concurrency, ours(lock, `ops-${randomUUID()}`));
-    const b = await opsPerSecond(N, concurrency, peer(`${prefix}sem-${randomUUID()}`));
-    const m = await opsPerSecond(N, concurrency, ours(memory, `mem-${randomUUID()}`));
-    console.log(`\n  acquire+complete, concurrency ${concurrency}, ${N} ops each`);
+    const a: number[] = [];
+    const b: number[] = [];
+    const ratios: number[] = [];
+    // Each round runs on a fresh job (distinct ticks from 0), and alternates which side goes first.
+    for (let round = 0; round < ROUNDS; round++) {
+      const runOurs = () => opsPerSecond(OPS, concurrency, ours(lock, `ops-${randomUUID()}`));
+      const runPeer = () => opsPerSecond(OPS, concurrency, peer(`${prefix}sem-${randomUUID()}`));
+      let x: number;
+      let y: number;
+      if (round % 2 === 0) {
+        x = await runOurs();
+        y = await runPeer();
+      } else {
+        y = await runPeer();
+        x = await runOurs();
+      }
+      a.push(x);
+      b.push(y);
+      ratios.push(x / y);
+    }
+    const m = await opsPerSecond(OPS, concurrency, ours(memory, `mem-${randomUUID()}`));
     console.log(
-      `    tickwork redisLock (acquire+complete)   ${a.toFixed(0).padStart(8)} ops/s  ${(a / b).toFixed(2)}× redis-semaphore`,
+      `\n  acquire+complete, concurrency ${concurrency}, ${ROUNDS} interleaved rounds of ${OPS} ops, medians`,
     );
-    console.log(`    redis-semaphore Mutex (acquire+release) ${b.toFixed(0).padStart(8)} ops/s  1.00×`);
+    console.log(
+      `    tickwork redisLock (acquire+complete)   ${median(a).toFixed(0).padStart(8)} ops/s  ${median(ratios).toFixed(2)}× redis-semaphore (per-round ratios ${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)})`,
+    );
+    console.log(`    redis-semaphore Mutex (acquire+release) ${median(b).toFixed(0).padStart(8)} ops/s  1.00×`);
     console.log(`    tickwork memoryLock (context)           ${m.toFixed(0).padStart(8)} ops/s`);
   }
 }
@@ -144,15 +171,20 @@ async function deletePrefix(redis: Redis, prefix: string): Promise<void> {
   } while (cursor !== '0');
 }
 
+/** `SCHEDULER_BENCH=ops,peers` runs only the named sections (default: all of them). */
+const sections = new Set((process.env.SCHEDULER_BENCH ?? 'delay,fleet,ops,peers,scale').split(','));
+
 export default async function bench(): Promise<void> {
   const redis = new Redis(REDIS_URL);
   const prefix = `bench:tickwork:${randomUUID().slice(0, 8)}:`;
   try {
-    console.log(`\ntick-to-start delay, ${JOBS} every-second jobs due at the same instant, ${TICKS} ticks measured`);
-    await tickToStart('memoryLock', memoryLock());
-    await tickToStart('redisLock (ioredis, one process)', redisLock({ client: redis, prefix }));
-    await fleetTickToStart(redis, prefix);
-    await lockOps(redis, prefix);
+    if (sections.has('delay')) {
+      console.log(`\ntick-to-start delay, ${JOBS} every-second jobs due at the same instant, ${TICKS} ticks measured`);
+      await tickToStart('memoryLock', memoryLock());
+      await tickToStart('redisLock (ioredis, one process)', redisLock({ client: redis, prefix }));
+    }
+    if (sections.has('fleet')) await fleetTickToStart(redis, prefix);
+    if (sections.has('ops')) await lockOps(redis, prefix);
   } finally {
     await deletePrefix(redis, prefix);
     redis.disconnect();
