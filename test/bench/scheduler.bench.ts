@@ -4,7 +4,12 @@
  *    and with the Redis lock (ioredis), in one process;
  * 2. tick-to-start delay of one every-second job run by 8 processes on the Redis lock (the fleet case);
  * 3. lock acquire+complete operations/s on the same Redis, beside redis-semaphore's Mutex acquire+release,
- *    sequential and at concurrency 16.
+ *    sequential and at concurrency 16, in interleaved rounds;
+ * 4. a fleet of 6 processes with a per-second cron job, tickwork against croner + redlock and BullMQ job
+ *    schedulers (CPU per process, tick-to-start delay, Redis commands per tick);
+ * 5. the same job on 6 and 24 tickwork processes (Redis commands per tick as the fleet grows).
+ * Sections: `SCHEDULER_BENCH=delay,fleet,ops,peers,scale` (default all); `FLEET_SECONDS`, `FLEET_ROUNDS`,
+ * `LOCK_ROUNDS`, `LOCK_OPS` size them.
  */
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -15,6 +20,7 @@ import { memoryLock } from '../../adapters/memory/lock.js';
 import { redisLock } from '../../adapters/redis/lock.js';
 import { createScheduler } from '../../src/scheduler/index.js';
 import type { LockAdapter } from '../../src/scheduler/lock-adapter.js';
+import { type FleetKind, type FleetResult, privateRedis, runFleet } from './fleet.js';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const JOBS = 1000;
@@ -125,7 +131,6 @@ async function lockOps(redis: Redis, prefix: string): Promise<void> {
   };
   const ROUNDS = Number(process.env.LOCK_ROUNDS ?? 9);
   const OPS = Number(process.env.LOCK_OPS ?? 2000);
-  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
   for (const concurrency of [1, 16]) {
     // Warm-up (script cache, JIT), then measure.
     await opsPerSecond(500, concurrency, ours(lock, `warm-${randomUUID()}`));
@@ -171,6 +176,92 @@ async function deletePrefix(redis: Redis, prefix: string): Promise<void> {
   } while (cursor !== '0');
 }
 
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
+const FLEET_SECONDS = Number(process.env.FLEET_SECONDS ?? 20);
+const FLEET_ROUNDS = Number(process.env.FLEET_ROUNDS ?? 3);
+
+const fleetLine = (label: string, rs: FleetResult[]) => {
+  const m = (f: (r: FleetResult) => number) => median(rs.map(f));
+  return `  ${label.padEnd(24)} CPU ${m((r) => r.cpuMsPerMin)
+    .toFixed(0)
+    .padStart(4)} ms/min  p50 ${m((r) => r.p50)
+    .toFixed(0)
+    .padStart(3)} ms  p99 ${m((r) => r.p99)
+    .toFixed(0)
+    .padStart(4)} ms  commands/tick ${m((r) => r.commandsPerTick)
+    .toFixed(1)
+    .padStart(5)}  scripts/tick ${m((r) => r.scriptsPerTick)
+    .toFixed(1)
+    .padStart(
+      4,
+    )}  duplicates ${rs.reduce((a, r) => a + r.duplicates, 0)}  missing ${rs.reduce((a, r) => a + r.missing, 0)}`;
+};
+const ratioLine = (label: string, values: number[]) =>
+  `    ${label.padEnd(40)} ${median(values).toFixed(2)}× (rounds ${values.map((v) => v.toFixed(2)).join(', ')})`;
+
+/**
+ * Six processes run a per-second cron job for `FLEET_SECONDS` (default 20 s, scaled down from a minute),
+ * three ways on one private Redis: tickwork, croner + redlock (a key per tick) and BullMQ job schedulers. The
+ * kinds take turns within each of `FLEET_ROUNDS` rounds (the order rotates); medians over rounds, and the
+ * per-round ratios.
+ */
+async function fleetPeers(redisUrl: string): Promise<void> {
+  const kinds: FleetKind[] = ['tickwork', 'redlock', 'bullmq'];
+  const by = new Map<FleetKind, FleetResult[]>(kinds.map((k) => [k, []]));
+  for (let round = 0; round < FLEET_ROUNDS; round++) {
+    for (let i = 0; i < kinds.length; i++) {
+      const kind = kinds[(i + round) % kinds.length] as FleetKind;
+      by.get(kind)?.push(await runFleet(kind, 6, FLEET_SECONDS, redisUrl));
+    }
+  }
+  const t = by.get('tickwork') ?? [];
+  const r = by.get('redlock') ?? [];
+  const b = by.get('bullmq') ?? [];
+  console.log(
+    `\nfleet: 6 processes, per-second cron, ${FLEET_SECONDS} s windows, ${FLEET_ROUNDS} interleaved rounds, medians`,
+  );
+  console.log(fleetLine('tickwork redisLock', t));
+  console.log(fleetLine('croner + redlock', r));
+  console.log(fleetLine('BullMQ job scheduler', b));
+  console.log(
+    ratioLine(
+      'CPU, tickwork / redlock',
+      t.map((x, i) => x.cpuMsPerMin / (r[i]?.cpuMsPerMin ?? NaN)),
+    ),
+  );
+  console.log(
+    ratioLine(
+      'p50, tickwork / redlock',
+      t.map((x, i) => x.p50 / (r[i]?.p50 ?? NaN)),
+    ),
+  );
+  console.log(
+    ratioLine(
+      'commands per tick, tickwork / BullMQ',
+      t.map((x, i) => x.commandsPerTick / (b[i]?.commandsPerTick ?? NaN)),
+    ),
+  );
+}
+
+/** The same per-second job on 6 and on 24 tickwork processes: Redis commands per tick as the fleet grows. */
+async function fleetScale(redisUrl: string): Promise<void> {
+  const six: FleetResult[] = [];
+  const many: FleetResult[] = [];
+  for (let round = 0; round < Math.max(1, FLEET_ROUNDS - 1); round++) {
+    six.push(await runFleet('tickwork', 6, FLEET_SECONDS, redisUrl));
+    many.push(await runFleet('tickwork', 24, FLEET_SECONDS, redisUrl));
+  }
+  console.log(`\nfleet size: tickwork on 6 and 24 processes, per-second cron, ${FLEET_SECONDS} s windows, medians`);
+  console.log(fleetLine('6 processes', six));
+  console.log(fleetLine('24 processes', many));
+  console.log(
+    ratioLine(
+      'commands per tick, 24 / 6 processes',
+      many.map((x, i) => x.commandsPerTick / (six[i]?.commandsPerTick ?? NaN)),
+    ),
+  );
+}
+
 /** `SCHEDULER_BENCH=ops,peers` runs only the named sections (default: all of them). */
 const sections = new Set((process.env.SCHEDULER_BENCH ?? 'delay,fleet,ops,peers,scale').split(','));
 
@@ -185,6 +276,16 @@ export default async function bench(): Promise<void> {
     }
     if (sections.has('fleet')) await fleetTickToStart(redis, prefix);
     if (sections.has('ops')) await lockOps(redis, prefix);
+    if (sections.has('peers') || sections.has('scale')) {
+      // A private redis-server, so INFO commandstats counts only the fleet's commands.
+      const own = await privateRedis();
+      try {
+        if (sections.has('peers')) await fleetPeers(own.url);
+        if (sections.has('scale')) await fleetScale(own.url);
+      } finally {
+        await own.stop();
+      }
+    }
   } finally {
     await deletePrefix(redis, prefix);
     redis.disconnect();
