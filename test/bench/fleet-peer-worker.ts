@@ -70,7 +70,12 @@ async function bullmq(): Promise<() => Promise<void>> {
   const connection = { host: url.hostname, port: Number(url.port || 6379), maxRetriesPerRequest: null };
   const name = `${prefix.replaceAll(':', '-')}queue`;
   const queue = new Queue(name, { connection });
-  await queue.upsertJobScheduler('per-second', { pattern: PATTERN }, { name: 'per-second' });
+  try {
+    await queue.upsertJobScheduler('per-second', { pattern: PATTERN }, { name: 'per-second' });
+  } catch (error) {
+    // Processes starting together race to create the scheduler's first job; the loser's is already there.
+    if (!String(error).includes('already exists')) throw error;
+  }
   const worker = new Worker(
     name,
     async (job) => {
