@@ -8,6 +8,7 @@ import {
   type TickState,
   takeoverGraceMs,
 } from '../../src/scheduler/lock-adapter.js';
+import { deadlines } from './deadlines.js';
 import { ACQUIRE, COMPLETE, RELEASE, RENEW, STATE } from './lock-scripts.js';
 import { commandSender, luaScript, type RedisLikeClient } from './redis-client.js';
 import { checkRedisServer } from './server-check.js';
@@ -68,7 +69,8 @@ export function redisLock(options: RedisLockOptions): LockAdapter {
   assertInteger('commandTimeout', timeout);
   const connectTimeout = options.connectTimeout ?? 10_000;
   assertInteger('connectTimeout', connectTimeout);
-  const script = (name: string, source: string) => luaScript(send, name, source, timeout);
+  const replies = deadlines(timeout);
+  const script = (name: string, source: string) => luaScript(send, name, source, replies);
   const acquireScript = script('lock acquire', ACQUIRE);
   const renewScript = script('lock renew', RENEW);
   const completeScript = script('lock complete', COMPLETE);

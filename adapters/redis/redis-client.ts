@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { TickworkError } from '../../src/errors.js';
+import type { Deadlines } from './deadlines.js';
 
 /** An ioredis client (`Redis` or `Cluster`): anything with `call(command, ...args)`. */
 export interface IoredisLikeClient {
@@ -93,7 +94,8 @@ function firstKey(args: readonly string[]): string | undefined {
 export function commandSender(client: RedisLikeClient): SendCommand {
   if (typeof (client as IoredisLikeClient)?.call === 'function') {
     const c = client as IoredisLikeClient;
-    const send: SendCommand = ([command, ...args]) => c.call(command ?? '', ...args);
+    // `call` takes the command and its arguments; applying the array avoids copying it per call.
+    const send: SendCommand = (args) => Reflect.apply(c.call, c, args) as Promise<unknown>;
     if (typeof c.nodes !== 'function') return send;
     const nodes = c.nodes.bind(c);
     return Object.assign(send, {
@@ -165,19 +167,31 @@ export interface LuaScript {
   run(keys: readonly string[], args: readonly (string | number)[]): Promise<unknown>;
 }
 
-/** Prepares one Lua script for a sender. */
-export function luaScript(send: SendCommand, name: string, source: string, timeoutMs: number): LuaScript {
+/**
+ * Prepares one Lua script for a sender. The command array is built once per call, without spreads, and the
+ * reply deadline comes from `deadlines` (one timer shared by every call of the lock) rather than a timer per
+ * call.
+ */
+export function luaScript(send: SendCommand, name: string, source: string, deadline: Deadlines): LuaScript {
   const sha = createHash('sha1').update(source).digest('hex');
   return {
     async run(keys, args) {
-      const tail = [String(keys.length), ...keys, ...args.map(String)];
+      const command = new Array<string>(3 + keys.length + args.length);
+      command[0] = 'EVALSHA';
+      command[1] = sha;
+      command[2] = String(keys.length);
+      let i = 3;
+      for (const key of keys) command[i++] = key;
+      for (const arg of args) command[i++] = String(arg);
       try {
         try {
-          return await withTimeout(send(['EVALSHA', sha, ...tail]), timeoutMs, name);
+          return await deadline.wrap(send(command), name);
         } catch (error) {
           if (!message(error).startsWith('NOSCRIPT')) throw error;
           // EVAL also loads the script into the cache, so the next call is an EVALSHA again.
-          return await withTimeout(send(['EVAL', source, ...tail]), timeoutMs, name);
+          command[0] = 'EVAL';
+          command[1] = source;
+          return await deadline.wrap(send(command), name);
         }
       } catch (error) {
         throw translateRedisError(error, name);

@@ -19,9 +19,15 @@ export interface TickPlan {
   readonly period: number;
 }
 
-/** The plan of a scheduled or caught-up tick at `ms`. */
-export function scheduledPlan(job: JobRecord, ms: number, catchUp: boolean, now: number): TickPlan {
-  const after = nextTick(job.calc, ms, job.name);
+/** The plan of a scheduled or caught-up tick at `ms`; `next`, the tick after it, when the caller has it already. */
+export function scheduledPlan(
+  job: JobRecord,
+  ms: number,
+  catchUp: boolean,
+  now: number,
+  next?: number | null,
+): TickPlan {
+  const after = next === undefined ? nextTick(job.calc, ms, job.name) : next;
   const period = after === null ? 60_000 : after - ms;
   const deadline = catchUp ? (nextTick(job.calc, now, job.name) ?? now + period) : (after ?? ms + period);
   return { ms, key: String(ms), id: tickIdOf(job.name, ms), catchUp, manual: false, deadline, period };

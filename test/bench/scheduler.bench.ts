@@ -4,7 +4,12 @@
  *    and with the Redis lock (ioredis), in one process;
  * 2. tick-to-start delay of one every-second job run by 8 processes on the Redis lock (the fleet case);
  * 3. lock acquire+complete operations/s on the same Redis, beside redis-semaphore's Mutex acquire+release,
- *    sequential and at concurrency 16.
+ *    sequential and at concurrency 16, in interleaved rounds;
+ * 4. a fleet of 6 processes with a per-second cron job, tickwork against croner + redlock and BullMQ job
+ *    schedulers (CPU per process, tick-to-start delay, Redis commands per tick);
+ * 5. the same job on 6 and 24 tickwork processes (Redis commands per tick as the fleet grows).
+ * Sections: `SCHEDULER_BENCH=delay,fleet,ops,peers,scale` (default all); `FLEET_SECONDS`, `FLEET_ROUNDS`,
+ * `LOCK_ROUNDS`, `LOCK_OPS` size them.
  */
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -15,6 +20,7 @@ import { memoryLock } from '../../adapters/memory/lock.js';
 import { redisLock } from '../../adapters/redis/lock.js';
 import { createScheduler } from '../../src/scheduler/index.js';
 import type { LockAdapter } from '../../src/scheduler/lock-adapter.js';
+import { type FleetKind, type FleetResult, privateRedis, runFleet } from './fleet.js';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const JOBS = 1000;
@@ -84,6 +90,11 @@ async function opsPerSecond(n: number, concurrency: number, op: (i: number) => P
   return n / ((performance.now() - t0) / 1000);
 }
 
+/**
+ * Lock acquire+complete against redis-semaphore's `Mutex` acquire+release on the same client: `ROUNDS`
+ * interleaved rounds of `OPS` operations each (ours, then the peer, then ours…), medians of each side and the
+ * median of the per-round ratios, so both sides see the same load on a shared machine.
+ */
 async function lockOps(redis: Redis, prefix: string): Promise<void> {
   const lock = redisLock({ client: redis, prefix });
   const memory = memoryLock();
@@ -118,19 +129,40 @@ async function lockOps(redis: Redis, prefix: string): Promise<void> {
     await mutex.acquire();
     await mutex.release();
   };
-  const N = 5000;
+  const ROUNDS = Number(process.env.LOCK_ROUNDS ?? 9);
+  const OPS = Number(process.env.LOCK_OPS ?? 2000);
   for (const concurrency of [1, 16]) {
     // Warm-up (script cache, JIT), then measure.
     await opsPerSecond(500, concurrency, ours(lock, `warm-${randomUUID()}`));
     await opsPerSecond(500, concurrency, peer(`${prefix}warm-${randomUUID()}`));
-    const a = await opsPerSecond(N, concurrency, ours(lock, `ops-${randomUUID()}`));
-    const b = await opsPerSecond(N, concurrency, peer(`${prefix}sem-${randomUUID()}`));
-    const m = await opsPerSecond(N, concurrency, ours(memory, `mem-${randomUUID()}`));
-    console.log(`\n  acquire+complete, concurrency ${concurrency}, ${N} ops each`);
+    const a: number[] = [];
+    const b: number[] = [];
+    const ratios: number[] = [];
+    // Each round runs on a fresh job (distinct ticks from 0), and alternates which side goes first.
+    for (let round = 0; round < ROUNDS; round++) {
+      const runOurs = () => opsPerSecond(OPS, concurrency, ours(lock, `ops-${randomUUID()}`));
+      const runPeer = () => opsPerSecond(OPS, concurrency, peer(`${prefix}sem-${randomUUID()}`));
+      let x: number;
+      let y: number;
+      if (round % 2 === 0) {
+        x = await runOurs();
+        y = await runPeer();
+      } else {
+        y = await runPeer();
+        x = await runOurs();
+      }
+      a.push(x);
+      b.push(y);
+      ratios.push(x / y);
+    }
+    const m = await opsPerSecond(OPS, concurrency, ours(memory, `mem-${randomUUID()}`));
     console.log(
-      `    tickwork redisLock (acquire+complete)   ${a.toFixed(0).padStart(8)} ops/s  ${(a / b).toFixed(2)}× redis-semaphore`,
+      `\n  acquire+complete, concurrency ${concurrency}, ${ROUNDS} interleaved rounds of ${OPS} ops, medians`,
     );
-    console.log(`    redis-semaphore Mutex (acquire+release) ${b.toFixed(0).padStart(8)} ops/s  1.00×`);
+    console.log(
+      `    tickwork redisLock (acquire+complete)   ${median(a).toFixed(0).padStart(8)} ops/s  ${median(ratios).toFixed(2)}× redis-semaphore (per-round ratios ${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)})`,
+    );
+    console.log(`    redis-semaphore Mutex (acquire+release) ${median(b).toFixed(0).padStart(8)} ops/s  1.00×`);
     console.log(`    tickwork memoryLock (context)           ${m.toFixed(0).padStart(8)} ops/s`);
   }
 }
@@ -144,15 +176,116 @@ async function deletePrefix(redis: Redis, prefix: string): Promise<void> {
   } while (cursor !== '0');
 }
 
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
+const FLEET_SECONDS = Number(process.env.FLEET_SECONDS ?? 20);
+const FLEET_ROUNDS = Number(process.env.FLEET_ROUNDS ?? 3);
+
+const fleetLine = (label: string, rs: FleetResult[]) => {
+  const m = (f: (r: FleetResult) => number) => median(rs.map(f));
+  return `  ${label.padEnd(24)} CPU ${m((r) => r.cpuMsPerMin)
+    .toFixed(0)
+    .padStart(4)} ms/min  p50 ${m((r) => r.p50)
+    .toFixed(0)
+    .padStart(3)} ms  p99 ${m((r) => r.p99)
+    .toFixed(0)
+    .padStart(4)} ms  commands/tick ${m((r) => r.commandsPerTick)
+    .toFixed(1)
+    .padStart(5)}  scripts/tick ${m((r) => r.scriptsPerTick)
+    .toFixed(1)
+    .padStart(
+      4,
+    )}  duplicates ${rs.reduce((a, r) => a + r.duplicates, 0)}  missing ${rs.reduce((a, r) => a + r.missing, 0)}`;
+};
+const ratioLine = (label: string, values: number[]) =>
+  `    ${label.padEnd(40)} ${median(values).toFixed(2)}× (rounds ${values.map((v) => v.toFixed(2)).join(', ')})`;
+
+/**
+ * Six processes run a per-second cron job for `FLEET_SECONDS` (default 20 s, scaled down from a minute),
+ * three ways on one private Redis: tickwork, croner + redlock (a key per tick) and BullMQ job schedulers. The
+ * kinds take turns within each of `FLEET_ROUNDS` rounds (the order rotates); medians over rounds, and the
+ * per-round ratios.
+ */
+async function fleetPeers(redisUrl: string): Promise<void> {
+  const kinds: FleetKind[] = ['tickwork', 'redlock', 'bullmq'];
+  const by = new Map<FleetKind, FleetResult[]>(kinds.map((k) => [k, []]));
+  for (let round = 0; round < FLEET_ROUNDS; round++) {
+    for (let i = 0; i < kinds.length; i++) {
+      const kind = kinds[(i + round) % kinds.length] as FleetKind;
+      by.get(kind)?.push(await runFleet(kind, 6, FLEET_SECONDS, redisUrl));
+    }
+  }
+  const t = by.get('tickwork') ?? [];
+  const r = by.get('redlock') ?? [];
+  const b = by.get('bullmq') ?? [];
+  console.log(
+    `\nfleet: 6 processes, per-second cron, ${FLEET_SECONDS} s windows, ${FLEET_ROUNDS} interleaved rounds, medians`,
+  );
+  console.log(fleetLine('tickwork redisLock', t));
+  console.log(fleetLine('croner + redlock', r));
+  console.log(fleetLine('BullMQ job scheduler', b));
+  console.log(
+    ratioLine(
+      'CPU, tickwork / redlock',
+      t.map((x, i) => x.cpuMsPerMin / (r[i]?.cpuMsPerMin ?? NaN)),
+    ),
+  );
+  console.log(
+    ratioLine(
+      'p50, tickwork / redlock',
+      t.map((x, i) => x.p50 / (r[i]?.p50 ?? NaN)),
+    ),
+  );
+  console.log(
+    ratioLine(
+      'commands per tick, tickwork / BullMQ',
+      t.map((x, i) => x.commandsPerTick / (b[i]?.commandsPerTick ?? NaN)),
+    ),
+  );
+}
+
+/** The same per-second job on 6 and on 24 tickwork processes: Redis commands per tick as the fleet grows. */
+async function fleetScale(redisUrl: string): Promise<void> {
+  const six: FleetResult[] = [];
+  const many: FleetResult[] = [];
+  for (let round = 0; round < Math.max(1, FLEET_ROUNDS - 1); round++) {
+    six.push(await runFleet('tickwork', 6, FLEET_SECONDS, redisUrl));
+    many.push(await runFleet('tickwork', 24, FLEET_SECONDS, redisUrl));
+  }
+  console.log(`\nfleet size: tickwork on 6 and 24 processes, per-second cron, ${FLEET_SECONDS} s windows, medians`);
+  console.log(fleetLine('6 processes', six));
+  console.log(fleetLine('24 processes', many));
+  console.log(
+    ratioLine(
+      'commands per tick, 24 / 6 processes',
+      many.map((x, i) => x.commandsPerTick / (six[i]?.commandsPerTick ?? NaN)),
+    ),
+  );
+}
+
+/** `SCHEDULER_BENCH=ops,peers` runs only the named sections (default: all of them). */
+const sections = new Set((process.env.SCHEDULER_BENCH ?? 'delay,fleet,ops,peers,scale').split(','));
+
 export default async function bench(): Promise<void> {
   const redis = new Redis(REDIS_URL);
   const prefix = `bench:tickwork:${randomUUID().slice(0, 8)}:`;
   try {
-    console.log(`\ntick-to-start delay, ${JOBS} every-second jobs due at the same instant, ${TICKS} ticks measured`);
-    await tickToStart('memoryLock', memoryLock());
-    await tickToStart('redisLock (ioredis, one process)', redisLock({ client: redis, prefix }));
-    await fleetTickToStart(redis, prefix);
-    await lockOps(redis, prefix);
+    if (sections.has('delay')) {
+      console.log(`\ntick-to-start delay, ${JOBS} every-second jobs due at the same instant, ${TICKS} ticks measured`);
+      await tickToStart('memoryLock', memoryLock());
+      await tickToStart('redisLock (ioredis, one process)', redisLock({ client: redis, prefix }));
+    }
+    if (sections.has('fleet')) await fleetTickToStart(redis, prefix);
+    if (sections.has('ops')) await lockOps(redis, prefix);
+    if (sections.has('peers') || sections.has('scale')) {
+      // A private redis-server, so INFO commandstats counts only the fleet's commands.
+      const own = await privateRedis();
+      try {
+        if (sections.has('peers')) await fleetPeers(own.url);
+        if (sections.has('scale')) await fleetScale(own.url);
+      } finally {
+        await own.stop();
+      }
+    }
   } finally {
     await deletePrefix(redis, prefix);
     redis.disconnect();

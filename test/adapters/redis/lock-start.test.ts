@@ -91,6 +91,17 @@ describeWithRedis('redisLock at start-up', () => {
       );
       expect(isTickworkError(error, 'UNAVAILABLE')).toBe(true);
       expect((error as Error).message).toMatch(/did not answer within 800 ms/);
+      // Lock calls share one reply timer: each of several calls in flight fails on its own deadline.
+      const calls = ['a', 'b', 'c'].map((job) =>
+        lock.state(job).then(
+          () => undefined,
+          (e: unknown) => e,
+        ),
+      );
+      for (const e of await Promise.all(calls)) {
+        expect(isTickworkError(e, 'UNAVAILABLE')).toBe(true);
+        expect((e as Error).message).toMatch(/did not answer lock state within 200 ms/);
+      }
     } finally {
       client.disconnect();
       for (const s of sockets) s.destroy();

@@ -1,0 +1,44 @@
+/**
+ * The shared reply deadlines of the Redis adapter: a reply that never comes fails with `UNAVAILABLE`, one
+ * that comes in time passes through (value or error), and calls sent later keep their own, later deadline.
+ */
+import { describe, expect, it, vi } from 'vitest';
+import { deadlines } from '../../../adapters/redis/deadlines.js';
+import { isTickworkError } from '../../../src/errors.js';
+
+const outcome = (p: Promise<unknown>) =>
+  p.then(
+    (value) => ({ value }),
+    (error: unknown) => ({ error }),
+  );
+
+describe('deadlines', () => {
+  it('rejects a reply that never comes with UNAVAILABLE naming the call, and passes settled replies through', async () => {
+    const d = deadlines(30);
+    const never = outcome(d.wrap(new Promise(() => {}), 'lock acquire'));
+    const value = outcome(d.wrap(Promise.resolve(7), 'lock renew'));
+    const failure = outcome(d.wrap(Promise.reject(new Error('NOSCRIPT')), 'lock complete'));
+    expect(await value).toEqual({ value: 7 });
+    expect(((await failure) as { error: Error }).error.message).toBe('NOSCRIPT');
+    const { error } = (await never) as { error: Error };
+    expect(isTickworkError(error, 'UNAVAILABLE')).toBe(true);
+    expect(error.message).toBe('Redis did not answer lock acquire within 30 ms.');
+  });
+
+  it('gives each call its own deadline: a call sent later is not failed by an earlier expiry', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] });
+    try {
+      const d = deadlines(1000);
+      let release: (v: string) => void = () => {};
+      const first = outcome(d.wrap(new Promise(() => {}), 'first'));
+      await vi.advanceTimersByTimeAsync(600);
+      const second = outcome(d.wrap(new Promise<string>((r) => (release = r)), 'second'));
+      await vi.advanceTimersByTimeAsync(500); // past the first deadline, 500 ms before the second
+      expect(isTickworkError(((await first) as { error: unknown }).error, 'UNAVAILABLE')).toBe(true);
+      release('in time');
+      expect(await second).toEqual({ value: 'in time' });
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+});
