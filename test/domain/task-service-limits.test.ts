@@ -34,17 +34,17 @@ describe('task service checks of its own', () => {
     await w.services.tasks.approve(admin, task.id);
     expect(await failure(w.services.tasks.reject(admin, task.id, { reason: 'No' }))).toEqual({
       code: 'CONFLICT',
-      message: 'A approved task cannot become rejected',
+      message: 'An approved task cannot become rejected',
       details: { status: 'approved', allowedFrom: ['submitted'] },
     });
     expect(await failure(w.services.tasks.approve(admin, task.id))).toEqual({
       code: 'CONFLICT',
-      message: 'A approved task cannot become approved',
+      message: 'An approved task cannot become approved',
       details: { status: 'approved', allowedFrom: ['submitted'] },
     });
     expect(await failure(w.services.tasks.submitProof(u, task.id, shot(2)))).toEqual({
       code: 'CONFLICT',
-      message: 'A approved task takes no proof',
+      message: 'An approved task takes no proof',
       details: { status: 'approved' },
     });
   });
