@@ -27,6 +27,8 @@ export function buildExpressApp(container: Container): Express {
   app.disable('x-powered-by');
 
   const requestLog: RequestHandler = (req, res, next) => {
+    // With logs silent, a request costs no id, no timer and no listener (checked per request, like pino's level).
+    if (!logger.isLevelEnabled('error')) return next();
     const started = performance.now();
     const reqId = randomUUID();
     res.on('finish', () => {

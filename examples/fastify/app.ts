@@ -46,7 +46,13 @@ export async function buildFastifyApp(container: Container, options: FastifyAppO
   // 415 here as it is in the Express example.
   app.removeContentTypeParser('text/plain');
 
-  app.addHook('onResponse', async (request, reply) => {
+  // With logs silent, a request costs no logger: no child per request, no log line built (checked per request,
+  // so raising the level later takes effect at once).
+  app.setChildLoggerFactory((parent, bindings, options) =>
+    logger.isLevelEnabled('error') ? parent.child(bindings, options) : parent,
+  );
+  app.addHook('onResponse', (request, reply, done) => {
+    if (!logger.isLevelEnabled('error')) return done();
     // The root logger: request.log already carries reqId, and the shared line sets it itself.
     logRequest(app.log, {
       reqId: request.id,
@@ -55,6 +61,7 @@ export async function buildFastifyApp(container: Container, options: FastifyAppO
       statusCode: reply.statusCode,
       responseTime: Math.round(reply.elapsedTime * 100) / 100,
     });
+    done();
   });
 
   app.setErrorHandler(async (error, request, reply) => {
