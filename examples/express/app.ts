@@ -5,12 +5,12 @@
 import { randomUUID } from 'node:crypto';
 import express, { type ErrorRequestHandler, type Express, type RequestHandler } from 'express';
 import { rateLimit } from 'express-rate-limit';
-import helmet from 'helmet';
 import { TickworkError } from '../../src/errors.js';
-import { checkOrigin, HELMET_OPTIONS, WEB_ROOT, webConfig } from '../shared/browser-security.js';
+import { checkOrigin, WEB_ROOT, webConfig } from '../shared/browser-security.js';
 import type { Container } from '../shared/container.js';
 import { routeNotFound, toHttpError } from '../shared/http-errors.js';
 import { logRequest } from '../shared/logger.js';
+import { securityHeaders } from '../shared/security-headers.js';
 import { accountRouter } from './routes/account.js';
 import { appsRouter } from './routes/apps.js';
 import { systemRouter } from './routes/system.js';
@@ -56,7 +56,12 @@ export function buildExpressApp(container: Container): Express {
   });
 
   app.use(requestLog);
-  app.use(helmet(HELMET_OPTIONS));
+  // helmet's headers, worked out once (see security-headers.ts), set in one loop per request.
+  const setSecurityHeaders = securityHeaders();
+  app.use((_req, res, next) => {
+    setSecurityHeaders(res);
+    next();
+  });
   // The web page's requests travel with the session cookie: refuse the ones another site made a browser send.
   app.use((req, _res, next) => {
     checkOrigin({ method: req.method, secure: req.secure, headers: req.headers });
