@@ -113,14 +113,16 @@ function unlockedSet(state: State, undo: (step: () => void) => void): Repository
     async findById(id) {
       return state.apps.get(id);
     },
-    async update(app, expectedVersion) {
-      const current = state.apps.get(app.id);
-      if (!current || current.version !== expectedVersion) return undefined;
+    async update(id, change, expectedVersion) {
+      const current = state.apps.get(id);
+      if (!current || (expectedVersion !== undefined && current.version !== expectedVersion)) return undefined;
+      const { updatedAt, ...fields } = change;
+      const packageName = fields.packageName ?? current.packageName;
       for (const a of state.apps.values()) {
-        if (a.id !== app.id && a.packageName === app.packageName) throw conflict('package name');
+        if (a.id !== id && a.packageName === packageName) throw conflict('package name');
       }
-      const next = freezeRow({ ...app, version: expectedVersion + 1 });
-      put(state.apps, app.id, next);
+      const next = freezeRow({ ...current, ...fields, updatedAt: new Date(updatedAt), version: current.version + 1 });
+      put(state.apps, id, next);
       return next;
     },
     async list({ activeOnly }) {

@@ -1,3 +1,4 @@
+import { lockMigration } from './lock-migration.js';
 import type { Migration } from './migrate.js';
 
 /** Every migration tickwork ships, in the order they apply. Append only; never edit a released one. */
@@ -86,4 +87,17 @@ export const migrations: readonly Migration[] = [
       )`,
     ],
   },
+  {
+    // Proof images, content-addressed: the key is the SHA-256 of the bytes, so one row per distinct image.
+    id: 'domain-002-proofs',
+    statements: [
+      `CREATE TABLE tickwork_proofs (
+        sha256 text PRIMARY KEY CHECK (sha256 ~ '^[0-9a-f]{64}$'),
+        bytes bytea NOT NULL,
+        size integer NOT NULL CHECK (size = octet_length(bytes)),
+        created_at timestamptz NOT NULL DEFAULT now()
+      )`,
+    ],
+  },
+  lockMigration,
 ];

@@ -1,4 +1,4 @@
-import type { AppRepository } from '../../src/domain/app-repository.js';
+import type { AppFields, AppRepository } from '../../src/domain/app-repository.js';
 import type { LedgerRepository } from '../../src/domain/ledger-repository.js';
 import type { Repositories, RepositorySet } from '../../src/domain/repositories.js';
 import type { SessionRepository } from '../../src/domain/session-repository.js';
@@ -31,6 +31,18 @@ async function run(db: SqlClient, context: string, sql: string, params: unknown[
 
 // Byte order for ids and names, so PostgreSQL sorts exactly like the reference adapter whatever the collation.
 const C = 'COLLATE "C"';
+
+/** Columns an app change may set; the keys are the only names ever put into SQL. */
+const APP_COLUMNS = {
+  name: 'name',
+  packageName: 'package_name',
+  storeUrl: 'store_url',
+  iconUrl: 'icon_url',
+  category: 'category',
+  subCategory: 'sub_category',
+  points: 'points',
+  active: 'active',
+} as const satisfies Record<keyof AppFields, string>;
 
 /** Columns a task transition may set; the keys are the only names ever put into SQL. */
 const TASK_COLUMNS = {
@@ -132,14 +144,27 @@ function bind(db: SqlClient): RepositorySet {
       const [r] = await run(db, 'Read app', 'SELECT * FROM tickwork_apps WHERE id = $1', [id]);
       return r && toApp(r);
     },
-    async update(a, expectedVersion) {
+    async update(id, change, expectedVersion) {
+      const params: unknown[] = [id, change.updatedAt];
+      const sets = ['updated_at = $2', 'version = version + 1'];
+      for (const [key, column] of Object.entries(APP_COLUMNS)) {
+        const value = change[key as keyof typeof APP_COLUMNS];
+        if (value === undefined) continue;
+        params.push(value);
+        sets.push(`${column} = $${params.length}`);
+      }
+      let where = 'id = $1';
+      if (expectedVersion !== undefined) {
+        params.push(expectedVersion);
+        where += ` AND version = $${params.length}`;
+      }
+      // One statement: the row lock orders concurrent writers, and each sets its fields on the row the one before
+      // it left, so without an expected version none is refused.
       const [r] = await run(
         db,
         'Update app',
-        `UPDATE tickwork_apps SET name = $2, package_name = $3, store_url = $4, icon_url = $5, category = $6,
-           sub_category = $7, points = $8, active = $9, created_at = $10, updated_at = $11, version = $12 + 1
-         WHERE id = $1 AND version = $12 RETURNING *`,
-        [...appValues(a).slice(0, 11), expectedVersion],
+        `UPDATE tickwork_apps SET ${sets.join(', ')} WHERE ${where} RETURNING *`,
+        params,
       );
       return r && toApp(r);
     },

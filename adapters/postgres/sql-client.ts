@@ -23,6 +23,14 @@ export interface SqlClient {
 export interface SqlPoolConnection extends SqlClient {
   /** Returns the connection to its pool; with an error, the pool discards it instead. */
   release(destroy?: boolean | Error): void;
+  /**
+   * Adds an event listener (pg's `EventEmitter`). The adapter listens for `error` while it holds the connection:
+   * pg emits one when the server ends the connection between statements, and an `error` event nobody listens
+   * to ends the process.
+   */
+  on?(event: 'error', listener: (error: Error) => void): unknown;
+  /** Removes a listener added with `on`. */
+  off?(event: 'error', listener: (error: Error) => void): unknown;
 }
 
 /** A pool that lends dedicated connections, such as `pg.Pool`. Transactions run on a lent connection. */
@@ -37,8 +45,9 @@ export interface SqlTransactional extends SqlClient {
   transaction<T>(fn: (tx: SqlClient) => Promise<T>): Promise<T>;
 }
 
+// pg.Client has a `connect()` too (it opens its one connection); only a pool counts its connections.
 function isPool(db: SqlClient): db is SqlPool {
-  return typeof (db as Partial<SqlPool>).connect === 'function';
+  return typeof (db as Partial<SqlPool>).connect === 'function' && 'totalCount' in db;
 }
 
 function isTransactional(db: SqlClient): db is SqlTransactional {
@@ -69,6 +78,14 @@ export async function withTransaction<T>(db: SqlClient, fn: (tx: SqlClient) => P
   if (isPool(db)) {
     const connection = await db.connect();
     let broken: Error | undefined;
+    // Lent connections have no listener of the pool's (pg removes its idle one while a connection is out):
+    // without this one, a connection the server ends mid-transaction (a restart, a failover,
+    // pg_terminate_backend) would crash the process. The statement in flight fails on its own; the connection
+    // is discarded on release.
+    const onError = (error: Error) => {
+      broken ??= error;
+    };
+    connection.on?.('error', onError);
     try {
       await connection.query('BEGIN');
       const result = await fn(connection);
@@ -81,6 +98,7 @@ export async function withTransaction<T>(db: SqlClient, fn: (tx: SqlClient) => P
       });
       throw error;
     } finally {
+      connection.off?.('error', onError);
       connection.release(broken);
     }
   }

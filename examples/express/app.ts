@@ -1,16 +1,16 @@
 /**
- * The Express 5 example: routers over the shared container, helmet, a rate limit on login, multer uploads
- * capped in the parser, zod validation, one error middleware for JSON errors, and structured request logs.
+ * The Express 5 example: routers over the shared container, helmet, rate limits on login and registration,
+ * multer uploads capped in the parser, zod validation, one error middleware for JSON errors, and structured
+ * request logs.
  */
 import { randomUUID } from 'node:crypto';
 import express, { type ErrorRequestHandler, type Express, type RequestHandler } from 'express';
-import { rateLimit } from 'express-rate-limit';
-import { TickworkError } from '../../src/errors.js';
 import { checkOrigin, WEB_ROOT, webConfig } from '../shared/browser-security.js';
 import type { Container } from '../shared/container.js';
-import { routeNotFound, toHttpError } from '../shared/http-errors.js';
+import { routeNotFound, toHttpError, unsupportedMediaType } from '../shared/http-errors.js';
 import { logRequest } from '../shared/logger.js';
-import { securityHeaders } from '../shared/security-headers.js';
+import { SECURITY_HEADERS } from '../shared/security-headers.js';
+import { expressRateLimits } from './rate-limits.js';
 import { accountRouter } from './routes/account.js';
 import { appsRouter } from './routes/apps.js';
 import { systemRouter } from './routes/system.js';
@@ -42,24 +42,14 @@ export function buildExpressApp(container: Container): Express {
     });
     next();
   };
-  const loginLimiter = rateLimit({
-    windowMs: 60_000,
-    limit: config.loginRateLimit,
-    standardHeaders: 'draft-8',
-    legacyHeaders: false,
-    handler: (_req, _res, next, options) =>
-      next(
-        new TickworkError('RATE_LIMITED', 'Too many attempts; try again in a minute', {
-          details: { limit: options.limit, windowMs: options.windowMs },
-        }),
-      ),
-  });
+  const limits = expressRateLimits(container);
 
   app.use(requestLog);
-  // helmet's headers, worked out once (see security-headers.ts), set in one loop per request.
-  const setSecurityHeaders = securityHeaders();
+  // helmet's headers, recorded once at start (SECURITY_HEADERS), set in one loop per request rather than through
+  // helmet's dozen middlewares.
+  const securityHeaders = Object.entries(SECURITY_HEADERS);
   app.use((_req, res, next) => {
-    setSecurityHeaders(res);
+    for (const [name, value] of securityHeaders) res.setHeader(name, value);
     next();
   });
   // The web page's requests travel with the session cookie: refuse the ones another site made a browser send.
@@ -75,17 +65,11 @@ export function buildExpressApp(container: Container): Express {
   app.use((req, _res, next) => {
     const hasBody = req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
     if (hasBody && !req.is('application/json') && !req.is('multipart/form-data')) {
-      throw new TickworkError(
-        'UNSUPPORTED_MEDIA_TYPE',
-        `Unsupported media type: ${req.headers['content-type'] ?? '(none)'}`,
-        {
-          details: { accepted: ['application/json', 'multipart/form-data'] },
-        },
-      );
+      throw unsupportedMediaType(req.headers['content-type'], ['application/json', 'multipart/form-data']);
     }
     next();
   });
-  app.use(accountRouter(container, loginLimiter));
+  app.use(accountRouter(container, limits));
   app.use('/apps', appsRouter(container));
   app.use(tasksRouter(container));
   // The web page, after the API so API requests never touch the file system.

@@ -1,6 +1,7 @@
 /** Signing a request in from its bearer token or session cookie, as Express middleware. */
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { PublicUser } from '../../src/index.js';
+import { assertAdmin } from '../shared/admin-only.js';
 import { requestToken } from '../shared/browser-session.js';
 import type { Container } from '../shared/container.js';
 
@@ -29,3 +30,12 @@ export function actorOf(req: Request): PublicUser {
   if (!req.actor) throw new Error('Route is missing the authenticate middleware');
   return req.actor;
 }
+
+/**
+ * Middleware after `authenticate` on admin-only routes: a non-admin is refused (403) before the body or the
+ * parameters are looked at, so the answer tells nothing about what a valid request would be.
+ */
+export const adminOnly: RequestHandler = (req, _res, next) => {
+  assertAdmin(actorOf(req));
+  next();
+};

@@ -1,17 +1,19 @@
 /**
- * The Fastify example: one instance with security headers, multipart uploads capped in the parser, a rate
- * limit on login, zod validation, JSON errors, structured request logs, and the tickwork routes.
+ * The Fastify example: one instance with security headers, multipart uploads capped in the parser, rate
+ * limits on login and registration, zod validation, JSON errors, structured request logs, and the tickwork
+ * routes.
  */
 import multipart from '@fastify/multipart';
 import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
-import { TickworkError } from '../../src/errors.js';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, LogController } from 'fastify';
 import { checkOrigin, WEB_ROOT, webConfig } from '../shared/browser-security.js';
 import type { Container } from '../shared/container.js';
 import { routeNotFound, toHttpError } from '../shared/http-errors.js';
 import { logRequest } from '../shared/logger.js';
-import { securityHeaders } from '../shared/security-headers.js';
+import { rateLimitedError, rateLimitRules } from '../shared/rate-limits.js';
+import { answerClientError, SECURITY_HEADERS } from '../shared/security-headers.js';
+import { httpServerOptions } from '../shared/timeouts.js';
 import { tickworkPlugin } from './plugin.js';
 import { accountRoutes } from './routes/account.js';
 import { appRoutes } from './routes/apps.js';
@@ -39,7 +41,20 @@ export async function buildFastifyApp(container: Container, options: FastifyAppO
     bodyLimit: JSON_BODY_LIMIT,
     // Let `close()` end idle keep-alive connections, so shutdown is not held up by an idle client.
     forceCloseConnections: 'idle',
-    routerOptions: { ignoreTrailingSlash: true },
+    // A longer path parameter than any id (200 characters) is the router's 414, in the error shape below.
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+    // The router's own refusals (a URL that does not decode, an over-long parameter) answer before any hook
+    // runs: give them the error shape and the security headers here.
+    frameworkErrors: (error, _request, reply: FastifyReply) => {
+      const { status, body } = toHttpError(error);
+      reply.code(status).headers(SECURITY_HEADERS).send(body);
+    },
+    // What Node's parser refuses before there is a request: the same shape and headers.
+    clientErrorHandler: answerClientError,
+    // The header, request and keep-alive bounds (Fastify sets the last two on the server itself).
+    http: httpServerOptions(config.timeouts),
+    requestTimeout: config.timeouts.httpRequestMs,
+    keepAliveTimeout: config.timeouts.httpKeepAliveMs,
   });
   app.setValidatorCompiler(zodValidatorCompiler);
   // JSON bodies only (multipart is added by its plugin, raw bodies by POST /extract): a text/plain body is a
@@ -48,8 +63,8 @@ export async function buildFastifyApp(container: Container, options: FastifyAppO
 
   // With logs silent, a request costs no logger: no child per request, no log line built (checked per request,
   // so raising the level later takes effect at once).
-  app.setChildLoggerFactory((parent, bindings, options) =>
-    logger.isLevelEnabled('error') ? parent.child(bindings, options) : parent,
+  app.setChildLoggerFactory((parent, bindings, childOptions) =>
+    logger.isLevelEnabled('error') ? parent.child(bindings, childOptions) : parent,
   );
   app.addHook('onResponse', (request, reply, done) => {
     if (!logger.isLevelEnabled('error')) return done();
@@ -74,30 +89,30 @@ export async function buildFastifyApp(container: Container, options: FastifyAppO
     return reply.code(status).send(body);
   });
 
-  // Security headers from helmet, worked out once (see security-headers.ts). @fastify/helmet 13 calls
-  // helmet(options) again for every request, which halved the requests/s of a small route in our measurements.
-  const setSecurityHeaders = securityHeaders();
+  // Security headers: helmet's, recorded once at start (SECURITY_HEADERS), set in one loop per request.
+  // @fastify/helmet 13 calls helmet(options) again for every request, which halved the requests/s of a small
+  // route in our measurements, and even helmet built once runs a dozen middlewares per request.
+  const securityHeaders = Object.entries(SECURITY_HEADERS);
   app.addHook('onRequest', (_request, reply, done) => {
-    setSecurityHeaders(reply.raw);
+    for (const [name, value] of securityHeaders) reply.raw.setHeader(name, value);
     done();
   });
   // The web page's requests travel with the session cookie: refuse the ones another site made a browser send.
   app.addHook('onRequest', async (request) =>
     checkOrigin({ method: request.method, secure: request.protocol === 'https', headers: request.headers }),
   );
+  // With Redis the counters are shared by the fleet (keys under REDIS_PREFIX); otherwise per process.
   await app.register(rateLimit, {
     global: false,
-    errorResponseBuilder: (_request, context) =>
-      new TickworkError('RATE_LIMITED', `Too many attempts; try again in ${context.after}`, {
-        details: { limit: context.max, retryAfterMs: context.ttl },
-      }),
+    ...(container.redis ? { redis: container.redis, nameSpace: `${config.redisPrefix}rate-limit:` } : {}),
+    errorResponseBuilder: (_request, context) => rateLimitedError(context.max, context.ttl),
   });
   await app.register(multipart, {
     throwFileSizeLimit: true,
     limits: { fileSize: config.uploadMaxBytes, files: 1, fields: 0, parts: 2, fieldNameSize: 100, headerPairs: 20 },
   });
   await app.register(tickworkPlugin, { container, closeContainer: options.closeContainer ?? true });
-  await app.register(accountRoutes, { loginRateLimit: config.loginRateLimit });
+  await app.register(accountRoutes, { limits: rateLimitRules(config) });
   await app.register(appRoutes);
   await app.register(taskRoutes);
   await app.register(systemRoutes, { extractMaxBytes: EXTRACT_BODY_LIMIT });

@@ -6,6 +6,7 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { PublicUser } from '../../src/index.js';
+import { assertAdmin } from '../shared/admin-only.js';
 import { requestToken } from '../shared/browser-session.js';
 import type { Container } from '../shared/container.js';
 
@@ -47,4 +48,12 @@ export const tickworkPlugin = fp(plugin, { fastify: '5.x', name: 'tickwork' });
 export function actorOf(request: FastifyRequest): PublicUser {
   if (!request.actor) throw new Error('Route is missing the authenticate hook');
   return request.actor;
+}
+
+/**
+ * Route `onRequest` hook after `authenticate` on admin-only routes: a non-admin is refused (403) before the body
+ * or the parameters are validated, so the answer tells nothing about what a valid request would be.
+ */
+export async function adminOnly(request: FastifyRequest): Promise<void> {
+  assertAdmin(actorOf(request));
 }

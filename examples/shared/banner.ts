@@ -1,18 +1,28 @@
 /** What a server prints once it listens: where it is and how to sign in. */
 import type { Container } from './container.js';
+import { redactSource } from './redact-source.js';
 
-/** Prints the URL, the admin's sign-in and a first request to try (to stdout, for a human). */
-export function printBanner(framework: string, url: string, container: Container): void {
+const PASSWORD_LINE = {
+  environment: () => '(from ADMIN_PASSWORD)',
+  unchanged: (fromEnvironment: boolean) =>
+    fromEnvironment
+      ? '(unchanged: the account existed already and ADMIN_PASSWORD does not sign in to it; see docs/examples.md)'
+      : '(unchanged: the account existed already; use the password it was created with)',
+} as const;
+
+/** The banner's lines: the URL, what the server runs on, the admin's sign-in and a first request to try. */
+export function bannerLines(framework: string, url: string, container: Pick<Container, 'admin' | 'config'>): string[] {
   const { admin, config } = container;
   const storage = config.databaseUrl ? 'PostgreSQL' : 'memory';
   const lock = config.redisUrl ? 'Redis' : 'in-process';
-  const password = admin.generatedPassword
-    ? `${admin.generatedPassword}   (generated; set ADMIN_PASSWORD to choose one — shown only now)`
-    : '(from ADMIN_PASSWORD)';
-  const lines = [
+  const password =
+    admin.passwordSource === 'generated'
+      ? `${admin.generatedPassword}   (generated; set ADMIN_PASSWORD to choose one — shown only now)`
+      : PASSWORD_LINE[admin.passwordSource](config.adminPassword !== undefined);
+  return [
     '',
     `tickwork example (${framework}) listening on ${url}`,
-    `  storage: ${storage}, scheduler lock: ${lock}, ISIN source: ${config.isinSource}`,
+    `  storage: ${storage}, scheduler lock: ${lock}, ISIN source: ${redactSource(config.isinSource)}`,
     `  admin:   ${admin.email}`,
     `  password: ${password}`,
     '',
@@ -22,5 +32,9 @@ export function printBanner(framework: string, url: string, container: Container
     `  then send "Authorization: Bearer <token>". API description: ${url}/openapi.json`,
     '',
   ];
-  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+/** Prints {@link bannerLines} to stdout, for a human. */
+export function printBanner(framework: string, url: string, container: Pick<Container, 'admin' | 'config'>): void {
+  process.stdout.write(`${bannerLines(framework, url, container).join('\n')}\n`);
 }

@@ -5,6 +5,7 @@
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { TickworkError } from '../../src/errors.js';
+import { type Timeouts, timeoutsEnvSchema, toTimeouts } from './timeouts.js';
 
 /** The ISIN list shipped with the examples, used when `ISIN_SOURCE` is unset. */
 export const SAMPLE_ISIN_LIST = fileURLToPath(new URL('./isin-sample.csv', import.meta.url));
@@ -16,7 +17,7 @@ const optionalText = z
   .transform((s) => (s === '' ? undefined : s))
   .optional();
 
-const envSchema = z.object({
+const envSchema = timeoutsEnvSchema.extend({
   HOST: z.string().trim().min(1).default('127.0.0.1'),
   PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -32,6 +33,9 @@ const envSchema = z.object({
   ADMIN_EMAIL: z.string().trim().min(3).default('admin@example.com'),
   ADMIN_PASSWORD: optionalText,
   LOGIN_RATE_LIMIT: positiveInt(10),
+  REGISTER_RATE_LIMIT: positiveInt(20),
+  EXTRACT_MAX_CONCURRENT: positiveInt(2),
+  EXTRACT_MAX_MATCHES: positiveInt(10_000),
   SHUTDOWN_GRACE_MS: positiveInt(10_000),
 });
 
@@ -49,7 +53,7 @@ export interface ExampleConfig {
   readonly redisUrl: string | undefined;
   /** Prefix of every Redis key (`REDIS_PREFIX`, default `tickwork:`). */
   readonly redisPrefix: string;
-  /** Directory for uploaded proofs (`PROOF_DIR`); unset keeps them in memory. */
+  /** Directory for uploaded proofs (`PROOF_DIR`); unset keeps them in PostgreSQL with `DATABASE_URL`, else in memory. */
   readonly proofDir: string | undefined;
   /** Largest accepted upload in bytes (`UPLOAD_MAX_BYTES`, default 5 MiB), enforced by the multipart parser. */
   readonly uploadMaxBytes: number;
@@ -65,10 +69,18 @@ export interface ExampleConfig {
   readonly adminEmail: string;
   /** Password of the bootstrap admin (`ADMIN_PASSWORD`); unset → a random one, printed once at start. */
   readonly adminPassword: string | undefined;
-  /** Login attempts allowed per client address and minute (`LOGIN_RATE_LIMIT`, default 10). */
+  /** Login attempts allowed per client address and minute (`LOGIN_RATE_LIMIT`, default 10); fleet-wide with Redis. */
   readonly loginRateLimit: number;
+  /** Registrations allowed per client address and hour (`REGISTER_RATE_LIMIT`, default 20); fleet-wide with Redis. */
+  readonly registerRateLimit: number;
+  /** `POST /extract` requests one process serves at once (`EXTRACT_MAX_CONCURRENT`, default 2); more get 429. */
+  readonly extractMaxConcurrent: number;
+  /** Values `POST /extract` answers at most (`EXTRACT_MAX_MATCHES`, default 10 000); more is a 422. */
+  readonly extractMaxMatches: number;
   /** How long shutdown waits for running jobs and requests (`SHUTDOWN_GRACE_MS`, default 10 s). */
   readonly shutdownGraceMs: number;
+  /** Every other bound: database, Redis, start-up, HTTP, ISIN sync (see {@link Timeouts}). */
+  readonly timeouts: Timeouts;
 }
 
 /**
@@ -102,6 +114,10 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     adminEmail: e.ADMIN_EMAIL,
     adminPassword: e.ADMIN_PASSWORD,
     loginRateLimit: e.LOGIN_RATE_LIMIT,
+    registerRateLimit: e.REGISTER_RATE_LIMIT,
+    extractMaxConcurrent: e.EXTRACT_MAX_CONCURRENT,
+    extractMaxMatches: e.EXTRACT_MAX_MATCHES,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
+    timeouts: toTimeouts(e),
   };
 }

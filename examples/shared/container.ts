@@ -1,12 +1,11 @@
 /**
  * Configuration → the objects a server needs: the domain services, the scheduler with the ISIN sync job, and
- * the clients behind them. Memory by default; `DATABASE_URL` puts users, apps, tasks, points and ISIN
- * snapshots in PostgreSQL (migrated on start); `REDIS_URL` makes the scheduler lock fleet-wide. This file
- * only wires; every rule lives in the library.
+ * the clients behind them. Memory by default; `DATABASE_URL` puts users, apps, tasks, points, proofs (unless
+ * `PROOF_DIR` is set), ISIN snapshots and, without `REDIS_URL`, the scheduler lock in PostgreSQL (migrated on
+ * start); `REDIS_URL` puts the scheduler lock and the rate limits in Redis. This file only wires; every rule lives in the library.
  */
-import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
-import pg from 'pg';
+import type pg from 'pg';
 import { fsIsinSnapshotStore, fsProofStore } from '../../adapters/fs/index.js';
 import {
   memoryIsinSnapshotStore,
@@ -14,13 +13,22 @@ import {
   memoryProofStore,
   memoryRepositories,
 } from '../../adapters/memory/index.js';
-import { migrate, postgresIsinSnapshotStore, postgresRepositories } from '../../adapters/postgres/index.js';
+import {
+  migrate,
+  postgresIsinSnapshotStore,
+  postgresLock,
+  postgresProofStore,
+  postgresRepositories,
+} from '../../adapters/postgres/index.js';
 import { redisLock } from '../../adapters/redis/index.js';
 import { createScheduler, createServices, type Scheduler, type Services } from '../../src/index.js';
 import type { Clock } from '../../src/types.js';
+import { type AdminPasswordSource, bootstrapAdmin } from './admin-bootstrap.js';
 import type { ExampleConfig } from './config.js';
 import { createIsinJob, type IsinJob } from './isin-job.js';
 import type { ExampleLogger } from './logger.js';
+import { createPgPool } from './pg-pool.js';
+import { MIN_PASSWORD_LENGTH } from './schemas.js';
 
 /** Extra wiring for tests and embedding; a server started from the environment passes none. */
 export interface ContainerOptions {
@@ -28,6 +36,8 @@ export interface ContainerOptions {
   readonly clock?: Clock;
   /** How long a login token lasts, in milliseconds. @default the services' default */
   readonly sessionTtlMs?: number;
+  /** Told what start-up waits for next, so a start-up that overruns its bound can say where it stuck. */
+  readonly onStep?: (step: string) => void;
 }
 
 /** The bootstrap admin's sign-in. */
@@ -36,6 +46,8 @@ export interface AdminLogin {
   readonly email: string;
   /** The generated password when `ADMIN_PASSWORD` was unset (print it once); otherwise `undefined`. */
   readonly generatedPassword: string | undefined;
+  /** Where the password that signs in comes from, checked by signing in once: see {@link AdminPasswordSource}. */
+  readonly passwordSource: AdminPasswordSource;
 }
 
 /** Whether each backing service answers. */
@@ -60,6 +72,8 @@ export interface Container {
   readonly isin: IsinJob;
   /** The bootstrap admin. */
   readonly admin: AdminLogin;
+  /** The Redis client when `REDIS_URL` is set (the rate limits keep their counters in it), else `undefined`. */
+  readonly redis: Redis | undefined;
   /** Checks the database and Redis. */
   ready(): Promise<Readiness>;
   /** Starts the scheduler (its lock checks, then the job timers and catch-up). */
@@ -83,18 +97,24 @@ export async function createContainer(
   };
   try {
     let pool: pg.Pool | undefined;
+    const step = options.onStep ?? (() => {});
     if (config.databaseUrl) {
-      pool = new pg.Pool({ connectionString: config.databaseUrl, max: 10 });
+      step('connecting to PostgreSQL and migrating (DATABASE_URL)');
+      pool = createPgPool(config.databaseUrl, config.timeouts, logger);
       const created = pool;
-      // An idle client that loses its connection emits 'error'; without a listener that would crash the process.
-      created.on('error', (err) => logger.warn({ err }, 'PostgreSQL idle client error'));
       closers.push(() => created.end());
       const { applied } = await migrate(created);
       if (applied.length > 0) logger.info({ applied }, 'database migrated');
     }
     let redis: Redis | undefined;
     if (config.redisUrl) {
-      redis = new Redis(config.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 2 });
+      step('connecting to Redis (REDIS_URL)');
+      redis = new Redis(config.redisUrl, {
+        lazyConnect: true,
+        maxRetriesPerRequest: 2,
+        connectTimeout: config.timeouts.redisConnectMs,
+        commandTimeout: config.timeouts.redisCommandMs,
+      });
       const created = redis;
       created.on('error', (err) => logger.warn({ err: err.message }, 'Redis connection error'));
       closers.push(() => created.quit());
@@ -103,25 +123,30 @@ export async function createContainer(
 
     const services = createServices({
       repositories: pool ? postgresRepositories({ db: pool }) : memoryRepositories(),
-      proofs: config.proofDir ? fsProofStore({ dir: config.proofDir }) : memoryProofStore(),
+      // Proofs live with the rest of the data, so every process of a fleet serves them and they survive a restart.
+      proofs: config.proofDir
+        ? fsProofStore({ dir: config.proofDir })
+        : pool
+          ? postgresProofStore({ db: pool })
+          : memoryProofStore(),
       ...(options.clock ? { clock: options.clock } : {}),
       ...(options.sessionTtlMs ? { sessionTtlMs: options.sessionTtlMs } : {}),
       maxProofBytes: config.uploadMaxBytes,
+      // The minimum GET /openapi.json documents.
+      minPasswordLength: MIN_PASSWORD_LENGTH,
     });
 
-    const candidate = config.adminPassword ? undefined : randomBytes(12).toString('base64url');
-    const before = (options.clock ?? Date).now();
-    const adminUser = await services.users.bootstrapAdmin({
-      email: config.adminEmail,
-      password: config.adminPassword ?? candidate ?? '',
-      name: 'Admin',
-    });
-    // An admin that existed already (a database from an earlier start) keeps its password: print none then.
-    const generatedPassword = candidate && adminUser.createdAt.getTime() >= before ? candidate : undefined;
-    if (candidate && !generatedPassword) logger.info({ email: config.adminEmail }, 'admin exists; password unchanged');
+    step('creating the bootstrap admin');
+    // Refuses (CONFLICT) an account registered under ADMIN_EMAIL by someone else: the start fails, see docs/examples.md.
+    const { generatedPassword, passwordSource } = await bootstrapAdmin(services, config, logger);
 
     const scheduler = createScheduler({
-      lock: redis ? redisLock({ client: redis, prefix: config.redisPrefix }) : memoryLock(),
+      // A fleet shares its lock through Redis, or through PostgreSQL when that is the only server it has.
+      lock: redis
+        ? redisLock({ client: redis, prefix: config.redisPrefix })
+        : pool
+          ? postgresLock({ db: pool })
+          : memoryLock(),
       logger,
     });
     const snapshots = config.isinSnapshotDir
@@ -140,7 +165,8 @@ export async function createContainer(
       services,
       scheduler,
       isin,
-      admin: { email: config.adminEmail, generatedPassword },
+      admin: { email: config.adminEmail, generatedPassword, passwordSource },
+      redis,
       async ready() {
         const check = async (
           client: { query(sql: string): Promise<unknown> } | { ping(): Promise<unknown> } | undefined,

@@ -1,6 +1,6 @@
 /** `POST /extract`: the library's extractor over a request body, answered the same way by both servers. */
 import { TickworkError } from '../../src/errors.js';
-import { type ExtractDiagnostic, type ExtractMatch, extract } from '../../src/index.js';
+import { createExtractor, type ExtractDiagnostic, type ExtractMatch } from '../../src/index.js';
 
 /** What `POST /extract` answers. */
 export interface ExtractAnswer {
@@ -16,22 +16,45 @@ export interface ExtractAnswer {
   readonly droppedDiagnostics: number;
 }
 
+// The scan stops as soon as the cap is passed, so neither the matches nor the answer grow past it.
+const CHUNK_BYTES = 64 * 1024;
+
 /**
  * Runs the extractor on the raw body. Values are JSON numbers; an integer beyond 2^53 is never rounded but
- * listed as an `unsafe-integer` diagnostic. `keys` is the comma-separated `?keys=` parameter.
+ * listed as an `unsafe-integer` diagnostic. `keys` is the comma-separated `?keys=` parameter. More than
+ * `maxMatches` values is `UNPROCESSABLE` (422): a 10 MB body of tiny objects would otherwise answer about six
+ * times its size in JSON.
  */
-export function extractFromBody(body: Uint8Array | undefined, keys: string | undefined): ExtractAnswer {
+export function extractFromBody(
+  body: Uint8Array | undefined,
+  keys: string | undefined,
+  maxMatches: number,
+): ExtractAnswer {
   if (!body || body.byteLength === 0) {
     throw new TickworkError('VALIDATION', 'Send the text to extract from as the request body', {
       details: { fields: [{ path: '', message: 'Required', code: 'invalid_type' }] },
     });
   }
-  const result = extract(body, keys ? { keys: keys.split(',').map((k) => k.trim()) } : {});
+  const extractor = createExtractor(keys ? { keys: keys.split(',').map((k) => k.trim()) } : {});
+  const matches: ExtractMatch[] = [];
+  for (let offset = 0; offset < body.byteLength; offset += CHUNK_BYTES) {
+    for (const match of extractor.write(body.subarray(offset, offset + CHUNK_BYTES))) {
+      if (matches.length === maxMatches) {
+        throw new TickworkError(
+          'UNPROCESSABLE',
+          `The body holds more than ${maxMatches} matching values; send it in smaller parts`,
+          { details: { maxMatches } },
+        );
+      }
+      matches.push(match);
+    }
+  }
+  const summary = extractor.end();
   return {
-    ids: result.matches.map((m) => m.value),
-    matches: result.matches,
-    complete: result.complete,
-    diagnostics: result.diagnostics,
-    droppedDiagnostics: result.droppedDiagnostics,
+    ids: matches.map((m) => m.value),
+    matches,
+    complete: summary.complete,
+    diagnostics: summary.diagnostics,
+    droppedDiagnostics: summary.droppedDiagnostics,
   };
 }

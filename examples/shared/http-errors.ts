@@ -92,13 +92,37 @@ function numericStatus(error: object): number | undefined {
   return typeof status === 'number' && status >= 400 && status < 600 ? status : undefined;
 }
 
+// What a client is told instead of a message that came from a driver, the file system or a server fault.
+const GENERIC_MESSAGE: Partial<Record<TickworkErrorCode, string>> = {
+  VALIDATION: 'Invalid request',
+  NOT_FOUND: 'Not found',
+  CONFLICT: 'The request conflicts with the current state; try again',
+  UNAVAILABLE: 'A backing service is unavailable; try again later',
+  TIMEOUT: 'The request took too long; try again later',
+};
+
+/**
+ * Whether a `TickworkError`'s message and details may reach a client: not when it reports a server fault
+ * (5xx, which only the log needs), nor when it wraps a foreign error (a driver's or the file system's, whose
+ * text names hosts, paths, SQL states and constraints). An error the services wrote themselves, perhaps
+ * around another `TickworkError`, is meant for the client.
+ */
+function isClientFacing(error: TickworkError): boolean {
+  return error.status < 500 && (error.cause === undefined || isTickworkError(error.cause));
+}
+
 /**
  * Maps anything thrown while serving a request to a status and an error body. A `TickworkError` keeps its
- * code, status and details; a zod error is a 400 naming the fields; a parser or framework error with a
- * 4xx status keeps it; anything else is a 500 whose message reveals nothing about the server.
+ * code, status and details, except that a server fault or a wrapped driver error gets a generic message; a zod
+ * error is a 400 naming the fields; a parser or framework error with a 4xx status keeps it; anything else is a
+ * 500 whose message reveals nothing about the server.
  */
 export function toHttpError(error: unknown): HttpError {
-  if (isTickworkError(error)) return { status: error.status, body: { error: error.toJSON() } };
+  if (isTickworkError(error)) {
+    if (isClientFacing(error)) return { status: error.status, body: { error: error.toJSON() } };
+    const message = GENERIC_MESSAGE[error.code] ?? 'Internal server error';
+    return { status: error.status, body: { error: { code: error.code, message } } };
+  }
   if (error instanceof ZodError) return toHttpError(validationError(error));
   if (typeof error === 'object' && error !== null) {
     const code = (error as { code?: unknown }).code;
@@ -116,4 +140,26 @@ export function toHttpError(error: unknown): HttpError {
 /** The 404 answer for a route that does not exist. */
 export function routeNotFound(method: string, path: string): HttpError {
   return toHttpError(new TickworkError('NOT_FOUND', `No route ${method} ${path}`, { details: { method, path } }));
+}
+
+/** The 415 for a body of a media type the route does not read; `accepted` lists the ones it does. */
+export function unsupportedMediaType(contentType: string | undefined, accepted: readonly string[]): TickworkError {
+  return new TickworkError('UNSUPPORTED_MEDIA_TYPE', `Unsupported media type: ${contentType ?? '(none)'}`, {
+    details: { accepted },
+  });
+}
+
+/**
+ * An error from a multipart parser (multer, `@fastify/multipart`, both on busboy) as the client should see it:
+ * the parsers' own limit and type errors carry a code or status and are mapped by {@link toHttpError}; the
+ * plain `Error`s busboy throws for a body that is not valid multipart ("Unexpected end of form", "Malformed part
+ * header", "Boundary not found") are the client's fault, a 400, not a 500.
+ */
+export function multipartError(error: unknown): unknown {
+  if (isTickworkError(error) || typeof error !== 'object' || error === null) return error;
+  const e = error as { code?: unknown; statusCode?: unknown; status?: unknown };
+  if (typeof e.code === 'string' || numericStatus(error) !== undefined) return error;
+  return new TickworkError('VALIDATION', 'The multipart body is malformed', {
+    details: { fields: [{ path: '', message: 'Malformed multipart body', code: 'invalid_format' }] },
+  });
 }

@@ -13,6 +13,8 @@ import {
 } from '../../src/index.js';
 import type { ExampleConfig } from './config.js';
 import type { ExampleLogger } from './logger.js';
+import { redactSource, redactSourceIn } from './redact-source.js';
+import { withDeadline } from './timeouts.js';
 
 /** The job name: the scheduler's lock keys and the snapshot name derive from it. */
 export const ISIN_JOB = 'isin-sync';
@@ -33,7 +35,7 @@ export interface IsinRun {
 export interface IsinStatus {
   /** The job name. */
   readonly job: string;
-  /** The list it syncs. */
+  /** The list it syncs, redacted: a URL without user info or query string, or a file's name without its path. */
   readonly source: string;
   /** Cron pattern and time zone. */
   readonly schedule: { readonly cron: string; readonly timezone: string };
@@ -64,7 +66,8 @@ export interface IsinJob {
   status(): Promise<IsinStatus>;
   /**
    * Runs the job now (admins only) through the scheduler, so it is fenced like a scheduled run. `CONFLICT` when
-   * a run of the job is in progress somewhere in the fleet.
+   * a run of the job is in progress somewhere in the fleet; `TIMEOUT` when it has not finished (the lock
+   * included) within `ISIN_SYNC_TIMEOUT_MS`.
    */
   sync(actor: PublicUser): Promise<IsinStatus>;
   /** Runs the job once when no snapshot is stored yet, so a fresh server has a list before the first tick. */
@@ -78,7 +81,7 @@ export interface IsinJobOptions {
   /** Where snapshots go. */
   readonly store: IsinSnapshotStore;
   /** Source, schedule and time zone. */
-  readonly config: Pick<ExampleConfig, 'isinSource' | 'isinCron' | 'isinTimezone'>;
+  readonly config: Pick<ExampleConfig, 'isinSource' | 'isinCron' | 'isinTimezone' | 'timeouts'>;
   /** Where runs are reported. */
   readonly logger: ExampleLogger;
 }
@@ -94,6 +97,8 @@ export function createIsinJob(options: IsinJobOptions): IsinJob {
     cron: config.isinCron,
     timezone: config.isinTimezone,
     catchUp: 'latest',
+    // The run's own deadline (`ISIN_SYNC_TIMEOUT_MS`): its signal aborts the download and the store write.
+    timeout: config.timeouts.isinSyncMs,
     async run(ctx: JobContext) {
       const result = await sync(ctx);
       lastRun = { tickId: ctx.tickId, fence: ctx.fence, finishedAt: new Date().toISOString(), result };
@@ -118,12 +123,19 @@ export function createIsinJob(options: IsinJobOptions): IsinJob {
     const stored = await store.load(ISIN_JOB);
     return {
       job: ISIN_JOB,
-      source: config.isinSource,
+      // Never the raw setting: it may carry credentials, a token or the server's directories.
+      source: redactSource(config.isinSource),
       schedule: { cron: config.isinCron, timezone: config.isinTimezone },
       nextRuns: (job?.nextRuns ?? []).map((d) => d.toISOString()),
       running: (job?.running ?? 0) > 0,
       lastOutcome: job?.lastRun?.outcome ?? null,
-      lastRun,
+      // A failed fetch's reason quotes the source as configured, credentials and all.
+      lastRun: lastRun?.result.reason
+        ? {
+            ...lastRun,
+            result: { ...lastRun.result, reason: redactSourceIn(lastRun.result.reason, config.isinSource) },
+          }
+        : lastRun,
       snapshot: stored
         ? { size: stored.set.size, savedAt: stored.savedAt, fence: stored.fence, sha256: stored.meta.sha256 ?? null }
         : null,
@@ -134,7 +146,16 @@ export function createIsinJob(options: IsinJobOptions): IsinJob {
     status,
     async sync(actor) {
       if (actor.role !== 'admin') throw new TickworkError('FORBIDDEN', 'Only an admin may run the ISIN sync');
-      const outcome = await scheduler.trigger(ISIN_JOB);
+      // The scheduler keeps retrying an unreachable lock until the job's next tick; the request waits no longer
+      // than the sync's own deadline.
+      const outcome = await withDeadline(
+        scheduler.trigger(ISIN_JOB),
+        config.timeouts.isinSyncMs,
+        () =>
+          new TickworkError('TIMEOUT', 'The ISIN sync did not finish within ISIN_SYNC_TIMEOUT_MS', {
+            details: { timeoutMs: config.timeouts.isinSyncMs },
+          }),
+      );
       if (outcome.startsWith('skipped:')) {
         throw new TickworkError('CONFLICT', 'The ISIN sync is running already; try again when it has finished', {
           details: { outcome },

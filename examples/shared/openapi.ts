@@ -4,12 +4,15 @@
  */
 import { z } from 'zod';
 import { AppSchema, UserSchema } from '../../src/index.js';
+import { SESSION_COOKIE } from './browser-session.js';
 import {
   createAppBody,
   extractQuery,
   historyQuery,
   idParams,
   loginBody,
+  MAX_PASSWORD_LENGTH,
+  MIN_PASSWORD_LENGTH,
   myTasksQuery,
   registerBody,
   rejectBody,
@@ -44,7 +47,11 @@ export interface RouteDoc {
   rawResponse?: 'image';
   /** The JSON answer's schema, by component name (`User`, `App`, `Login`, `AppList`); untyped when absent. */
   response?: 'User' | 'App' | 'Login' | 'AppList';
+  /** Error answers particular to this route (409, 422, 429 …), by status, beside those {@link RouteDoc.access} and the inputs imply. */
+  errors?: Readonly<Record<number, string>>;
 }
+
+const TOO_MANY = 'Too many requests from this address; Retry-After says when to try again';
 
 /** Every route both servers serve, in the order the documentation lists them. */
 export const ROUTES: readonly RouteDoc[] = [
@@ -56,6 +63,7 @@ export const ROUTES: readonly RouteDoc[] = [
     success: 201,
     body: registerBody,
     response: 'User',
+    errors: { 409: 'An account with this email exists', 429: TOO_MANY },
   },
   {
     method: 'post',
@@ -65,6 +73,7 @@ export const ROUTES: readonly RouteDoc[] = [
     success: 200,
     body: loginBody,
     response: 'Login',
+    errors: { 401: 'Email or password is wrong', 429: TOO_MANY },
   },
   {
     method: 'post',
@@ -99,6 +108,7 @@ export const ROUTES: readonly RouteDoc[] = [
     success: 201,
     body: createAppBody,
     response: 'App',
+    errors: { 409: 'An app with this package name exists' },
   },
   {
     method: 'patch',
@@ -117,6 +127,7 @@ export const ROUTES: readonly RouteDoc[] = [
     access: 'user',
     success: 201,
     params: idParams,
+    errors: { 409: 'Claimed already' },
   },
   {
     method: 'post',
@@ -151,6 +162,7 @@ export const ROUTES: readonly RouteDoc[] = [
     access: 'admin',
     success: 200,
     params: idParams,
+    errors: { 409: 'The task is not submitted (approved already, say)' },
   },
   {
     method: 'post',
@@ -160,17 +172,30 @@ export const ROUTES: readonly RouteDoc[] = [
     success: 200,
     params: idParams,
     body: rejectBody,
+    errors: { 409: 'The task is not submitted' },
   },
   {
     method: 'post',
     path: '/extract',
     summary: 'Extract integer ids from JSON or almost-JSON text',
-    access: 'public',
+    access: 'user',
     success: 200,
     query: extractQuery,
     rawBody: 'text',
+    errors: {
+      413: 'Body larger than 10 MiB',
+      422: 'More matching values than EXTRACT_MAX_MATCHES',
+      429: 'EXTRACT_MAX_CONCURRENT extractions are running; Retry-After says when to try again',
+    },
   },
-  { method: 'get', path: '/isin/status', summary: 'Last result of the ISIN sync job', access: 'public', success: 200 },
+  {
+    method: 'get',
+    path: '/isin/status',
+    summary: 'Last result of the ISIN sync job: a summary for anyone, the source and run details for admins',
+    access: 'public',
+    success: 200,
+    errors: { 401: 'A token was sent and does not sign in' },
+  },
   { method: 'post', path: '/isin/sync', summary: 'Run the ISIN sync job now', access: 'admin', success: 200 },
   { method: 'get', path: '/healthz', summary: 'Liveness', access: 'public', success: 200 },
   { method: 'get', path: '/readyz', summary: 'Readiness (database and Redis answer)', access: 'public', success: 200 },
@@ -253,9 +278,25 @@ function requestBody(route: RouteDoc): unknown {
       content: { 'text/plain': { schema: { type: 'string' } }, 'application/json': { schema: {} } },
     };
   }
-  return route.body
-    ? { required: true, content: { 'application/json': { schema: jsonSchema(route.body) } } }
-    : undefined;
+  if (!route.body) return undefined;
+  const schema = jsonSchema(route.body);
+  if (route.body === registerBody) documentPasswordPolicy(schema);
+  return { required: true, content: { 'application/json': { schema } } };
+}
+
+/**
+ * The password rules the user service applies beyond the schema's own checks, written into the register body's
+ * `password` property: the length (the services' default minimum, which the examples keep) and what is refused.
+ */
+function documentPasswordPolicy(schema: Record<string, unknown>): void {
+  const properties = schema.properties as Record<string, Record<string, unknown>>;
+  properties.password = {
+    ...properties.password,
+    minLength: MIN_PASSWORD_LENGTH,
+    maxLength: MAX_PASSWORD_LENGTH,
+    description:
+      'Not a single repeated character, not the email, not on a list of common or breached passwords (NIST SP 800-63B)',
+  };
 }
 
 function responses(route: RouteDoc): Record<string, unknown> {
@@ -284,6 +325,7 @@ function responses(route: RouteDoc): Record<string, unknown> {
     out[413] = error('File larger than the upload limit');
     out[415] = error('Not a PNG, JPEG or WebP image');
   }
+  for (const [status, description] of Object.entries(route.errors ?? {})) out[status] = error(description);
   out.default = error('Any other error, with its code');
   return out;
 }
@@ -335,7 +377,8 @@ export function openApiDocument(serverUrl?: string): Record<string, unknown> {
     };
     const body = requestBody(route);
     if (body) operation.requestBody = body;
-    if (route.access !== 'public') operation.security = [{ bearer: [] }];
+    // Either credential: API clients send the bearer token, the web page the session cookie.
+    if (route.access !== 'public') operation.security = [{ bearer: [] }, { cookie: [] }];
     paths[route.path] ??= {};
     paths[route.path]![route.method] = operation;
   }
@@ -348,7 +391,15 @@ export function openApiDocument(serverUrl?: string): Record<string, unknown> {
     },
     ...(serverUrl ? { servers: [{ url: serverUrl }] } : {}),
     components: {
-      securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
+      securitySchemes: {
+        bearer: { type: 'http', scheme: 'bearer', description: 'The token from POST /auth/login' },
+        cookie: {
+          type: 'apiKey',
+          in: 'cookie',
+          name: SESSION_COOKIE,
+          description: 'Set by POST /auth/login; state-changing requests must come from the same origin',
+        },
+      },
       schemas: { Error: errorSchema, ...responseSchemas() },
     },
     paths,

@@ -6,18 +6,31 @@
  * field is a 400 that names it.
  */
 import { z } from 'zod';
-import { CreateAppInputSchema, LoginInputSchema, RegisterInputSchema, UpdateAppInputSchema } from '../../src/index.js';
+import {
+  CreateAppInputSchema,
+  IdSchema,
+  LoginInputSchema,
+  plainText,
+  RegisterInputSchema,
+  UpdateAppInputSchema,
+} from '../../src/index.js';
 import { validationError } from './http-errors.js';
 
 /** `POST /auth/register` body: the user service's own input schema. */
 export const registerBody = RegisterInputSchema;
+
+/** The shortest password the services accept: their default `minPasswordLength`, which the examples keep. */
+export const MIN_PASSWORD_LENGTH = 10;
+
+/** The longest password the services accept. */
+export const MAX_PASSWORD_LENGTH = 200;
 
 /** `POST /auth/login` body. */
 export const loginBody = LoginInputSchema;
 
 /** Path parameter `:id`. */
 export const idParams = z.strictObject({
-  id: z.string().min(1).max(200).describe('Identifier'),
+  id: IdSchema.describe('Identifier'),
 });
 
 /** `POST /apps` body: the app service's own input schema. */
@@ -28,11 +41,18 @@ export const updateAppBody = UpdateAppInputSchema;
 
 /** `POST /tasks/:id/reject` body. */
 export const rejectBody = z.strictObject({
-  reason: z.string().trim().min(1).max(500).describe('Why the proof was rejected; shown to the user'),
+  reason: plainText(true).trim().min(1).max(500).describe('Why the proof was rejected; shown to the user'),
 });
 
 const limit = z.coerce.number().int().min(1).max(200).default(50).describe('Page size');
-const offset = z.coerce.number().int().min(0).default(0).describe('Items to skip (`nextOffset` of the previous page)');
+// The services' own bound (a page offset beyond 10^9 is refused there too), so the document says what is so.
+const offset = z.coerce
+  .number()
+  .int()
+  .min(0)
+  .max(1_000_000_000)
+  .default(0)
+  .describe('Items to skip (`nextOffset` of the previous page)');
 const taskStatus = z.enum(['claimed', 'submitted', 'approved', 'rejected']);
 
 /** `GET /admin/tasks` query. */
@@ -46,8 +66,7 @@ export const historyQuery = z.strictObject({ limit, offset });
 
 /** `POST /extract` query. */
 export const extractQuery = z.strictObject({
-  keys: z
-    .string()
+  keys: plainText()
     .regex(/^[^,]+(,[^,]+)*$/)
     .optional()
     .describe('Comma-separated keys to extract (default `id,code`)'),

@@ -115,6 +115,19 @@ export function apiSuite(
       );
     });
 
+    it('applies 30 concurrent PATCH /apps/:id without expectedVersion (last writer wins), refuses a stale one', async () => {
+      const created = await http.post('/apps', app(`${unique}patch`, 5), admin);
+      expect(created.status).toBe(201);
+      const answers = await Promise.all(
+        Array.from({ length: 30 }, (_, i) => http.patch(`/apps/${created.body.id}`, { points: i + 1 }, admin)),
+      );
+      expect(answers.map((a) => a.status)).toEqual(Array(30).fill(200));
+      expect(new Set(answers.map((a) => a.body.version)).size).toBe(30);
+      const stale = await http.patch(`/apps/${created.body.id}`, { points: 7, expectedVersion: 1 }, admin);
+      expect(stale.status).toBe(409);
+      expect(stale.body.error.details).toEqual({ expectedVersion: 1, version: 31 });
+    });
+
     it('refuses requests without a valid token', async () => {
       const attempts: Record<string, string>[] = [
         {},
@@ -270,10 +283,15 @@ export function apiSuite(
     it('extracts ids from almost-JSON, serves health, readiness, OpenAPI and security headers', async () => {
       const text =
         '<br /><b>Warning</b>: x in y.php<br />{"orders":[{"id":1,"note":"id 2"},{"id":3}],"error":{"code":7}}';
-      const extracted = await http.send('POST', '/extract', { body: text, headers: { 'content-type': 'text/plain' } });
+      const extracted = await http.send('POST', '/extract', {
+        token: admin,
+        body: text,
+        headers: { 'content-type': 'text/plain' },
+      });
       expect(extracted.status).toBe(200);
       expect(extracted.body.ids).toEqual([1, 3, 7]);
       const json = await http.send('POST', '/extract?keys=id', {
+        token: admin,
         body: '{"id": 5, "code": 6}',
         headers: { 'content-type': 'application/json' },
       });
@@ -309,7 +327,7 @@ export function apiSuite(
       expect((await http.post('/isin/sync', undefined, token)).status).toBe(403);
       const synced = await http.post('/isin/sync', undefined, admin);
       expect(synced.status).toBe(200);
-      const status = await http.get('/isin/status');
+      const status = await http.get('/isin/status', admin);
       expect(status.status).toBe(200);
       expect(status.body).toMatchObject({ job: 'isin-sync', lastOutcome: 'succeeded' });
       expect(status.body.lastRun.result.status).toMatch(/updated|not-modified/);

@@ -2,9 +2,6 @@
  * Two processes of the same example, one PostgreSQL schema and one Redis prefix, the ISIN job every second:
  * each tick runs in exactly one of them. Real child processes started the way `npm start` starts them.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { fileURLToPath } from 'node:url';
 import { afterAll, expect, it } from 'vitest';
 import { isolatedPool } from '../../test/helpers/postgres.js';
 import {
@@ -14,50 +11,16 @@ import {
   REDIS_URL,
   randomSuffix,
 } from '../../test/helpers/services.js';
+import { type Child, ENTRIES, killChild, logEntries, startChild } from './child.js';
 import { withSearchPath } from './harness.js';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
 const RUN_MS = 6_000;
-
-interface Child {
-  readonly process: ChildProcess;
-  readonly lines: string[];
-  readonly listening: Promise<void>;
-}
-
-function startChild(entry: string, env: Record<string, string>): Child {
-  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
-    cwd: root,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const lines: string[] = [];
-  let buffered = '';
-  let stderr = '';
-  const listening = new Promise<void>((resolve, reject) => {
-    child.stdout?.on('data', (chunk: Buffer) => {
-      buffered += chunk.toString('utf8');
-      const parts = buffered.split('\n');
-      buffered = parts.pop() ?? '';
-      for (const line of parts) {
-        lines.push(line);
-        if (line.includes('listening on http://')) resolve();
-      }
-    });
-    child.stderr?.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString('utf8');
-    });
-    child.once('exit', (code) => reject(new Error(`${entry} exited with ${code} before listening:\n${stderr}`)));
-  });
-  return { process: child, lines, listening };
-}
 
 /** The `isin sync finished` log lines of a child: one per run. */
 function runsOf(child: Child): { tickId: string; fence: number; status: string; code?: string }[] {
-  return child.lines
-    .filter((line) => line.startsWith('{'))
-    .map((line) => JSON.parse(line) as { msg?: string; tickId: string; fence: number; status: string; code?: string })
-    .filter((entry) => entry.msg === 'isin sync finished');
+  return logEntries(child)
+    .filter((entry) => entry.msg === 'isin sync finished')
+    .map((entry) => entry as unknown as { tickId: string; fence: number; status: string; code?: string });
 }
 
 describeWithPostgres('a fleet of two example processes', () => {
@@ -67,10 +30,7 @@ describeWithPostgres('a fleet of two example processes', () => {
       for (const cleanup of cleanups) await cleanup();
     });
 
-    for (const [framework, entry] of [
-      ['fastify', 'examples/fastify/main.ts'],
-      ['express', 'examples/express/main.ts'],
-    ] as const) {
+    for (const [framework, entry] of Object.entries(ENTRIES)) {
       it(`${framework}: runs the every-second ISIN job once per tick and stops cleanly on SIGTERM`, async () => {
         const schema = await isolatedPool(1);
         cleanups.push(() => schema.close());
@@ -86,14 +46,11 @@ describeWithPostgres('a fleet of two example processes', () => {
           SHUTDOWN_GRACE_MS: '2000',
         };
         const children = [startChild(entry, env), startChild(entry, env)];
-        cleanups.push(async () => {
-          for (const c of children) if (c.process.exitCode === null) c.process.kill('SIGKILL');
-        });
+        cleanups.push(async () => children.forEach(killChild));
         await Promise.all(children.map((c) => c.listening));
         await new Promise((resolve) => setTimeout(resolve, RUN_MS));
-        const exits = children.map((c) => once(c.process, 'exit'));
         for (const c of children) c.process.kill('SIGTERM');
-        const codes = (await Promise.all(exits)).map(([code]) => code);
+        const codes = await Promise.all(children.map((c) => c.exited));
         expect(codes).toEqual([0, 0]);
 
         // Scheduled ticks only: a start-up sync (`isin-sync@manual:<uuid>`) is not a tick of the schedule.

@@ -5,7 +5,7 @@
 import { startExpressServer } from '../express/server.js';
 import { startFastifyServer } from '../fastify/server.js';
 import { loadConfig } from '../shared/config.js';
-import { createContainer } from '../shared/container.js';
+import { type Container, createContainer } from '../shared/container.js';
 import { createLogger } from '../shared/logger.js';
 import type { ServerHandle } from '../shared/server-handle.js';
 
@@ -38,8 +38,15 @@ export interface TestServer extends ServerHandle {
   readonly clock: TestClock;
 }
 
-/** Starts `framework` with `env` on top of the test defaults (port 0, silent logs, known admin). */
-export async function startTestServer(framework: Framework, env: Record<string, string> = {}): Promise<TestServer> {
+/**
+ * Starts `framework` with `env` on top of the test defaults (port 0, silent logs, known admin). `wrap` may
+ * replace parts of the container before the server is built (a service that fails, for example).
+ */
+export async function startTestServer(
+  framework: Framework,
+  env: Record<string, string> = {},
+  wrap: (container: Container) => Container = (container) => container,
+): Promise<TestServer> {
   const config = loadConfig({
     HOST: '127.0.0.1',
     PORT: '0',
@@ -48,6 +55,7 @@ export async function startTestServer(framework: Framework, env: Record<string, 
     ADMIN_PASSWORD: ADMIN.password,
     UPLOAD_MAX_BYTES: String(UPLOAD_MAX_BYTES),
     LOGIN_RATE_LIMIT: '15',
+    REGISTER_RATE_LIMIT: '100',
     SHUTDOWN_GRACE_MS: '2000',
     ...env,
   });
@@ -57,7 +65,7 @@ export async function startTestServer(framework: Framework, env: Record<string, 
       return Date.now() + this.offsetMs;
     },
   };
-  const container = await createContainer(config, createLogger(config), { clock });
+  const container = wrap(await createContainer(config, createLogger(config), { clock }));
   const server = await FRAMEWORKS[framework](container, config.host, config.port);
   await container.start();
   return { url: server.url, close: () => server.close(), clock };

@@ -1,9 +1,15 @@
 /** The framework-free pieces: configuration from the environment and the error mapping. */
 import { describe, expect, it } from 'vitest';
+import { memoryIsinSnapshotStore, memoryLock } from '../../adapters/memory/index.js';
+import { translatePgError } from '../../adapters/postgres/pg-errors.js';
 import { isTickworkError, TickworkError } from '../../src/errors.js';
+import { createScheduler } from '../../src/index.js';
 import { loadConfig, SAMPLE_ISIN_LIST } from '../shared/config.js';
 import { toHttpError } from '../shared/http-errors.js';
+import { createIsinJob } from '../shared/isin-job.js';
+import { createLogger } from '../shared/logger.js';
 import { openApiDocument, ROUTES } from '../shared/openapi.js';
+import { redactSource, redactSourceIn } from '../shared/redact-source.js';
 
 describe('loadConfig', () => {
   it('defaults to memory, loopback, port 3000 and the bundled ISIN list', () => {
@@ -65,6 +71,75 @@ describe('toHttpError', () => {
       body: { error: { code: 'INTERNAL', message: 'Internal server error' } },
     });
     expect(toHttpError(Object.assign(new Error('upstream'), { statusCode: 502 })).status).toBe(500);
+  });
+
+  it('keeps the code of a server fault or a wrapped driver error, never its text or details', () => {
+    const down = translatePgError(
+      Object.assign(new Error('connect ECONNREFUSED 10.0.0.5:5432'), { code: 'ECONNREFUSED' }),
+      'login',
+    );
+    expect(toHttpError(down)).toEqual({
+      status: 503,
+      body: { error: { code: 'UNAVAILABLE', message: 'A backing service is unavailable; try again later' } },
+    });
+    const nul = translatePgError(
+      Object.assign(new Error('invalid byte sequence for encoding "UTF8": 0x00'), { code: '22021' }),
+      'x',
+    );
+    expect(JSON.stringify(toHttpError(nul))).not.toMatch(/22021|UTF8|0x00/);
+    const duplicate = translatePgError(
+      Object.assign(new Error('duplicate key value violates unique constraint "tickwork_x"'), {
+        code: '23505',
+        constraint: 'tickwork_x',
+      }),
+      'insert',
+    );
+    expect(toHttpError(duplicate).body.error).toEqual({
+      code: 'CONFLICT',
+      message: expect.not.stringMatching(/tickwork_x|duplicate/),
+    });
+    // A message the services wrote around a driver error is for the client.
+    const domain = new TickworkError('CONFLICT', 'An account with this email exists', {
+      cause: duplicate,
+      details: { field: 'email' },
+    });
+    expect(toHttpError(domain).body.error).toEqual({
+      code: 'CONFLICT',
+      message: 'An account with this email exists',
+      details: { field: 'email' },
+    });
+  });
+});
+
+describe('redactSource', () => {
+  it('drops user info, query string and fragment of a URL, and the directories of a path', () => {
+    expect(redactSource('https://bot:s3cret@lists.example.com/a/isin.csv?token=abc#x')).toBe(
+      'https://lists.example.com/a/isin.csv',
+    );
+    expect(redactSource('/srv/tickwork/data/isin.csv')).toBe('isin.csv');
+    expect(redactSource('file:///srv/data/my%20list.csv')).toBe('my list.csv');
+    expect(redactSource('C:\\lists\\isin.csv')).toBe('isin.csv');
+    expect(redactSource(SAMPLE_ISIN_LIST)).toBe('isin-sample.csv');
+    const url = 'https://bot:s3cret@lists.example.com/isin.csv?token=abc';
+    expect(redactSourceIn(`Cannot reach ${url}: ${new URL(url).href} refused`, url)).toBe(
+      'Cannot reach https://lists.example.com/isin.csv: https://lists.example.com/isin.csv refused',
+    );
+  });
+
+  it("keeps the source's directories out of a failed run's reason in GET /isin/status", async () => {
+    const scheduler = createScheduler({ lock: memoryLock() });
+    const config = { ...loadConfig({}), isinSource: '/no/such/secret-dir/isin.csv', isinCron: '0 3 * * *' };
+    const job = createIsinJob({
+      scheduler,
+      store: memoryIsinSnapshotStore(),
+      config,
+      logger: createLogger({ logLevel: 'silent' }),
+    });
+    await job.syncIfEmpty();
+    const status = await job.status();
+    expect(status.lastRun?.result.status).toBe('failed');
+    expect(status.lastRun?.result.reason).toContain('isin.csv');
+    expect(JSON.stringify(status)).not.toContain('secret-dir');
   });
 });
 

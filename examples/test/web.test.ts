@@ -45,8 +45,9 @@ async function openPage(width = 1024): Promise<{ context: BrowserContext; page: 
 /** Waits for the page's h1 to say `title` and to hold the focus (focus moves to it after each navigation). */
 async function heading(page: Page, title: string): Promise<void> {
   const h1 = page.locator('main h1');
-  await expect.poll(() => h1.textContent()).toBe(title);
-  await expect.poll(() => page.evaluate(() => document.activeElement?.tagName)).toBe('H1');
+  // A navigation may wait on scrypt (sign-up hashes, sign-in verifies): on a loaded machine that takes seconds.
+  await expect.poll(() => h1.textContent(), { timeout: 20_000 }).toBe(title);
+  await expect.poll(() => page.evaluate(() => document.activeElement?.tagName), { timeout: 20_000 }).toBe('H1');
 }
 
 async function shot(page: Page, framework: Framework, name: string): Promise<void> {

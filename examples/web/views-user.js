@@ -63,7 +63,11 @@ const register = {
             minlength: 10,
             'aria-describedby': 'password-hint',
           }),
-          h('p', { id: 'password-hint', class: 'muted', text: 'At least 10 characters, not your e-mail address.' }),
+          h('p', {
+            id: 'password-hint',
+            class: 'muted',
+            text: 'At least 10 characters, not your e-mail address, not a common password.',
+          }),
         ],
         'Create account',
         async (v) => {

@@ -1,5 +1,17 @@
 import type { App } from './app.js';
 
+/** The fields of an app a change may set. */
+export type AppFields = Pick<
+  App,
+  'name' | 'packageName' | 'storeUrl' | 'iconUrl' | 'category' | 'subCategory' | 'points' | 'active'
+>;
+
+/** A change to an app: the fields to set (the others are kept as stored) and the time of the change. */
+export type AppChange = Partial<AppFields> & {
+  /** Becomes the app's `updatedAt`. */
+  readonly updatedAt: Date;
+};
+
 /** Storage of listed apps. */
 export interface AppRepository {
   /** Stores a new app; `CONFLICT` when the id or the package name is taken. */
@@ -7,11 +19,12 @@ export interface AppRepository {
   /** The app with this id. */
   findById(id: string): Promise<App | undefined>;
   /**
-   * Replaces the app if the stored one is still at `expectedVersion` (the new row carries `expectedVersion + 1`).
-   * Resolves the stored app, or `undefined` when missing or changed meanwhile; `CONFLICT` when the new package
-   * name is taken.
+   * Sets the fields of `change` on the stored app and adds one to its version, in one atomic step, and resolves
+   * the stored app. With `expectedVersion`, only if the app is still at that version (`undefined` otherwise).
+   * Without it, the last writer wins field by field: concurrent changes all apply, each on top of the one
+   * before, none refused. `undefined` when the app is missing; `CONFLICT` when the new package name is taken.
    */
-  update(app: App, expectedVersion: number): Promise<App | undefined>;
+  update(id: string, change: AppChange, expectedVersion?: number): Promise<App | undefined>;
   /** Every app (only active ones with `activeOnly`), ordered by name then id. */
   list(options: { readonly activeOnly: boolean }): Promise<App[]>;
 }

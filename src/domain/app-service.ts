@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import { TickworkError } from '../errors.js';
 import { type Actor, requireActor, requireAdmin } from './actor.js';
 import {
@@ -10,7 +9,7 @@ import {
 } from './app.js';
 import type { ServiceContext } from './context.js';
 import type { TaskStatus } from './task.js';
-import { parseInput } from './validation.js';
+import { IdSchema, parseInput } from './validation.js';
 
 /** The actor's own claim on a listed app. */
 export interface AppClaim {
@@ -42,7 +41,8 @@ export interface AppService {
   create(actor: Actor, input: CreateAppInput): Promise<App>;
   /**
    * An admin changes an app. Tasks claimed earlier keep the points they were claimed at. With
-   * `expectedVersion`, a concurrent change is a `CONFLICT` instead of being overwritten.
+   * `expectedVersion`, a concurrent change is a `CONFLICT` instead of being overwritten; without it, the last
+   * writer wins field by field (concurrent changes all succeed, each applied on top of the one before).
    */
   update(actor: Actor, appId: string, patch: UpdateAppInput): Promise<App>;
   /** An admin hides an app from the list; existing tasks stay reviewable. */
@@ -60,7 +60,7 @@ export interface AppService {
   list(actor: Actor, options?: { readonly includeInactive?: boolean }): Promise<AppListing[]>;
 }
 
-const ID = z.string().min(1).max(200);
+const ID = IdSchema;
 
 function packageTaken(error: unknown): never {
   if (error instanceof TickworkError && error.code === 'CONFLICT') {
@@ -86,16 +86,15 @@ export function createAppService(ctx: ServiceContext): AppService {
   async function change(actor: Actor, appId: string, patch: UpdateAppInput): Promise<App> {
     requireAdmin(actor);
     const { expectedVersion, ...data } = parseInput(UpdateAppInputSchema, patch, 'app change');
-    const current = await load(appId);
-    if (expectedVersion !== undefined && expectedVersion !== current.version) {
-      throw new TickworkError('CONFLICT', 'The app changed meanwhile', {
-        details: { expectedVersion, version: current.version },
-      });
-    }
-    const next: App = { ...current, ...data, updatedAt: ctx.now(), version: current.version + 1 };
-    const stored = await repos.apps.update(next, current.version).catch(packageTaken);
-    if (!stored) throw new TickworkError('CONFLICT', 'The app changed meanwhile; read it again');
-    return stored;
+    const id = parseInput(ID, appId, 'app id');
+    // One atomic step in the repository: without expectedVersion the last writer wins field by field, so
+    // concurrent changes all apply on every adapter instead of some being refused.
+    const stored = await repos.apps.update(id, { ...data, updatedAt: ctx.now() }, expectedVersion).catch(packageTaken);
+    if (stored) return stored;
+    const current = await load(id);
+    throw new TickworkError('CONFLICT', 'The app changed meanwhile; read it again', {
+      details: { expectedVersion, version: current.version },
+    });
   }
 
   return {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { plainText } from './validation.js';
 
 /** An app listed for users to install, worth `points` once a proof of it is approved. */
 export interface App {
@@ -33,15 +34,13 @@ export interface App {
 const PACKAGE_NAME = /^[A-Za-z][A-Za-z0-9_]*(?:\.[A-Za-z][A-Za-z0-9_]*)+$/;
 
 /** An Android package name such as `com.example.app`. */
-export const PackageNameSchema: z.ZodType<string, string> = z
-  .string()
+export const PackageNameSchema: z.ZodType<string, string> = plainText()
   .trim()
   .max(150)
   .regex(PACKAGE_NAME, 'Expected an Android package name such as com.example.app');
 
 /** An absolute `https:` URL with a domain name. */
-export const HttpsUrlSchema: z.ZodType<string, string> = z
-  .string()
+export const HttpsUrlSchema: z.ZodType<string, string> = plainText()
   .trim()
   .max(2048)
   .pipe(z.url({ protocol: /^https$/, hostname: z.regexes.domain, error: 'Expected an https URL' }));
@@ -94,12 +93,12 @@ export interface UpdateAppInput extends Partial<Omit<CreateAppInput, 'active'>> 
 }
 
 const fields = {
-  name: z.string().trim().min(1).max(200),
+  name: plainText().trim().min(1).max(200),
   packageName: PackageNameSchema,
   storeUrl: HttpsUrlSchema,
   iconUrl: HttpsUrlSchema.nullable(),
-  category: z.string().trim().min(1).max(100),
-  subCategory: z.string().trim().min(1).max(100).nullable(),
+  category: plainText().trim().min(1).max(100),
+  subCategory: plainText().trim().min(1).max(100).nullable(),
   points: PointsSchema,
 };
 

@@ -10,8 +10,9 @@ export {
   PointsSchema,
   UpdateAppInputSchema,
 } from './app.js';
-export type { AppRepository } from './app-repository.js';
+export type { AppChange, AppFields, AppRepository } from './app-repository.js';
 export type { AppClaim, AppListing, AppService } from './app-service.js';
+export { isCommonPassword } from './common-passwords.js';
 export type { CreateServicesOptions, Services } from './create-services.js';
 export { createServices } from './create-services.js';
 export type { ImageInfo, ImageLimits } from './image.js';
@@ -36,3 +37,4 @@ export { EmailSchema, LoginInputSchema, RegisterInputSchema, UserSchema } from '
 export type { UserRepository } from './user-repository.js';
 export type { LoginResult, Profile, UserService } from './user-service.js';
 export type { FieldIssue } from './validation.js';
+export { hasControlCharacter, IdSchema, plainText } from './validation.js';

@@ -3,7 +3,7 @@ import { TickworkError } from '../errors.js';
 import { type Actor, requireActor, requireAdmin } from './actor.js';
 import type { ServiceContext } from './context.js';
 import type { LedgerEntry, Page } from './ledger-entry.js';
-import { pageNumber, parseInput } from './validation.js';
+import { IdSchema, pageNumber, parseInput, plainText } from './validation.js';
 
 /** Input of {@link PointsService.adjust}. */
 export interface AdjustInput {
@@ -74,21 +74,21 @@ export interface PointsService {
 }
 
 const QuerySchema = z.strictObject({
-  userId: z.string().min(1).max(200).optional(),
+  userId: IdSchema.optional(),
   limit: pageNumber(1, 200).optional(),
   offset: pageNumber(0, 1_000_000_000).optional(),
 });
 
 const AdjustSchema = z.strictObject({
-  userId: z.string().min(1).max(200),
+  userId: IdSchema,
   amount: z
     .number()
     .int()
     .min(-1_000_000_000)
     .max(1_000_000_000)
     .refine((n) => n !== 0, 'Must not be zero'),
-  reason: z.string().trim().min(1).max(500),
-  idempotencyKey: z.string().min(1).max(200),
+  reason: plainText().trim().min(1).max(500),
+  idempotencyKey: IdSchema,
 });
 
 const samePayload = (entry: LedgerEntry, input: z.output<typeof AdjustSchema>) =>

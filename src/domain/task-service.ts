@@ -7,7 +7,7 @@ import type { LedgerEntry, Page } from './ledger-entry.js';
 import { proofKey } from './proof-store.js';
 import type { RepositorySet } from './repositories.js';
 import { type ReviewTask, TASK_TRANSITIONS, type Task, type TaskChange, type TaskStatus } from './task.js';
-import { pageNumber, parseInput } from './validation.js';
+import { IdSchema, pageNumber, parseInput, plainText } from './validation.js';
 
 /** What {@link TaskService.approve} answers: the approved task and its award in the ledger. */
 export interface Approval {
@@ -89,11 +89,11 @@ export interface TaskService {
   readProof(actor: Actor, taskId: string): Promise<ProofFile>;
 }
 
-const ID = z.string().min(1).max(200);
+const ID = IdSchema;
 const STATUS = z.enum(['claimed', 'submitted', 'approved', 'rejected']);
 const VERSION = z.number().int().nonnegative().optional();
 const ApproveSchema = z.strictObject({ expectedVersion: VERSION });
-const RejectSchema = z.strictObject({ reason: z.string().trim().min(1).max(1000), expectedVersion: VERSION });
+const RejectSchema = z.strictObject({ reason: plainText(true).trim().min(1).max(1000), expectedVersion: VERSION });
 const ReviewQuerySchema = z.strictObject({
   status: STATUS.optional(),
   limit: pageNumber(1, 200).optional(),

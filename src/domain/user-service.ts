@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { z } from 'zod';
 import { TickworkError } from '../errors.js';
 import { type Actor, requireActor, requireAdmin } from './actor.js';
+import { isCommonPassword } from './common-passwords.js';
 import type { ServiceContext } from './context.js';
 import { hashPassword, passwordProblem, verifyPassword } from './password.js';
 import type { TaskStatus } from './task.js';
@@ -16,7 +16,7 @@ import {
   toPublicUser,
   type User,
 } from './user.js';
-import { parseInput } from './validation.js';
+import { IdSchema, parseInput } from './validation.js';
 
 /** What {@link UserService.login} answers: the bearer token, its expiry and the user. */
 export interface LoginResult {
@@ -76,8 +76,9 @@ export interface UserService {
   /** The actor's profile: balance and task counts by status. */
   profile(actor: Actor): Promise<Profile>;
   /**
-   * Makes sure an admin account exists for `email` (for a server's first start): creates it, or promotes the
-   * existing account. Idempotent; an existing account keeps its password.
+   * Makes sure an admin account exists for `email` (for a server's first start): creates it with this password,
+   * or finds the admin created earlier (which keeps its password). Idempotent. An existing account that is not
+   * an admin is never promoted (anyone may have registered it): `CONFLICT`.
    */
   bootstrapAdmin(input: RegisterInput): Promise<PublicUser>;
   /** An admin makes another user an admin. */
@@ -110,7 +111,11 @@ export function createUserService(ctx: ServiceContext): UserService {
 
   async function newUser(input: RegisterInput, role: User['role']): Promise<User> {
     const data = parseInput(RegisterInputSchema, input, 'registration');
-    const problem = passwordProblem(data.password, data.email, ctx.minPasswordLength);
+    const problem =
+      passwordProblem(data.password, data.email, ctx.minPasswordLength) ??
+      ((await isCommonPassword(data.password))
+        ? 'Password is too common; choose one that is not on lists of breached passwords'
+        : undefined);
     if (problem) {
       throw new TickworkError('VALIDATION', problem, {
         details: { fields: [{ path: 'password', message: problem, code: 'password_policy' }] },
@@ -152,6 +157,17 @@ export function createUserService(ctx: ServiceContext): UserService {
     const fresh = await repos.users.findById(user.id);
     if (fresh?.role === 'admin') return toPublicUser(fresh);
     throw new TickworkError('CONFLICT', 'The user changed meanwhile; try again');
+  }
+
+  // Registration is open, so an account under the admin's email may belong to anyone who registered it first:
+  // promoting it would hand admin to them. Only an account created as admin counts.
+  function existingAdmin(user: User): PublicUser {
+    if (user.role === 'admin') return toPublicUser(user);
+    throw new TickworkError(
+      'CONFLICT',
+      `An account with email ${user.email} exists and is not an admin; it is not promoted. Remove or rename that account, or choose another admin email`,
+      { details: { field: 'email', email: user.email, role: user.role } },
+    );
   }
 
   return {
@@ -205,13 +221,13 @@ export function createUserService(ctx: ServiceContext): UserService {
     async bootstrapAdmin(input) {
       const candidate = await newUser(input, 'admin');
       const existing = await repos.users.findByEmail(candidate.email);
-      if (existing) return setAdmin(existing);
+      if (existing) return existingAdmin(existing);
       try {
         return await insertUser(candidate);
       } catch (error) {
-        // Two processes bootstrapping at once: the loser promotes what the winner created.
+        // Two processes bootstrapping at once: the loser finds the admin the winner created.
         const raced = await repos.users.findByEmail(candidate.email);
-        if (raced) return setAdmin(raced);
+        if (raced) return existingAdmin(raced);
         throw error;
       }
     },
@@ -222,7 +238,7 @@ export function createUserService(ctx: ServiceContext): UserService {
 
     async promote(actor, userId) {
       requireAdmin(actor);
-      const id = parseInput(z.string().min(1).max(200), userId, 'user id');
+      const id = parseInput(IdSchema, userId, 'user id');
       const user = await repos.users.findById(id);
       if (!user) throw new TickworkError('NOT_FOUND', 'User not found', { details: { id } });
       return setAdmin(user);

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Role } from './actor.js';
 import { RoleSchema } from './actor.js';
+import { plainText } from './validation.js';
 
 /** A stored user, including the password hash (services never return it: see {@link PublicUser}). */
 export interface User {
@@ -26,8 +27,7 @@ export interface User {
 export type PublicUser = Omit<User, 'passwordHash'>;
 
 /** An email address, trimmed and lower-cased so one mailbox is one account. */
-export const EmailSchema: z.ZodType<string, string> = z
-  .string()
+export const EmailSchema: z.ZodType<string, string> = plainText()
   .trim()
   .max(254)
   .transform((s) => s.normalize('NFC').toLowerCase())
@@ -64,8 +64,8 @@ export interface RegisterInput {
 /** Validates {@link RegisterInput}; unknown fields are rejected. */
 export const RegisterInputSchema: z.ZodType<RegisterInput, RegisterInput> = z.strictObject({
   email: EmailSchema,
-  password: z.string(),
-  name: z.string().trim().min(1).max(100),
+  password: plainText().max(200),
+  name: plainText().trim().min(1).max(100),
 });
 
 /** Input of {@link UserService.login}. */
@@ -78,6 +78,6 @@ export interface LoginInput {
 
 /** Validates {@link LoginInput}; unknown fields are rejected. */
 export const LoginInputSchema: z.ZodType<LoginInput, LoginInput> = z.strictObject({
-  email: z.string().max(1000),
-  password: z.string().max(1000),
+  email: plainText().max(1000),
+  password: plainText().max(1000),
 });

@@ -49,3 +49,36 @@ export function pageNumber(min: number, max: number): z.ZodType<number, number |
     ])
     .pipe(z.number().int().min(min).max(max));
 }
+
+/**
+ * Whether `s` holds a control character: C0 (U+0000–U+001F), DEL and C1 (U+007F–U+009F). With `multiline`,
+ * tab, line feed and carriage return are allowed. A loop rather than a regular expression: linear, and the
+ * ranges stay readable.
+ */
+export function hasControlCharacter(s: string, multiline = false): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x20) {
+      if (multiline && (c === 0x09 || c === 0x0a || c === 0x0d)) continue;
+      return true;
+    }
+    if (c >= 0x7f && c <= 0x9f) return true;
+  }
+  return false;
+}
+
+/**
+ * A string without control characters (`multiline` allows tab and line breaks). NUL in particular: PostgreSQL
+ * refuses it in text, so the memory and PostgreSQL adapters would otherwise disagree, and nothing a person
+ * types holds it. The check sees the raw input, before any trim.
+ */
+export function plainText(multiline = false): z.ZodString {
+  return z.string().refine((s) => !hasControlCharacter(s, multiline), {
+    message: multiline
+      ? 'Must not contain control characters other than tabs and line breaks'
+      : 'Must not contain control characters',
+  });
+}
+
+/** An opaque id as a service takes it: 1–200 characters, no control characters. */
+export const IdSchema: z.ZodType<string, string> = plainText().min(1).max(200);

@@ -29,13 +29,39 @@ export function appRepositorySuite(name: string, open: OpenRepositories): void {
       const b = appRow();
       await repos.apps.insert(a);
       await repos.apps.insert(b);
-      const next = { ...a, points: 99, active: false, updatedAt: at(9), version: 2 };
-      expect(await repos.apps.update(next, 2)).toBeUndefined();
-      expect(await repos.apps.update(next, 1)).toEqual(next);
-      expect(await repos.apps.update({ ...next, points: 1 }, 1)).toBeUndefined();
-      expect(await codeOf(repos.apps.update({ ...next, packageName: b.packageName, version: 3 }, 2))).toBe('CONFLICT');
+      const change = { points: 99, active: false, updatedAt: at(9) };
+      expect(await repos.apps.update(a.id, change, 2)).toBeUndefined();
+      expect(await repos.apps.update(a.id, change, 1)).toEqual({ ...a, ...change, version: 2 });
+      expect(await repos.apps.update(a.id, { points: 1, updatedAt: at(10) }, 1)).toBeUndefined();
+      expect(await codeOf(repos.apps.update(a.id, { packageName: b.packageName, updatedAt: at(10) }, 2))).toBe(
+        'CONFLICT',
+      );
+      expect(await codeOf(repos.apps.update(a.id, { packageName: b.packageName, updatedAt: at(10) }))).toBe('CONFLICT');
       expect((await repos.apps.findById(a.id))?.packageName).toBe(a.packageName);
-      expect(await repos.apps.update(appRow(), 1)).toBeUndefined();
+      expect(await repos.apps.update('missing', change, 1)).toBeUndefined();
+      expect(await repos.apps.update('missing', change)).toBeUndefined();
+    });
+
+    it('without an expected version, the last writer wins: 30 concurrent changes all apply, none refused', async () => {
+      const a = appRow({ subCategory: 'Kept' });
+      await repos.apps.insert(a);
+      const results = await Promise.all(
+        Array.from({ length: 30 }, (_, i) =>
+          repos.apps.update(a.id, i % 2 ? { points: i + 1, updatedAt: at(i) } : { name: `N${i}`, updatedAt: at(i) }),
+        ),
+      );
+      expect(results.every((r) => r !== undefined)).toBe(true);
+      // Each change applied on top of the one before: every version from 2 to 31 once.
+      expect(results.map((r) => r?.version).sort((x, y) => (x ?? 0) - (y ?? 0))).toEqual(
+        Array.from({ length: 30 }, (_, i) => i + 2),
+      );
+      const last = results.find((r) => r?.version === 31);
+      const stored = await repos.apps.findById(a.id);
+      expect(stored).toEqual(last);
+      // A field no change set is kept; each field holds a value one of its writers set.
+      expect(stored?.subCategory).toBe('Kept');
+      expect(stored?.name).toMatch(/^N\d+$/);
+      expect(stored?.points).toBeGreaterThan(1);
     });
 
     it('hands out rows that a caller cannot use to change what is stored', async () => {
@@ -54,8 +80,8 @@ export function appRepositorySuite(name: string, open: OpenRepositories): void {
         updatedAt: at(5),
         version: 2,
       });
-      const passed = next();
-      const updated = await repos.apps.update(passed, 1);
+      const passed = { points: 7, updatedAt: at(5) };
+      const updated = await repos.apps.update(id, passed, 1);
       tamper(passed);
       tamper(updated);
       expect(await repos.apps.findById(id)).toEqual(next());

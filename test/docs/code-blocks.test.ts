@@ -65,5 +65,5 @@ describe('documentation code blocks', () => {
         return `${at.block.file}:${at.block.line + line - 1}: ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`;
       });
     expect(problems).toEqual([]);
-  }, 120_000);
+  }, 600_000);
 });

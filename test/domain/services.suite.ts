@@ -52,6 +52,48 @@ export function servicesSuite(
         }
       });
 
+      it('refuses common passwords, whatever their case (NIST SP 800-63B)', async () => {
+        for (const password of ['1234567890', 'Password123', 'QWERTYUIOP']) {
+          const error = await w.services.users
+            .register({ email: 'common@example.com', password, name: 'Com' })
+            .catch((e: unknown) => e);
+          expect(isTickworkError(error, 'VALIDATION')).toBe(true);
+          expect((error as { details: unknown }).details).toEqual({
+            fields: [expect.objectContaining({ path: 'password', code: 'password_policy' })],
+          });
+        }
+      });
+
+      it('refuses NUL and other control characters in every text field and id', async () => {
+        const admin = await w.admin();
+        const u = await w.user();
+        const attempts: Promise<unknown>[] = [
+          w.services.users.register({ email: 'nul@example.com', password: 'nul secret\u0000 1', name: 'Nul' }),
+          w.services.users.register({ email: 'nul@example.com', password: 'nul secret 1', name: 'N\u0000ul' }),
+          w.services.users.register({ email: 'n\u0000ul@example.com', password: 'nul secret 1', name: 'Nul' }),
+          w.services.users.login({ email: 'nul@example.com\u0000', password: 'nul secret 1' }),
+          w.services.apps.create(admin, {
+            name: 'Bell\u0007',
+            packageName: 'com.example.bell',
+            storeUrl: 'https://example.com/bell',
+            category: 'Tools',
+            points: 1,
+          }),
+          w.services.apps.create(admin, {
+            name: 'Url',
+            packageName: 'com.example.url',
+            storeUrl: 'https://example.com/\u0000',
+            category: 'Tools',
+            points: 1,
+          }),
+          w.services.apps.update(admin, 'id\u0000', { points: 2 }),
+          w.services.tasks.claim(u, 'app\u0000'),
+          w.services.tasks.get(u, '\u0000'),
+          w.services.points.statement(admin, { userId: 'x\u0000' }),
+        ];
+        for (const attempt of attempts) expect(await codeOf(attempt)).toBe('VALIDATION');
+      });
+
       it('logs in with an opaque token, authenticates it, and logs out', async () => {
         await w.services.users.register({ email: 'cat@example.com', password: 'cat secret 1', name: 'Cat' });
         const login = await w.services.users.login({ email: 'CAT@example.com', password: 'cat secret 1' });
@@ -108,6 +150,14 @@ export function servicesSuite(
         expect(b.id).toBe(a.id);
         expect(b.role).toBe('admin');
         await w.services.users.login({ email: input.email, password: input.password });
+        // An account someone registered under the admin email is never promoted.
+        const squatter = { email: 'ops@example.com', password: 'squatter secret 1', name: 'Squatter' };
+        await w.services.users.register(squatter);
+        expect(await codeOf(w.services.users.bootstrapAdmin({ ...squatter, password: 'operator secret 1' }))).toBe(
+          'CONFLICT',
+        );
+        const login = await w.services.users.login({ email: squatter.email, password: squatter.password });
+        expect(login.user.role).toBe('user');
         const u = await w.user();
         const v = await w.user();
         expect(await codeOf(w.services.users.promote(u, v.id))).toBe('FORBIDDEN');

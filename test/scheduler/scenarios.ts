@@ -20,9 +20,14 @@ export function schedulerScenarios(makeLock: () => LockAdapter | Promise<LockAda
     const run = async (ctx: JobContext) => {
       if (!firstRunOf.has(ctx.tickId)) {
         firstRunOf.add(ctx.tickId);
-        // The first holder stalls (a CPU-bound step, a GC pause) well past its 300 ms lease…
+        // The first holder stalls (a CPU-bound step, a GC pause) well past its 300 ms lease, and writes only
+        // after the instance that took the tick over has written (an event, not a guess at how long that takes).
         blockFor(900);
-        await sleep(400);
+        await until(
+          () => sink.writes.some((w) => w.value === ctx.tickId && w.fence > ctx.fence),
+          60_000,
+          'the takeover to write',
+        ).catch(() => {});
         try {
           sink.write(ctx.fence, ctx.tickId);
         } catch (error) {
@@ -89,8 +94,8 @@ export function schedulerScenarios(makeLock: () => LockAdapter | Promise<LockAda
     s.add({
       name,
       every: 1000,
-      leaseTtl: 600,
-      abandonAfter: 30_000,
+      leaseTtl: 2000,
+      abandonAfter: 60_000,
       run: (ctx) =>
         new Promise<void>((_, reject) => {
           tickKey = String(+ctx.tick);
@@ -100,7 +105,7 @@ export function schedulerScenarios(makeLock: () => LockAdapter | Promise<LockAda
               whileSettling = (await lock.state(keyOf(s, name), tickKey)).tick?.status;
               settled = true;
               reject(ctx.signal.reason);
-            }, 1500);
+            }, 2500);
           });
         }),
     });
@@ -143,9 +148,10 @@ export function schedulerScenarios(makeLock: () => LockAdapter | Promise<LockAda
       s.add({
         name,
         every: 1000,
-        leaseTtl: 400,
+        // A lease long enough that renewals survive a loaded machine: the run must end abandoned, not lost.
+        leaseTtl: 3000,
         timeout: 300,
-        abandonAfter: 200,
+        abandonAfter: 300,
         run: (ctx) => {
           runs.push(ctx.tickId);
           if (stubborn === undefined) {

@@ -1,23 +1,24 @@
 /** Sign-up, sign-in and the signed-in user's own data. */
-import { type RequestHandler, Router } from 'express';
+import { Router } from 'express';
 import { clearedSessionCookie, optionalRequestToken, sessionCookie } from '../../shared/browser-session.js';
 import type { Container } from '../../shared/container.js';
 import { historyQuery, loginBody, myTasksQuery, parseInput, registerBody } from '../../shared/schemas.js';
 import { actorOf, authenticate } from '../authenticate.js';
+import type { ExpressRateLimits } from '../rate-limits.js';
 
 /**
- * `POST /auth/register`, `POST /auth/login` (behind `loginLimiter`), `POST /auth/logout`, `GET /me`, `GET /me/points`,
+ * `POST /auth/register`, `POST /auth/login` (both rate-limited), `POST /auth/logout`, `GET /me`, `GET /me/points`,
  * `GET /me/tasks`.
  */
-export function accountRouter(container: Container, loginLimiter: RequestHandler): Router {
+export function accountRouter(container: Container, limits: ExpressRateLimits): Router {
   const { services } = container;
   const router = Router();
 
-  router.post('/auth/register', async (req, res) => {
+  router.post('/auth/register', limits.register, async (req, res) => {
     res.status(201).json(await services.users.register(parseInput(registerBody, req.body)));
   });
 
-  router.post('/auth/login', loginLimiter, async (req, res) => {
+  router.post('/auth/login', limits.login, async (req, res) => {
     const login = await services.users.login(parseInput(loginBody, req.body));
     // The web page signs in with the cookie; API clients use the token in the body.
     res.setHeader('set-cookie', sessionCookie(login.token, login.expiresAt, req.secure));

@@ -3,7 +3,7 @@ import { Router } from 'express';
 import { serializeAppList } from '../../shared/app-list-json.js';
 import type { Container } from '../../shared/container.js';
 import { createAppBody, idParams, parseInput, updateAppBody } from '../../shared/schemas.js';
-import { actorOf, authenticate } from '../authenticate.js';
+import { actorOf, adminOnly, authenticate } from '../authenticate.js';
 
 /** `GET /apps`, `POST /apps`, `PATCH /apps/:id`, `POST /apps/:id/claim`. */
 export function appsRouter(container: Container): Router {
@@ -18,11 +18,11 @@ export function appsRouter(container: Container): Router {
     res.type('json').send(serializeAppList({ items: await services.apps.list(actorOf(req)) }));
   });
 
-  router.post('/', auth, async (req, res) => {
+  router.post('/', auth, adminOnly, async (req, res) => {
     res.status(201).json(await services.apps.create(actorOf(req), parseInput(createAppBody, req.body)));
   });
 
-  router.patch('/:id', auth, async (req, res) => {
+  router.patch('/:id', auth, adminOnly, async (req, res) => {
     const { id } = parseInput(idParams, req.params, 'params');
     res.json(await services.apps.update(actorOf(req), id, parseInput(updateAppBody, req.body)));
   });

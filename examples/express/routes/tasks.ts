@@ -1,10 +1,11 @@
 /** Proof uploads and reviews. */
-import { Router } from 'express';
+import { type RequestHandler, Router } from 'express';
 import multer from 'multer';
 import { TickworkError } from '../../../src/errors.js';
 import type { Container } from '../../shared/container.js';
+import { multipartError, unsupportedMediaType } from '../../shared/http-errors.js';
 import { idParams, parseInput, rejectBody, reviewQuery } from '../../shared/schemas.js';
-import { actorOf, authenticate } from '../authenticate.js';
+import { actorOf, adminOnly, authenticate } from '../authenticate.js';
 
 /** The multipart field that carries the screenshot. */
 export const PROOF_FIELD = 'screenshot';
@@ -23,7 +24,17 @@ export function tasksRouter(container: Container): Router {
   // Per route, not router.use(): this router is mounted at the root, where every unknown path must stay a 404.
   const auth = authenticate(container);
 
-  router.post('/tasks/:id/proof', auth, upload.single(PROOF_FIELD), async (req, res) => {
+  // multer passes over a body that is not multipart; the documented answer for one is 415, as on Fastify.
+  const multipartOnly: RequestHandler = (req, _res, next) => {
+    if (!req.is('multipart/form-data'))
+      throw unsupportedMediaType(req.headers['content-type'], ['multipart/form-data']);
+    next();
+  };
+  const parseUpload: RequestHandler = (req, res, next) =>
+    upload.single(PROOF_FIELD)(req, res, (error?: unknown) =>
+      next(error === undefined ? undefined : multipartError(error)),
+    );
+  router.post('/tasks/:id/proof', auth, multipartOnly, parseUpload, async (req, res) => {
     const { id } = parseInput(idParams, req.params, 'params');
     if (!req.file) {
       throw new TickworkError('VALIDATION', `Send the image as multipart field "${PROOF_FIELD}"`, {
@@ -43,16 +54,16 @@ export function tasksRouter(container: Container): Router {
       .send(Buffer.from(proof.bytes.buffer, proof.bytes.byteOffset, proof.bytes.byteLength));
   });
 
-  router.get('/admin/tasks', auth, async (req, res) => {
+  router.get('/admin/tasks', auth, adminOnly, async (req, res) => {
     res.json(await services.tasks.listForReview(actorOf(req), parseInput(reviewQuery, req.query, 'query')));
   });
 
-  router.post('/tasks/:id/approve', auth, async (req, res) => {
+  router.post('/tasks/:id/approve', auth, adminOnly, async (req, res) => {
     const { id } = parseInput(idParams, req.params, 'params');
     res.json(await services.tasks.approve(actorOf(req), id));
   });
 
-  router.post('/tasks/:id/reject', auth, async (req, res) => {
+  router.post('/tasks/:id/reject', auth, adminOnly, async (req, res) => {
     const { id } = parseInput(idParams, req.params, 'params');
     res.json(await services.tasks.reject(actorOf(req), id, parseInput(rejectBody, req.body)));
   });

@@ -2,7 +2,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { appListSchema } from '../../shared/app-list-json.js';
 import { createAppBody, idParams, updateAppBody } from '../../shared/schemas.js';
-import { actorOf } from '../plugin.js';
+import { actorOf, adminOnly } from '../plugin.js';
 import type { ZodTypeProvider } from '../zod-type-provider.js';
 
 /** `GET /apps`, `POST /apps`, `PATCH /apps/:id`, `POST /apps/:id/claim`. */
@@ -17,12 +17,12 @@ export const appRoutes: FastifyPluginAsync = async (fastify) => {
     items: await services.apps.list(actorOf(request)),
   }));
 
-  app.post('/apps', { schema: { body: createAppBody } }, async (request, reply) => {
+  app.post('/apps', { onRequest: adminOnly, schema: { body: createAppBody } }, async (request, reply) => {
     reply.code(201);
     return services.apps.create(actorOf(request), request.body);
   });
 
-  app.patch('/apps/:id', { schema: { params: idParams, body: updateAppBody } }, async (request) =>
+  app.patch('/apps/:id', { onRequest: adminOnly, schema: { params: idParams, body: updateAppBody } }, async (request) =>
     services.apps.update(actorOf(request), request.params.id, request.body),
   );
 

@@ -1,12 +1,25 @@
 /** Proof uploads and reviews. */
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { TickworkError } from '../../../src/errors.js';
+import { multipartError } from '../../shared/http-errors.js';
 import { idParams, rejectBody, reviewQuery } from '../../shared/schemas.js';
-import { actorOf } from '../plugin.js';
+import { actorOf, adminOnly } from '../plugin.js';
 import type { ZodTypeProvider } from '../zod-type-provider.js';
 
 /** The multipart field that carries the screenshot. */
 export const PROOF_FIELD = 'screenshot';
+
+/** The bytes of the one file field, or `VALIDATION` when it is missing or named otherwise. */
+async function readProofFile(request: FastifyRequest): Promise<Buffer> {
+  const file = await request.file();
+  if (!file || file.fieldname !== PROOF_FIELD) {
+    throw new TickworkError('VALIDATION', `Send the image as multipart field "${PROOF_FIELD}"`, {
+      details: { fields: [{ path: PROOF_FIELD, message: 'Required', code: 'invalid_type' }] },
+    });
+  }
+  // toBuffer() throws the parser's 413 as soon as the stream passes the fileSize limit.
+  return file.toBuffer();
+}
 
 /**
  * `POST /tasks/:id/proof`, `GET /tasks/:id/proof`, `GET /admin/tasks`, `POST /tasks/:id/approve`,
@@ -18,14 +31,9 @@ export const taskRoutes: FastifyPluginAsync = async (fastify) => {
   app.addHook('onRequest', app.authenticate);
 
   app.post('/tasks/:id/proof', { schema: { params: idParams } }, async (request) => {
-    const file = await request.file();
-    if (!file || file.fieldname !== PROOF_FIELD) {
-      throw new TickworkError('VALIDATION', `Send the image as multipart field "${PROOF_FIELD}"`, {
-        details: { fields: [{ path: PROOF_FIELD, message: 'Required', code: 'invalid_type' }] },
-      });
-    }
-    // toBuffer() throws the parser's 413 as soon as the stream passes the fileSize limit.
-    const bytes = await file.toBuffer();
+    const bytes = await readProofFile(request).catch((error: unknown) => {
+      throw multipartError(error);
+    });
     return services.tasks.submitProof(actorOf(request), request.params.id, bytes);
   });
 
@@ -38,15 +46,17 @@ export const taskRoutes: FastifyPluginAsync = async (fastify) => {
       .send(Buffer.from(proof.bytes.buffer, proof.bytes.byteOffset, proof.bytes.byteLength));
   });
 
-  app.get('/admin/tasks', { schema: { querystring: reviewQuery } }, async (request) =>
+  app.get('/admin/tasks', { onRequest: adminOnly, schema: { querystring: reviewQuery } }, async (request) =>
     services.tasks.listForReview(actorOf(request), request.query),
   );
 
-  app.post('/tasks/:id/approve', { schema: { params: idParams } }, async (request) =>
+  app.post('/tasks/:id/approve', { onRequest: adminOnly, schema: { params: idParams } }, async (request) =>
     services.tasks.approve(actorOf(request), request.params.id),
   );
 
-  app.post('/tasks/:id/reject', { schema: { params: idParams, body: rejectBody } }, async (request) =>
-    services.tasks.reject(actorOf(request), request.params.id, request.body),
+  app.post(
+    '/tasks/:id/reject',
+    { onRequest: adminOnly, schema: { params: idParams, body: rejectBody } },
+    async (request) => services.tasks.reject(actorOf(request), request.params.id, request.body),
   );
 };

@@ -80,6 +80,20 @@ describeWithPostgres('PostgreSQL server', () => {
     return { db: pool, close };
   });
 
+  // A connected pg.Client has a connect() too: transactions must queue on its one connection, not call it again.
+  suite('a connected pg.Client', async () => {
+    const { schema, close } = await isolatedPool(1);
+    const client = new pg.Client({ connectionString: DATABASE_URL, options: `-c search_path=${schema}` });
+    await client.connect();
+    return {
+      db: client,
+      close: async () => {
+        await client.end();
+        await close();
+      },
+    };
+  });
+
   it('lets two processes-worth of pools migrate the same schema at once', async () => {
     const { pool, schema, close } = await isolatedPool();
     const other = new pg.Pool({ connectionString: DATABASE_URL, options: `-c search_path=${schema}` });

@@ -1,0 +1,88 @@
+/**
+ * Start-up check of the PostgreSQL lock: wait (bounded, abortable) until the database answers, then make
+ * sure `migrate(db)` created the lock's functions in the client's schema.
+ */
+import { TickworkError } from '../../src/errors.js';
+import type { Logger } from '../../src/types.js';
+import { LOCK_FUNCTIONS } from './lock-migration.js';
+import { translatePgError } from './pg-errors.js';
+import type { SqlClient } from './sql-client.js';
+
+/** What {@link checkLockSchema} needs. */
+export interface LockSchemaCheck {
+  /** The lock's client. */
+  readonly db: SqlClient;
+  /** Where "waiting for PostgreSQL" is reported. */
+  readonly logger: Logger;
+  /** Aborts the wait (a scheduler stopped while starting). */
+  readonly signal?: AbortSignal | undefined;
+  /** Milliseconds to wait for an answer in all. */
+  readonly connectTimeout: number;
+}
+
+const pause = (ms: number, signal?: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+    signal?.addEventListener('abort', done, { once: true });
+  });
+
+/** Rejects with `UNAVAILABLE` when `promise` has not settled within `ms` (a connect that hangs). */
+function within<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new TickworkError('UNAVAILABLE', `No answer within ${ms} ms.`)), ms);
+  });
+  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
+}
+
+/** Signatures from {@link LOCK_FUNCTIONS} that the client's `search_path` does not resolve. */
+async function missingFunctions(db: SqlClient, timeoutMs: number): Promise<string[]> {
+  const { rows } = await within(
+    db.query('SELECT f FROM unnest($1::text[]) AS f WHERE to_regprocedure(f) IS NULL', [[...LOCK_FUNCTIONS]]),
+    timeoutMs,
+  );
+  return (rows as { f: string }[]).map((r) => r.f);
+}
+
+/**
+ * Asks for the lock's functions until the database answers (backing off from 50 ms to 1 s, at most
+ * `connectTimeout` ms in all); throws `UNAVAILABLE` when it never does, and `INVALID_OPTION` when it answers
+ * but the lock's migration was not applied to this schema.
+ */
+export async function checkLockSchema(c: LockSchemaCheck): Promise<void> {
+  const deadline = performance.now() + c.connectTimeout;
+  let wait = 50;
+  let missing: string[];
+  for (;;) {
+    c.signal?.throwIfAborted();
+    try {
+      missing = await missingFunctions(c.db, Math.max(1, deadline - performance.now()));
+      break;
+    } catch (error) {
+      const translated = translatePgError(error, 'PostgreSQL lock check failed');
+      // Only a database that cannot be reached (yet) is worth waiting for; anything else is final.
+      if (translated.code !== 'UNAVAILABLE') throw translated;
+      if (performance.now() + wait >= deadline) {
+        throw new TickworkError('UNAVAILABLE', `PostgreSQL did not answer within ${c.connectTimeout} ms.`, {
+          cause: translated,
+          details: { connectTimeout: c.connectTimeout },
+        });
+      }
+      if (wait === 50) c.logger.info({}, 'waiting for PostgreSQL to answer');
+      await pause(wait, c.signal);
+      wait = Math.min(wait * 2, 1000);
+    }
+  }
+  if (missing.length > 0) {
+    throw new TickworkError(
+      'INVALID_OPTION',
+      'The PostgreSQL lock tables are missing from this schema: run `migrate(db)` from `tickwork/postgres` first.',
+      { details: { option: 'db', missing } },
+    );
+  }
+}

@@ -1,0 +1,209 @@
+import { TickworkError } from '../../src/errors.js';
+import { assertInteger } from '../../src/internal/assert.js';
+import {
+  type AcquireRefusal,
+  type AcquireResult,
+  type LockAdapter,
+  type TickOutcome,
+  type TickState,
+  takeoverGraceMs,
+} from '../../src/scheduler/lock-adapter.js';
+import { checkLockSchema } from './lock-prepare.js';
+import { translatePgError } from './pg-errors.js';
+import type { SqlClient } from './sql-client.js';
+
+/** Options of {@link postgresLock}. */
+export interface PostgresLockOptions {
+  /**
+   * A `pg.Pool`, `pg.Client` or PGlite (anything with `query(text, params)`). Never closed by the lock. The
+   * lock's tables and functions come from `migrate(db)` and live in the client's `search_path`. Bound each
+   * call with the driver's own settings (for `pg`: `connectionTimeoutMillis`, `statement_timeout`).
+   */
+  readonly db: SqlClient;
+  /**
+   * Milliseconds `scheduler.start()` waits for the database to answer before it fails with `UNAVAILABLE`.
+   * @default 10000
+   */
+  readonly connectTimeout?: number;
+  /**
+   * `false`: the lock's own transactions commit without waiting for the WAL flush (`synchronous_commit = off`
+   * for those transactions only), several times faster where a flush is slow. A database crash (not a clean
+   * restart) may then lose the last few hundred milliseconds of lock state: fences still grow (they follow
+   * the database clock), but a tick claimed in that window may run again after the crash if it is still
+   * within its lateness window. `true`: the server's `synchronous_commit` setting applies.
+   * @default true
+   */
+  readonly synchronousCommit?: boolean;
+}
+
+const OPTIONS = new Set(['db', 'connectTimeout', 'synchronousCommit']);
+const REFUSALS = new Set<AcquireRefusal>(['done', 'started', 'stale', 'held', 'early', 'overlap']);
+
+interface AcquireRow {
+  acquired: boolean;
+  refusal: string | null;
+  new_fence: string | number;
+  server_ms: string | number;
+  retry_ms: string | number;
+  takeover: boolean;
+}
+
+interface StateRow {
+  cursor_ms: string | number | null;
+  high_water_mark: string | number | null;
+  fence: string | number;
+  server_ms: string | number;
+  status: string | null;
+  ttl_ms: string | number | null;
+  outcome: TickOutcome | string | null;
+}
+
+function checkOptions(options: PostgresLockOptions): void {
+  if (typeof options !== 'object' || options === null) {
+    throw new TickworkError('INVALID_OPTION', 'Expected options `{ db }`.', { details: { option: 'db' } });
+  }
+  for (const key of Object.keys(options)) {
+    if (!OPTIONS.has(key)) {
+      throw new TickworkError('INVALID_OPTION', `Unknown option \`${key}\` of postgresLock.`, {
+        details: { option: key },
+      });
+    }
+  }
+  if (typeof options.db?.query !== 'function') {
+    throw new TickworkError('INVALID_OPTION', 'Expected `db` to be a client with a query() method.', {
+      details: { option: 'db' },
+    });
+  }
+}
+
+const nullableNumber = (v: string | number | null) => (v === null ? null : Number(v));
+/** Whole milliseconds for a nullable option (`null` switches a guard off; a caller on the v1 port omits it). */
+const wholeOrNull = (v: number | null | undefined) => (v === null || v === undefined ? null : Math.floor(v));
+
+/**
+ * The PostgreSQL {@link LockAdapter}: one plpgsql function per operation (one round trip, one transaction),
+ * installed by `migrate(db)`. Each function takes the job's row lock first, so two instances can never both
+ * win a tick, and judges ticks and leases on the database's `clock_timestamp()`. Fences are stored (`bigint`)
+ * and derived from the database clock too, so they keep growing after a restore or a failover. When the
+ * database cannot be reached, calls fail with `UNAVAILABLE` and the scheduler skips the tick (fail closed).
+ *
+ * @example
+ * ```ts
+ * import pg from 'pg';
+ * import { createScheduler } from 'tickwork';
+ * import { migrate, postgresLock } from 'tickwork/postgres';
+ *
+ * const db = new pg.Pool({ connectionString: process.env.DATABASE_URL });
+ * await migrate(db);
+ * const scheduler = createScheduler({ lock: postgresLock({ db }) });
+ * ```
+ */
+export function postgresLock(options: PostgresLockOptions): LockAdapter {
+  checkOptions(options);
+  const db = options.db;
+  const connectTimeout = options.connectTimeout ?? 10_000;
+  assertInteger('connectTimeout', connectTimeout);
+  const synchronousCommit = options.synchronousCommit ?? true;
+  if (typeof synchronousCommit !== 'boolean') {
+    throw new TickworkError('INVALID_OPTION', 'Expected `synchronousCommit` to be a boolean.', {
+      details: { option: 'synchronousCommit' },
+    });
+  }
+  const asyncCommit = !synchronousCommit;
+
+  const call = async <T>(context: string, sql: string, params: unknown[]): Promise<T> => {
+    let rows: unknown[];
+    try {
+      ({ rows } = await db.query(sql, params));
+    } catch (error) {
+      throw translatePgError(error, context);
+    }
+    const row = rows[0];
+    if (row === undefined) throw new TickworkError('INTERNAL', `${context}: the lock function returned no row.`);
+    return row as T;
+  };
+  const ok = async (context: string, sql: string, params: unknown[]) =>
+    (await call<{ ok: boolean }>(context, sql, params)).ok === true;
+
+  return {
+    async acquire(r): Promise<AcquireResult> {
+      const row = await call<AcquireRow>(
+        'Lock acquire failed',
+        'SELECT * FROM tickwork_lock_acquire($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)',
+        [
+          r.job,
+          r.tick,
+          Math.floor(r.tickMs),
+          r.token,
+          Math.ceil(r.ttlMs),
+          wholeOrNull(r.earlyToleranceMs),
+          wholeOrNull(r.maxLateMs),
+          r.kind,
+          r.exclusive,
+          r.atMostOnce,
+          Math.ceil(r.retentionMs),
+          takeoverGraceMs(Math.ceil(r.ttlMs)),
+          asyncCommit,
+        ],
+      );
+      const serverTime = Number(row.server_ms);
+      if (row.acquired) return { acquired: true, fence: Number(row.new_fence), serverTime, takeover: row.takeover };
+      const reason = row.refusal as AcquireRefusal;
+      if (!REFUSALS.has(reason)) throw new TickworkError('INTERNAL', `Unexpected lock refusal ${String(reason)}.`);
+      return { acquired: false, reason, serverTime, retryInMs: Number(row.retry_ms) };
+    },
+
+    renew: (l) =>
+      ok('Lock renew failed', 'SELECT tickwork_lock_renew($1, $2, $3, $4, $5, $6) AS ok', [
+        l.job,
+        l.tick,
+        l.token,
+        Math.ceil(l.ttlMs),
+        takeoverGraceMs(Math.ceil(l.ttlMs)),
+        asyncCommit,
+      ]),
+
+    complete: (r) =>
+      ok('Lock complete failed', 'SELECT tickwork_lock_complete($1, $2, $3, $4, $5, $6, $7, $8) AS ok', [
+        r.job,
+        r.tick,
+        r.token,
+        Math.floor(r.tickMs),
+        JSON.stringify(r.outcome),
+        Math.ceil(r.retentionMs),
+        r.advanceHighWaterMark,
+        asyncCommit,
+      ]),
+
+    release: (l) =>
+      ok('Lock release failed', 'SELECT tickwork_lock_release($1, $2, $3, $4) AS ok', [
+        l.job,
+        l.tick,
+        l.token,
+        asyncCommit,
+      ]),
+
+    async state(job, tick) {
+      const row = await call<StateRow>('Lock state failed', 'SELECT * FROM tickwork_lock_state($1, $2)', [
+        job,
+        tick ?? null,
+      ]);
+      const base = {
+        cursor: nullableNumber(row.cursor_ms),
+        highWaterMark: nullableNumber(row.high_water_mark),
+        fence: Number(row.fence),
+        serverTime: Number(row.server_ms),
+      };
+      if (tick === undefined) return base;
+      let state: TickState = { status: 'free' };
+      if (row.status === 'done') {
+        const outcome = typeof row.outcome === 'string' ? (JSON.parse(row.outcome) as TickOutcome) : row.outcome;
+        state = { status: 'done', outcome: outcome as TickOutcome };
+      } else if (row.status === 'leased') state = { status: 'leased', ttlMs: Number(row.ttl_ms) };
+      else if (row.status === 'claimed' || row.status === 'started') state = { status: row.status };
+      return { ...base, tick: state };
+    },
+
+    prepare: ({ logger, signal }) => checkLockSchema({ db, logger, signal, connectTimeout }),
+  };
+}

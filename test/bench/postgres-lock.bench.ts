@@ -1,0 +1,136 @@
+/**
+ * PostgreSQL lock benchmark (`npm run bench -- postgres-lock`): `postgresLock` acquire+complete operations/s
+ * beside a bare advisory lock (`BEGIN; SELECT pg_try_advisory_xact_lock(…); COMMIT` on a lent connection) on
+ * the same pool, sequential and at concurrency 16, interleaved in rounds; prints both and the ratio.
+ * Each worker has its own job (the peer locks a key per operation): the ticks of one job take that job's row
+ * lock one after another by design. Our lock runs twice: with the server's `synchronous_commit` (the default:
+ * every acquire and complete waits for its WAL flush, which the advisory lock never writes) and with
+ * `synchronousCommit: false`. A PGlite run is printed as context.
+ */
+import { randomUUID } from 'node:crypto';
+import { loadavg } from 'node:os';
+import { PGlite } from '@electric-sql/pglite';
+import pg from 'pg';
+import { postgresLock } from '../../adapters/postgres/lock.js';
+import { migrate } from '../../adapters/postgres/migrate.js';
+import type { SqlClient } from '../../adapters/postgres/sql-client.js';
+import type { LockAdapter } from '../../src/scheduler/lock-adapter.js';
+
+const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const N = 2000;
+const ROUNDS = 3;
+
+type Op = (worker: number, i: number) => Promise<void>;
+
+async function opsPerSecond(n: number, concurrency: number, op: Op): Promise<number> {
+  let next = 0;
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async (_, worker) => {
+      while (next < n) await op(worker, next++);
+    }),
+  );
+  return n / ((performance.now() - t0) / 1000);
+}
+
+/** One acquire and one complete of a new tick; each worker has a job of its own. */
+function ours(lock: LockAdapter): Op {
+  const run = randomUUID().slice(0, 8);
+  return async (worker, i) => {
+    const job = `bench-${run}-${worker}`;
+    const token = randomUUID();
+    const request = {
+      job,
+      tick: String(i),
+      tickMs: i,
+      token,
+      ttlMs: 10_000,
+      earlyToleranceMs: null,
+      maxLateMs: null,
+      kind: 'scheduled' as const,
+      exclusive: false,
+      atMostOnce: false,
+      retentionMs: 60_000,
+    };
+    const r = await lock.acquire(request);
+    if (!r.acquired) throw new Error(`benchmark lock was refused: ${r.reason}`);
+    const outcome = { status: 'succeeded' as const, fence: r.fence, at: Date.now() };
+    if (!(await lock.complete({ ...request, outcome, advanceHighWaterMark: true }))) throw new Error('lease lost');
+  };
+}
+
+/** A bare advisory transaction lock on a key per operation, on a connection lent by the same pool. */
+function advisory(pool: pg.Pool): Op {
+  const run = randomUUID().slice(0, 8);
+  return async (_worker, i) => {
+    const client = await pool.connect();
+    try {
+      await client.query('BEGIN');
+      const { rows } = await client.query('SELECT pg_try_advisory_xact_lock(hashtext($1)) AS ok', [`${run}:${i}`]);
+      if (rows[0]?.ok !== true) throw new Error('advisory lock was not granted');
+      await client.query('COMMIT');
+    } finally {
+      client.release();
+    }
+  };
+}
+
+const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)] ?? Number.NaN;
+
+async function compare(pool: pg.Pool, concurrency: number): Promise<void> {
+  const contenders: [string, () => Op][] = [
+    ['pg_try_advisory_xact_lock transaction', () => advisory(pool)],
+    ['tickwork postgresLock (acquire+complete)', () => ours(postgresLock({ db: pool }))],
+    ['  … synchronousCommit: false', () => ours(postgresLock({ db: pool, synchronousCommit: false }))],
+  ];
+  // Warm-up (connections, plan caches), then rounds in which every contender runs once, in turn.
+  for (const [, make] of contenders) await opsPerSecond(300, concurrency, make());
+  const figures = contenders.map((): number[] => []);
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const [i, [, make]] of contenders.entries()) figures[i]?.push(await opsPerSecond(N, concurrency, make()));
+  }
+  const base = median(figures[0] ?? []);
+  console.log(`\n  concurrency ${concurrency}: median of ${ROUNDS} interleaved rounds of ${N} ops`);
+  for (const [i, [label]] of contenders.entries()) {
+    const x = median(figures[i] ?? []);
+    console.log(`    ${label.padEnd(42)} ${x.toFixed(0).padStart(7)} ops/s  ${(x / base).toFixed(2)}× advisory`);
+  }
+}
+
+async function pglite(): Promise<void> {
+  const db = new PGlite();
+  await migrate(db as SqlClient);
+  const lock = postgresLock({ db: db as SqlClient });
+  await opsPerSecond(300, 1, ours(lock));
+  const x = await opsPerSecond(N, 1, ours(lock));
+  console.log(`\n  context: postgresLock on PGlite (in process), concurrency 1: ${x.toFixed(0)} ops/s`);
+  await db.close();
+}
+
+export default async function bench(): Promise<void> {
+  const schema = `tw_bench_${randomUUID().slice(0, 8)}`;
+  const admin = new pg.Client({ connectionString: DATABASE_URL });
+  await admin.connect();
+  await admin.query(`CREATE SCHEMA ${schema}`);
+  const pool = new pg.Pool({ connectionString: DATABASE_URL, max: 16, options: `-c search_path=${schema}` });
+  try {
+    await migrate(pool);
+    console.log(
+      `\nPostgreSQL lock operations/s, load average ${loadavg()
+        .map((l) => l.toFixed(2))
+        .join(' ')}`,
+    );
+    await compare(pool, 1);
+    await compare(pool, 16);
+    await pglite();
+    console.log(
+      `\n  load average after: ${loadavg()
+        .map((l) => l.toFixed(2))
+        .join(' ')}`,
+    );
+  } finally {
+    await pool.end();
+    await admin.query(`DROP SCHEMA ${schema} CASCADE`);
+    await admin.end();
+  }
+}

@@ -1,0 +1,123 @@
+/**
+ * Real processes on the PostgreSQL lock: 4 child processes run an every-second job for about 14 s; one is
+ * killed with SIGKILL in the middle of a run. No tick completes twice, none is lost, the killed tick is taken
+ * over by another process with a higher fence, and fences are unique.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { migrate } from '../../adapters/postgres/migrate.js';
+import { isolatedPool } from '../helpers/postgres.js';
+import { DATABASE_URL, describeWithPostgres } from '../helpers/services.js';
+import { until } from './helpers.js';
+
+const PROCESSES = 4;
+const LEASE_TTL = 1500;
+const WORK_MS = 500;
+const RUN_MS = 14_000;
+const worker = resolve(import.meta.dirname, 'postgres-fleet-worker.ts');
+
+interface RunRecord {
+  tick: number;
+  fence: number;
+  pid: number;
+  phase: 'start' | 'end';
+  at: number;
+}
+
+describeWithPostgres('scheduler in real processes on the PostgreSQL lock', () => {
+  let target: Awaited<ReturnType<typeof isolatedPool>>;
+  const children: ChildProcess[] = [];
+  beforeAll(async () => {
+    target = await isolatedPool(2);
+    await migrate(target.pool);
+    await target.pool.query(
+      'CREATE TABLE fleet_runs (tick bigint NOT NULL, fence bigint NOT NULL, pid int NOT NULL, phase text NOT NULL, at bigint NOT NULL)',
+    );
+  });
+  afterAll(async () => {
+    for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+    await target.close();
+  });
+
+  const runs = async (): Promise<RunRecord[]> =>
+    (await target.pool.query('SELECT tick, fence, pid, phase, at FROM fleet_runs')).rows.map((r) => ({
+      tick: Number(r.tick),
+      fence: Number(r.fence),
+      pid: Number(r.pid),
+      phase: r.phase,
+      at: Number(r.at),
+    }));
+
+  it('4 processes, one SIGKILLed mid-run: no tick twice, none lost, the killed tick taken over', async () => {
+    let ready = 0;
+    for (let i = 0; i < PROCESSES; i++) {
+      const child = spawn(process.execPath, ['--import', 'tsx', worker], {
+        env: {
+          ...process.env,
+          DATABASE_URL,
+          SCHEMA: target.schema,
+          JOB: 'every-second',
+          LEASE_TTL: String(LEASE_TTL),
+          WORK_MS: String(WORK_MS),
+        },
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
+      child.stdout?.on('data', (chunk: Buffer) => {
+        if (chunk.toString().includes('ready')) ready++;
+      });
+      children.push(child);
+    }
+    await until(() => ready === PROCESSES, 60_000, 'all workers ready');
+    const readyAt = Date.now();
+
+    // After a few ticks, kill a process that has just started a run.
+    await sleep(4000);
+    let victim: RunRecord | undefined;
+    for (let tries = 0; !victim; tries++) {
+      if (tries > 1000) throw new Error('no run in progress to kill');
+      const all = await runs();
+      const ended = new Set(all.filter((r) => r.phase === 'end').map((r) => `${r.pid}:${r.tick}`));
+      victim = all.find((r) => r.phase === 'start' && !ended.has(`${r.pid}:${r.tick}`) && Date.now() - r.at < 200);
+      if (victim) children.find((c) => c.pid === victim?.pid)?.kill('SIGKILL');
+      else await sleep(20);
+    }
+    await sleep(Math.max(0, readyAt + RUN_MS - Date.now()));
+    const stopAt = Date.now();
+    const others = children.filter((c) => c.pid !== victim?.pid);
+    const exits = others.map((c) => new Promise((r) => c.once('exit', r)));
+    for (const c of others) c.kill('SIGTERM');
+    await Promise.all(exits);
+
+    const all = await runs();
+    const starts = all.filter((r) => r.phase === 'start');
+    const ends = all.filter((r) => r.phase === 'end');
+    const from = Math.ceil((readyAt + 1000) / 1000) * 1000;
+    const to = Math.floor((stopAt - 2000) / 1000) * 1000;
+    expect(to - from).toBeGreaterThanOrEqual(8000);
+
+    const endsByTick = new Map<number, number>();
+    for (const r of ends) endsByTick.set(r.tick, (endsByTick.get(r.tick) ?? 0) + 1);
+    const lost: number[] = [];
+    for (let t = from; t <= to; t += 1000) if (!endsByTick.has(t)) lost.push(t);
+    expect([...endsByTick].filter(([, n]) => n > 1)).toEqual([]);
+    expect(lost).toEqual([]);
+
+    // The killed run was taken over by another process, with a higher fence, after its lease expired.
+    const takeover = starts.find((r) => r.tick === victim?.tick && r.pid !== victim?.pid);
+    expect(takeover).toBeDefined();
+    expect(takeover && victim && takeover.fence > victim.fence).toBe(true);
+    expect(ends.some((r) => r.tick === victim?.tick && r.pid === takeover?.pid)).toBe(true);
+    if (takeover && victim) {
+      console.info(
+        `postgres fleet: takeover ${takeover.at - victim.at} ms after the killed start (lease ${LEASE_TTL} ms)`,
+      );
+    }
+    // Only the killed tick started twice; fences are unique.
+    const startsByTick = new Map<number, number>();
+    for (const r of starts) startsByTick.set(r.tick, (startsByTick.get(r.tick) ?? 0) + 1);
+    expect([...startsByTick].filter(([t, n]) => n > 1 && t !== victim?.tick)).toEqual([]);
+    expect(new Set(starts.map((r) => r.fence)).size).toBe(starts.length);
+  }, 120_000);
+});
