@@ -8,6 +8,14 @@
 /**
  * Every error code tickwork throws, with the HTTP status it suggests to a server that reports it.
  * Codes are stable: they are part of the public API and only ever added to.
+ *
+ * @example
+ * ```ts
+ * import { ERROR_STATUS, type TickworkErrorCode } from 'tickwork';
+ *
+ * ERROR_STATUS.NOT_FOUND; // 404
+ * const codes = Object.keys(ERROR_STATUS) as TickworkErrorCode[]; // every code, e.g. for an OpenAPI enum
+ * ```
  */
 export const ERROR_STATUS = {
   /** Input failed validation (a zod schema, a malformed argument). */
@@ -51,7 +59,11 @@ export type TickworkErrorCode = keyof typeof ERROR_STATUS;
 
 /** Options of the {@link TickworkError} constructor. */
 export interface TickworkErrorOptions {
-  /** The underlying error, kept as ES2022 `cause`. */
+  /**
+   * The underlying error, kept as ES2022 `cause`. The message then says what failed and leaves why to the
+   * cause: never copy the cause's message into it, since loggers (pino, `util.inspect`) print the chain and
+   * would show it twice.
+   */
   readonly cause?: unknown;
   /** Structured, JSON-safe detail for callers (field errors, limits, expected values). */
   readonly details?: unknown;
@@ -86,7 +98,10 @@ export class TickworkError extends Error {
   readonly status: number;
   /** Structured detail, safe to serialise. */
   readonly details: unknown;
-  /** Brand read by {@link isTickworkError}; shared by every copy of the package. */
+  /**
+   * Brand read by {@link isTickworkError}; shared by every copy of the package.
+   * @internal
+   */
   readonly [BRAND] = true;
 
   /**

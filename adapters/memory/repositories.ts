@@ -26,6 +26,8 @@ interface State {
   tasks: Map<string, Task>;
   ledger: LedgerEntry[];
   ledgerKeys: Map<string, LedgerEntry>;
+  /** Entry ids, so a duplicate id is found without scanning the ledger. */
+  ledgerIds: Set<string>;
 }
 
 /** A FIFO mutex: one writer or transaction at a time, in arrival order. */
@@ -157,6 +159,36 @@ function unlockedSet(state: State, undo: (step: () => void) => void): Repository
       put(state.tasks, id, next);
       return next;
     },
+    async approve(request) {
+      const t = state.tasks.get(request.taskId);
+      const approvable =
+        t !== undefined &&
+        request.from.includes(t.status) &&
+        t.userId !== request.reviewerId &&
+        (request.expectedVersion === undefined || t.version === request.expectedVersion);
+      if (!approvable) return { approved: false, task: t };
+      // Checked before anything is written, so a refused award leaves the task as it was.
+      if (state.ledgerKeys.has(request.award.idempotencyKey)) throw conflict('ledger idempotency key');
+      const now = new Date(request.now);
+      const next: Task = freezeRow({
+        ...t,
+        status: 'approved',
+        reviewerId: request.reviewerId,
+        reviewedAt: now,
+        reason: null,
+        updatedAt: now,
+        version: t.version + 1,
+      });
+      const { entry } = await ledger.append({
+        ...request.award,
+        userId: t.userId,
+        amount: t.points,
+        reference: t.id,
+        createdAt: now,
+      });
+      put(state.tasks, t.id, next);
+      return { approved: true, task: next, award: entry };
+    },
     async listByUser(userId) {
       return [...state.tasks.values()].filter((t) => t.userId === userId).sort(newestClaimFirst);
     },
@@ -180,13 +212,15 @@ function unlockedSet(state: State, undo: (step: () => void) => void): Repository
     async append(entry) {
       const existing = state.ledgerKeys.get(entry.idempotencyKey);
       if (existing) return { entry: existing, created: false };
-      if (state.ledger.some((e) => e.id === entry.id)) throw conflict('ledger entry id');
+      if (state.ledgerIds.has(entry.id)) throw conflict('ledger entry id');
       const stored = freezeRow(entry);
       state.ledger.push(stored);
       state.ledgerKeys.set(entry.idempotencyKey, stored);
+      state.ledgerIds.add(entry.id);
       undo(() => {
         state.ledger.pop();
         state.ledgerKeys.delete(entry.idempotencyKey);
+        state.ledgerIds.delete(entry.id);
       });
       return { entry: stored, created: true };
     },
@@ -236,6 +270,7 @@ export function memoryRepositories(): Repositories {
     tasks: new Map(),
     ledger: [],
     ledgerKeys: new Map(),
+    ledgerIds: new Set(),
   };
   const lock = mutex();
   let journal: (() => void)[] | undefined;

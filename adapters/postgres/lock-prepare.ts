@@ -3,6 +3,7 @@
  * sure `migrate(db)` created the lock's functions in the client's schema.
  */
 import { TickworkError } from '../../src/errors.js';
+import { waitForBackend } from '../../src/internal/wait-for-backend.js';
 import type { Logger } from '../../src/types.js';
 import { LOCK_FUNCTIONS } from './lock-migration.js';
 import { translatePgError } from './pg-errors.js';
@@ -19,17 +20,6 @@ export interface LockSchemaCheck {
   /** Milliseconds to wait for an answer in all. */
   readonly connectTimeout: number;
 }
-
-const pause = (ms: number, signal?: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    }
-    signal?.addEventListener('abort', done, { once: true });
-  });
 
 /** Rejects with `UNAVAILABLE` when `promise` has not settled within `ms` (a connect that hangs). */
 function within<T>(promise: Promise<T>, ms: number): Promise<T> {
@@ -55,29 +45,15 @@ async function missingFunctions(db: SqlClient, timeoutMs: number): Promise<strin
  * but the lock's migration was not applied to this schema.
  */
 export async function checkLockSchema(c: LockSchemaCheck): Promise<void> {
-  const deadline = performance.now() + c.connectTimeout;
-  let wait = 50;
-  let missing: string[];
-  for (;;) {
-    c.signal?.throwIfAborted();
-    try {
-      missing = await missingFunctions(c.db, Math.max(1, deadline - performance.now()));
-      break;
-    } catch (error) {
-      const translated = translatePgError(error, 'PostgreSQL lock check failed');
-      // Only a database that cannot be reached (yet) is worth waiting for; anything else is final.
-      if (translated.code !== 'UNAVAILABLE') throw translated;
-      if (performance.now() + wait >= deadline) {
-        throw new TickworkError('UNAVAILABLE', `PostgreSQL did not answer within ${c.connectTimeout} ms.`, {
-          cause: translated,
-          details: { connectTimeout: c.connectTimeout },
-        });
-      }
-      if (wait === 50) c.logger.info({}, 'waiting for PostgreSQL to answer');
-      await pause(wait, c.signal);
-      wait = Math.min(wait * 2, 1000);
-    }
-  }
+  const missing = await waitForBackend({
+    name: 'PostgreSQL',
+    ask: (remainingMs) => missingFunctions(c.db, remainingMs),
+    // Only a database that cannot be reached (yet) is worth waiting for; anything else is final.
+    translate: (error) => translatePgError(error, 'PostgreSQL lock check failed'),
+    timeoutMs: c.connectTimeout,
+    logger: c.logger,
+    signal: c.signal,
+  });
   if (missing.length > 0) {
     throw new TickworkError(
       'INVALID_OPTION',

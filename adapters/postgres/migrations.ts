@@ -99,5 +99,40 @@ export const migrations: readonly Migration[] = [
       )`,
     ],
   },
+  {
+    // Approval and award in one call (`TaskRepository.approve`). A function rather than one big statement: its
+    // statements' plans are cached per connection, where a one-off CTE is planned on every call (measured: 0.23
+    // of its 0.55 ms of server time). The award is a plain INSERT: an existing key raises, and the task update
+    // goes with it. Tables resolve through the caller's search_path, like every other statement of the adapter.
+    id: 'domain-003-approve-task',
+    statements: [
+      `CREATE FUNCTION tickwork_approve_task(
+        p_task_id text, p_reviewer_id text, p_now timestamptz, p_from text[], p_expected_version integer,
+        p_award_id text, p_kind text, p_reason text, p_actor_id text, p_key text,
+        OUT moved_row json, OUT award_row json, OUT found_row json
+      ) LANGUAGE plpgsql AS $fn$
+      DECLARE
+        moved tickwork_tasks;
+        awarded tickwork_ledger;
+      BEGIN
+        UPDATE tickwork_tasks
+           SET status = 'approved', reviewer_id = p_reviewer_id, reviewed_at = p_now, reason = NULL,
+               updated_at = p_now, version = version + 1
+         WHERE id = p_task_id AND status = ANY(p_from) AND user_id <> p_reviewer_id
+           AND (p_expected_version IS NULL OR version = p_expected_version)
+        RETURNING * INTO moved;
+        IF FOUND THEN
+          INSERT INTO tickwork_ledger (id, user_id, amount, kind, reason, reference, actor_id, idempotency_key, created_at)
+          VALUES (p_award_id, moved.user_id, moved.points, p_kind, p_reason, moved.id, p_actor_id, p_key, p_now)
+          RETURNING * INTO awarded;
+          moved_row := row_to_json(moved);
+          award_row := row_to_json(awarded);
+        ELSE
+          SELECT row_to_json(t) INTO found_row FROM tickwork_tasks t WHERE t.id = p_task_id;
+        END IF;
+      END
+      $fn$`,
+    ],
+  },
   lockMigration,
 ];

@@ -240,6 +240,35 @@ function bind(db: SqlClient): RepositorySet {
       );
       return r && toTask(r);
     },
+    async approve(q) {
+      // One call, so one round trip and one atomic unit: tickwork_approve_task (migration domain-002) runs the
+      // compare-and-set UPDATE (a concurrent writer holding the row makes it wait, then re-check) and inserts
+      // the award only from the row it moved.
+      const [r] = await run(
+        db,
+        'Approve task',
+        'SELECT * FROM tickwork_approve_task($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)',
+        [
+          q.taskId,
+          q.reviewerId,
+          q.now,
+          [...q.from],
+          q.expectedVersion ?? null,
+          q.award.id,
+          q.award.kind,
+          q.award.reason,
+          q.award.actorId,
+          q.award.idempotencyKey,
+        ],
+      );
+      const json = (v: unknown): Row | undefined =>
+        v === null || v === undefined ? undefined : ((typeof v === 'string' ? JSON.parse(v) : v) as Row);
+      const task = json(r?.moved_row);
+      const award = json(r?.award_row);
+      if (task && award) return { approved: true, task: toTask(task), award: toLedgerEntry(award) };
+      const found = json(r?.found_row);
+      return { approved: false, task: found && toTask(found) };
+    },
     async listByUser(userId) {
       const rows = await run(
         db,

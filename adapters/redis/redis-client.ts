@@ -25,7 +25,7 @@ export interface IoredisLikeNode {
   };
 }
 
-/** A node-redis v5 client (`createClient()`): anything with `sendCommand(args)`. */
+/** A node-redis client, v5 or v6 (`createClient()`): anything with `sendCommand(args)`. */
 export interface NodeRedisLikeClient {
   /** Sends one command given as an array of strings. */
   sendCommand(args: string[]): Promise<unknown>;
@@ -52,8 +52,8 @@ export interface NodeRedisClusterNode {
 }
 
 /**
- * Any client a Redis adapter accepts, typed structurally: ioredis (`Redis`, `Cluster`) or node-redis v5
- * (`createClient()`, `createCluster()`).
+ * Any client a Redis adapter accepts, typed structurally: ioredis 5 or 6 (`Redis`, `Cluster`) or node-redis
+ * (`createClient()` of v5 or v6, `createCluster()` of v5).
  */
 export type RedisLikeClient = IoredisLikeClient | NodeRedisLikeClient | NodeRedisClusterLikeClient;
 
@@ -149,11 +149,14 @@ export function withTimeout<T>(promise: Promise<T>, ms: number, what: string): P
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
-/** Driver errors become `UNAVAILABLE` (connection, loading, read-only replica) or `INTERNAL` (a script bug). */
+/**
+ * Driver errors become `UNAVAILABLE` (connection, loading, read-only replica) or `INTERNAL` (a script bug). The
+ * driver's text stays in `cause`, never copied into the message, so a logger prints it once.
+ */
 export function translateRedisError(error: unknown, what: string): TickworkError {
   if (error instanceof TickworkError) return error;
   const code = /^(ERR|WRONGTYPE)\b/.test(message(error)) ? 'INTERNAL' : 'UNAVAILABLE';
-  return new TickworkError(code, `Redis ${what} failed: ${message(error)}`, { cause: error, details: { what } });
+  return new TickworkError(code, `Redis ${what} failed`, { cause: error, details: { what } });
 }
 
 /** A Lua script run with EVALSHA, falling back to EVAL when the server answers NOSCRIPT (after a restart or flush). */

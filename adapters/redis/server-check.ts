@@ -3,6 +3,7 @@
  * too old for its scripts, and warn about an eviction policy that could drop lock keys.
  */
 import { TickworkError } from '../../src/errors.js';
+import { waitForBackend } from '../../src/internal/wait-for-backend.js';
 import type { Logger } from '../../src/types.js';
 import { type SendCommand, translateRedisError, withTimeout } from './redis-client.js';
 
@@ -18,42 +19,26 @@ export interface RedisServerCheck {
   readonly commandTimeout: number;
 }
 
-const pause = (ms: number, signal?: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    }
-    signal?.addEventListener('abort', done, { once: true });
-  });
-
 /**
  * Pings until the server answers (a client built with `enableOfflineQueue: false` refuses commands while it
  * connects), at most `connectTimeout` ms; then reads the version and the eviction policy — of every master
  * when the client is a cluster client.
  */
 export async function checkRedisServer(c: RedisServerCheck): Promise<void> {
-  const deadline = performance.now() + c.connectTimeout;
-  let wait = 50;
-  for (;;) {
-    c.signal?.throwIfAborted();
-    try {
-      await withTimeout(c.send(['PING']), Math.min(c.commandTimeout, c.connectTimeout), 'PING');
-      break;
-    } catch (error) {
-      if (performance.now() + wait >= deadline) {
-        throw new TickworkError('UNAVAILABLE', `Redis did not answer within ${c.connectTimeout} ms.`, {
-          cause: translateRedisError(error, 'PING'),
-          details: { connectTimeout: c.connectTimeout },
-        });
-      }
-      if (wait === 50) c.logger.info({}, 'waiting for Redis to answer');
-      await pause(wait, c.signal);
-      wait = Math.min(wait * 2, 1000);
-    }
-  }
+  await waitForBackend({
+    name: 'Redis',
+    ask: (remainingMs) => withTimeout(c.send(['PING']), Math.min(c.commandTimeout, remainingMs), 'PING'),
+    translate: (error) => {
+      const translated = translateRedisError(error, 'PING');
+      // A reply that never came is a server that does not answer yet, whatever the driver said.
+      return translated.code === 'INTERNAL'
+        ? translated
+        : new TickworkError('UNAVAILABLE', translated.message, { cause: error });
+    },
+    timeoutMs: c.connectTimeout,
+    logger: c.logger,
+    signal: c.signal,
+  });
   for (const node of await nodesToCheck(c)) {
     const version = await readVersion(c, node);
     if (version !== undefined && Number(version.split('.')[0]) < MIN_REDIS_MAJOR) {

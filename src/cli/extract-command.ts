@@ -3,7 +3,7 @@ import { isTickworkError, TickworkError } from '../errors.js';
 import type { ExtractDiagnostic, ExtractMatch } from '../extract/index.js';
 import { createExtractor, DEFAULT_KEYS } from '../extract/index.js';
 import type { CliCommand, CliIo } from './io.js';
-import { EXIT } from './io.js';
+import { EXIT, usageError } from './io.js';
 
 const usage = `Usage: tickwork extract <file|-> [--keys id,code] [--bigint] [--json]
 
@@ -74,10 +74,7 @@ function matchJson(m: ExtractMatch<number | bigint>): string {
 
 async function run(args: readonly string[], io: CliIo): Promise<number> {
   const parsed = parseArgs(args);
-  if (typeof parsed === 'string') {
-    io.stderr.write(`tickwork extract: ${parsed}\n\n${usage}`);
-    return EXIT.usage;
-  }
+  if (typeof parsed === 'string') return usageError(io, 'extract', parsed);
   const { path, keys, bigint, json } = parsed;
   const extractor = createExtractor({
     keys,

@@ -1,26 +1,37 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { fsIsinSnapshotStore } from '../../adapters/fs/isin-snapshot-store.js';
 import { memoryIsinSnapshotStore } from '../../adapters/memory/isin-snapshot-store.js';
 import { isTickworkError } from '../errors.js';
-import type { IsinSyncResult } from '../isin/sync.js';
 import { createIsinSync } from '../isin/sync.js';
 import { validateIsin } from '../isin/validate.js';
+import { fetchReporter } from './fetch-reporter.js';
 import type { CliCommand, CliIo } from './io.js';
-import { EXIT } from './io.js';
+import { EXIT, readText, usageError } from './io.js';
+import { summary } from './isin-summary.js';
 
-const usage = `Usage:
-  tickwork isin validate [--lenient] [--json] <ISIN…>
-  tickwork isin fetch <url|file> [--store <dir>] [--name <name>] [--json] [options]
+const validateUsage = `Usage: tickwork isin validate [--lenient] [--json] <ISIN…|->
 
-validate  Checks each ISIN; exits 1 if any is invalid.
-fetch     Downloads (or reads) a list, validates it and, with --store, compares it with the stored
-          snapshot and replaces that snapshot if every gate passes. Exits 1 if the list was rejected,
-          3 if it could not be read.
+Checks each ISIN; exits 1 if any is invalid. With -, reads ISINs from standard input (separated by spaces or
+new lines; lines starting with # are skipped).
 
-Options of fetch:
+Options:
+  --lenient   trim and upper-case values before validating
+  --json      print the results as JSON
+`;
+
+const fetchUsage = `Usage: tickwork isin fetch <url|file|-> [--store <dir>] [--name <name>] [--json] [options]
+
+Downloads (or reads; - is standard input) a list, validates it and, with --store, compares it with the stored
+snapshot and replaces that snapshot if every gate passes. Exits 1 if the list was rejected, 3 if it could
+not be read. On a terminal, progress and retries are shown on stderr (never with --json).
+
+Options:
   --store <dir>               keep snapshots in this directory (without it nothing is saved)
   --name <name>               snapshot name (default: isin)
-  --json                      print the result as JSON
+  --json                      print the result as JSON, and nothing on stderr
   --min-rows <n>              gate: fewest unique ISINs (default 1)
   --max-removed-ratio <r>     gate: largest share of the previous list that may vanish (default 0.1)
   --max-invalid-ratio <r>     gate: largest share of invalid rows (default 0.01)
@@ -28,22 +39,39 @@ Options of fetch:
   --encoding <utf-8|latin1>   text encoding (default utf-8)
   --lenient                   trim and upper-case values before validating
   --timeout <ms>              time limit per attempt (default 300000)
+  --retries <n>               retries after a network error, a 5xx or a 429 (default 3)
+`;
+
+const usage = `Usage:
+  tickwork isin validate [--lenient] [--json] <ISIN…|->
+  tickwork isin fetch <url|file|-> [--store <dir>] [--name <name>] [--json] [options]
+
+Run \`tickwork isin validate --help\` or \`tickwork isin fetch --help\` for the options of each.
 `;
 
 const ioCodes = new Set(['UPSTREAM', 'TIMEOUT', 'NOT_FOUND', 'UNAVAILABLE', 'RATE_LIMITED']);
 
-function validate(args: readonly string[], io: CliIo): number {
+/** A bad flag value: reported as a usage error. */
+class FlagError extends Error {}
+
+async function validate(args: readonly string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseArgs({
     args: [...args],
     allowPositionals: true,
     options: { lenient: { type: 'boolean' }, json: { type: 'boolean' } },
   });
-  if (positionals.length === 0) {
-    io.stderr.write(`tickwork isin validate: give at least one ISIN\n\n${usage}`);
-    return EXIT.usage;
+  if (positionals.length === 0) return usageError(io, 'isin validate', 'give at least one ISIN, or - for stdin');
+  const inputs: string[] = [];
+  for (const positional of positionals) {
+    if (positional !== '-') inputs.push(positional);
+    else {
+      for (const line of (await readText(io.stdin)).split(/\r?\n/)) {
+        if (!line.trimStart().startsWith('#')) inputs.push(...line.split(/[\s,;]+/).filter(Boolean));
+      }
+    }
   }
   const mode = values.lenient ? 'lenient' : 'strict';
-  const results = positionals.map((input) => ({ input, ...validateIsin(input, { mode }) }));
+  const results = inputs.map((input) => ({ input, ...validateIsin(input, { mode }) }));
   if (values.json) io.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
   else {
     for (const r of results) {
@@ -56,38 +84,14 @@ function validate(args: readonly string[], io: CliIo): number {
   return results.every((r) => r.ok) ? EXIT.ok : EXIT.failed;
 }
 
-function summary(r: IsinSyncResult, saved: boolean): string {
-  const lines = [`${r.status}  ${r.name}${r.source ? ` from ${r.source.source}` : ''}`];
-  if (r.reason && r.status !== 'updated') lines.push(`  ${r.code ?? ''} ${r.reason}`.trimEnd());
-  if (r.counts) {
-    const c = r.counts;
-    lines.push(
-      `  rows ${c.rows} · valid ${c.valid} · invalid ${c.invalid} · empty ${c.empty} · duplicates ${c.duplicates}`,
-      `  unique ISINs ${c.size} (stored before: ${c.previousSize})`,
-    );
+const number = (flag: string, value: string | undefined): number | undefined => {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n)) {
+    throw new FlagError(`--${flag} expects a number, got ${JSON.stringify(value)}`);
   }
-  if (r.diff) {
-    const d = r.diff;
-    lines.push(`  diff +${d.added} −${d.removed} (unchanged ${d.unchanged})`);
-    if (d.addedSample.length > 0)
-      lines.push(`  added:   ${d.addedSample.slice(0, 10).join(' ')}${d.added > 10 ? ' …' : ''}`);
-    if (d.removedSample.length > 0) {
-      lines.push(`  removed: ${d.removedSample.slice(0, 10).join(' ')}${d.removed > 10 ? ' …' : ''}`);
-    }
-  }
-  if (r.invalidByCode && Object.keys(r.invalidByCode).length > 0) {
-    lines.push(
-      `  invalid by code: ${Object.entries(r.invalidByCode)
-        .map(([k, v]) => `${k} ${v}`)
-        .join(', ')}`,
-    );
-    for (const i of (r.issues ?? []).slice(0, 5))
-      lines.push(`    line ${i.line}: ${i.code} ${JSON.stringify(i.value)}`);
-  }
-  if (r.status === 'updated' && !saved) lines.push('  (no --store: nothing saved)');
-  lines.push(`  took ${(r.timings.totalMs / 1000).toFixed(2)} s`);
-  return `${lines.join('\n')}\n`;
-}
+  return n;
+};
 
 async function fetchCommand(args: readonly string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -104,87 +108,85 @@ async function fetchCommand(args: readonly string[], io: CliIo): Promise<number>
       encoding: { type: 'string' },
       lenient: { type: 'boolean' },
       timeout: { type: 'string' },
+      retries: { type: 'string' },
     },
   });
-  if (positionals.length !== 1) {
-    io.stderr.write(`tickwork isin fetch: give exactly one URL or file\n\n${usage}`);
-    return EXIT.usage;
-  }
-  const number = (flag: string, value: string | undefined): number | undefined => {
-    if (value === undefined) return undefined;
-    const n = Number(value);
-    if (!Number.isFinite(n)) throw new Error(`--${flag} expects a number, got ${JSON.stringify(value)}`);
-    return n;
-  };
-  const column =
-    values.column === undefined ? undefined : /^\d+$/.test(values.column) ? Number(values.column) : values.column;
-  const store = values.store === undefined ? memoryIsinSnapshotStore() : fsIsinSnapshotStore({ dir: values.store });
-  const progress = io.stdout.isTTY === true && !values.json;
-  let lastDraw = 0;
+  if (positionals.length !== 1) return usageError(io, 'isin fetch', 'give exactly one URL, file or -');
   const minRows = number('min-rows', values['min-rows']);
   const maxRemovedRatio = number('max-removed-ratio', values['max-removed-ratio']);
   const maxInvalidRatio = number('max-invalid-ratio', values['max-invalid-ratio']);
   const timeout = number('timeout', values.timeout);
-  let sync: ReturnType<typeof createIsinSync>;
+  const retries = number('retries', values.retries);
+  const column =
+    values.column === undefined ? undefined : /^\d+$/.test(values.column) ? Number(values.column) : values.column;
+  const store = values.store === undefined ? memoryIsinSnapshotStore() : fsIsinSnapshotStore({ dir: values.store });
+  const given = positionals[0] as string;
+  const reporter =
+    io.stderr.isTTY === true && !values.json
+      ? fetchReporter(io, given === '-' ? 'standard input' : given, (retries ?? 3) + 1)
+      : undefined;
+  // Standard input is read once into a temporary file: the list reader takes paths and URLs, and a retry
+  // must be able to read the list again.
+  const stdinDir = given === '-' ? await mkdtemp(join(tmpdir(), 'tickwork-stdin-')) : undefined;
   try {
-    sync = createIsinSync({
-      name: values.name ?? 'isin',
-      source: positionals[0]!,
-      store,
-      gates: {
-        ...(minRows === undefined ? {} : { minRows }),
-        ...(maxRemovedRatio === undefined ? {} : { maxRemovedRatio }),
-        ...(maxInvalidRatio === undefined ? {} : { maxInvalidRatio }),
-      },
-      ...(column === undefined ? {} : { column }),
-      ...(values.encoding === undefined ? {} : { encoding: values.encoding as 'utf-8' | 'latin1' }),
-      ...(values.lenient ? { mode: 'lenient' as const } : {}),
-      ...(timeout === undefined ? {} : { timeout }),
-      ...(progress
-        ? {
-            onProgress: (p: { bytes: number; totalBytes?: number; rows: number }) => {
-              const now = Date.now();
-              if (now - lastDraw < 200) return;
-              lastDraw = now;
-              const mb = (p.bytes / 1e6).toFixed(1);
-              const of = p.totalBytes ? ` of ${(p.totalBytes / 1e6).toFixed(1)}` : '';
-              io.stderr.write(`\r  ${mb}${of} MB · ${p.rows} rows`);
-            },
-          }
-        : {}),
-    });
-  } catch (error) {
-    if (isTickworkError(error, 'INVALID_OPTION') || isTickworkError(error, 'VALIDATION')) {
-      io.stderr.write(`tickwork isin fetch: ${error.message}\n`);
-      return EXIT.usage;
+    const source = stdinDir === undefined ? given : join(stdinDir, 'list');
+    if (stdinDir !== undefined) await writeFile(source, io.stdin as AsyncIterable<Uint8Array>);
+    let sync: ReturnType<typeof createIsinSync>;
+    try {
+      sync = createIsinSync({
+        name: values.name ?? 'isin',
+        source,
+        store,
+        gates: {
+          ...(minRows === undefined ? {} : { minRows }),
+          ...(maxRemovedRatio === undefined ? {} : { maxRemovedRatio }),
+          ...(maxInvalidRatio === undefined ? {} : { maxInvalidRatio }),
+        },
+        ...(column === undefined ? {} : { column }),
+        ...(values.encoding === undefined ? {} : { encoding: values.encoding as 'utf-8' | 'latin1' }),
+        ...(values.lenient ? { mode: 'lenient' as const } : {}),
+        ...(timeout === undefined ? {} : { timeout }),
+        ...(retries === undefined ? {} : { retries }),
+        ...(reporter ? { fetch: reporter.fetch, onProgress: reporter.onProgress } : {}),
+      });
+    } catch (error) {
+      if (isTickworkError(error, 'INVALID_OPTION') || isTickworkError(error, 'VALIDATION')) {
+        return usageError(io, 'isin fetch', error.message);
+      }
+      throw error;
     }
-    throw error;
+    let result = await sync();
+    reporter?.done();
+    if (stdinDir !== undefined && result.source) result = { ...result, source: { ...result.source, source: '-' } };
+    io.stdout.write(values.json ? `${JSON.stringify(result, null, 2)}\n` : summary(result, values.store !== undefined));
+    if (result.status === 'updated' || result.status === 'not-modified') return EXIT.ok;
+    if (result.status === 'failed' && ioCodes.has(result.code ?? '')) return EXIT.io;
+    return EXIT.failed;
+  } finally {
+    if (stdinDir !== undefined) await rm(stdinDir, { recursive: true, force: true });
   }
-  const result = await sync();
-  if (progress) io.stderr.write('\r\x1b[K');
-  io.stdout.write(values.json ? `${JSON.stringify(result, null, 2)}\n` : summary(result, values.store !== undefined));
-  if (result.status === 'updated' || result.status === 'not-modified') return EXIT.ok;
-  if (result.status === 'failed' && ioCodes.has(result.code ?? '')) return EXIT.io;
-  return EXIT.failed;
 }
+
+const subcommands = { validate, fetch: fetchCommand };
 
 /** `tickwork isin validate|fetch`. */
 export const isinCommand: CliCommand = {
   summary: 'Validate ISINs, or fetch, check and snapshot an ISIN list',
   usage,
+  subcommands: { validate: validateUsage, fetch: fetchUsage },
   async run(args, io) {
     const [sub, ...rest] = args;
+    if (sub === undefined) return usageError(io, 'isin', 'missing subcommand (validate or fetch)');
+    if (sub !== 'validate' && sub !== 'fetch') {
+      return usageError(io, 'isin', `unknown subcommand '${sub}' (validate or fetch)`);
+    }
     try {
-      if (sub === 'validate') return validate(rest, io);
-      if (sub === 'fetch') return await fetchCommand(rest, io);
+      return await subcommands[sub](rest, io);
     } catch (error) {
-      if ((error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS') || /^--/.test((error as Error).message)) {
-        io.stderr.write(`tickwork isin ${sub}: ${(error as Error).message}\n`);
-        return EXIT.usage;
+      if ((error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS') || error instanceof FlagError) {
+        return usageError(io, `isin ${sub}`, (error as Error).message);
       }
       throw error;
     }
-    io.stderr.write(`tickwork isin: unknown subcommand ${JSON.stringify(sub ?? '')}\n\n${usage}`);
-    return EXIT.usage;
   },
 };

@@ -1,13 +1,16 @@
 import { extractCommand } from './extract-command.js';
 import type { CliCommand, CliIo } from './io.js';
-import { EXIT } from './io.js';
+import { EXIT, usageError } from './io.js';
 import { isinCommand } from './isin-command.js';
+import { packageVersion } from './version.js';
 
 /** Subcommands by name. Each module registers its command here. */
 export const commands: Record<string, CliCommand> = {
   extract: extractCommand,
   isin: isinCommand,
 };
+
+const names = () => Object.keys(commands).join(', ');
 
 function help(): string {
   const width = Math.max(0, ...Object.keys(commands).map((name) => name.length));
@@ -18,10 +21,20 @@ function help(): string {
     'Commands:',
     ...lines,
     '',
-    'Run `tickwork <command> --help` for details.',
+    'Options:',
+    '  -h, --help     show this help (also after any command: `tickwork isin validate --help`)',
+    '  -v, --version  print the version',
+    '',
+    'Run `tickwork <command> --help` for details. A file argument of `-` reads standard input.',
     '',
   ].join('\n');
 }
+
+const wantsHelp = (args: readonly string[]) => {
+  // Anything after `--` is data, never an option.
+  const end = args.indexOf('--');
+  return (end === -1 ? args : args.slice(0, end)).some((a) => a === '--help' || a === '-h');
+};
 
 /**
  * Runs the `tickwork` command line and resolves to the exit code. Never throws: unexpected errors are printed
@@ -29,17 +42,20 @@ function help(): string {
  */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
   const [name, ...rest] = argv;
-  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+  if (name === undefined) return usageError(io, '', `missing command (one of: ${names()})`);
+  if (name === '--help' || name === '-h' || name === 'help') {
     io.stdout.write(help());
-    return name === undefined ? EXIT.usage : EXIT.ok;
+    return EXIT.ok;
   }
-  const command = commands[name];
-  if (command === undefined) {
-    io.stderr.write(`tickwork: unknown command '${name}'\n\n${help()}`);
-    return EXIT.usage;
+  if (name === '--version' || name === '-v') {
+    io.stdout.write(`${packageVersion()}\n`);
+    return EXIT.ok;
   }
-  if (rest.includes('--help') || rest.includes('-h')) {
-    io.stdout.write(`${command.usage.trimEnd()}\n`);
+  const command = Object.hasOwn(commands, name) ? commands[name] : undefined;
+  if (command === undefined) return usageError(io, '', `unknown command '${name}' (one of: ${names()})`);
+  if (wantsHelp(rest)) {
+    const sub = rest[0] !== undefined ? command.subcommands?.[rest[0]] : undefined;
+    io.stdout.write(`${(sub ?? command.usage).trimEnd()}\n`);
     return EXIT.ok;
   }
   try {

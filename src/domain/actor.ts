@@ -5,7 +5,17 @@ import { parseInput } from './validation.js';
 /** A user's role: admins manage apps and review tasks; users claim apps and earn points. */
 export type Role = 'admin' | 'user';
 
-/** The two roles. */
+/**
+ * The two roles.
+ *
+ * @example
+ * ```ts
+ * import { RoleSchema } from 'tickwork';
+ *
+ * RoleSchema.parse('admin'); // 'admin'
+ * RoleSchema.safeParse('root').success; // false
+ * ```
+ */
 export const RoleSchema: z.ZodType<Role> = z.enum(['admin', 'user']);
 
 /**

@@ -33,22 +33,63 @@ export interface App {
 // Length is checked first (Google Play caps ids at 150), so the regex only ever sees short input.
 const PACKAGE_NAME = /^[A-Za-z][A-Za-z0-9_]*(?:\.[A-Za-z][A-Za-z0-9_]*)+$/;
 
-/** An Android package name such as `com.example.app`. */
+/**
+ * An Android package name such as `com.example.app`.
+ *
+ * @example
+ * ```ts
+ * import { PackageNameSchema } from 'tickwork';
+ *
+ * PackageNameSchema.parse(' com.example.notes '); // 'com.example.notes'
+ * PackageNameSchema.safeParse('notes').success; // false: needs two dot-separated segments
+ * ```
+ */
 export const PackageNameSchema: z.ZodType<string, string> = plainText()
   .trim()
   .max(150)
   .regex(PACKAGE_NAME, 'Expected an Android package name such as com.example.app');
 
-/** An absolute `https:` URL with a domain name. */
+/**
+ * An absolute `https:` URL with a domain name.
+ *
+ * @example
+ * ```ts
+ * import { HttpsUrlSchema } from 'tickwork';
+ *
+ * HttpsUrlSchema.parse('https://play.google.com/store/apps/details?id=com.example.notes'); // accepted
+ * HttpsUrlSchema.safeParse('http://example.com').success; // false: https only
+ * ```
+ */
 export const HttpsUrlSchema: z.ZodType<string, string> = plainText()
   .trim()
   .max(2048)
   .pipe(z.url({ protocol: /^https$/, hostname: z.regexes.domain, error: 'Expected an https URL' }));
 
-/** Points are whole numbers above zero; the cap keeps every sum far inside 2^53. */
+/**
+ * Points are whole numbers above zero; the cap keeps every sum far inside 2^53.
+ *
+ * @example
+ * ```ts
+ * import { PointsSchema } from 'tickwork';
+ *
+ * PointsSchema.parse(50); // 50
+ * PointsSchema.safeParse(1.5).success; // false: whole numbers only
+ * ```
+ */
 export const PointsSchema: z.ZodType<number, number> = z.number().int().positive().max(1_000_000);
 
-/** The shape of a stored {@link App}. */
+/**
+ * The shape of a stored {@link App}.
+ *
+ * @example
+ * ```ts
+ * import { AppSchema } from 'tickwork';
+ *
+ * // Check a row read from elsewhere (a cache, a queue) before trusting it as an App.
+ * const checked = AppSchema.safeParse(JSON.parse('{"id":"a1","name":"Notes"}'));
+ * checked.success; // false: a stored app has every field
+ * ```
+ */
 export const AppSchema: z.ZodType<App> = z.strictObject({
   id: z.string().min(1),
   name: z.string(),
@@ -102,7 +143,23 @@ const fields = {
   points: PointsSchema,
 };
 
-/** Validates {@link CreateAppInput}; unknown fields are rejected. */
+/**
+ * Validates {@link CreateAppInput}; unknown fields are rejected.
+ *
+ * @example
+ * ```ts
+ * import { CreateAppInputSchema } from 'tickwork';
+ *
+ * const input = CreateAppInputSchema.parse({
+ *   name: 'Notes',
+ *   packageName: 'com.example.notes',
+ *   storeUrl: 'https://play.google.com/store/apps/details?id=com.example.notes',
+ *   category: 'Productivity',
+ *   points: 50,
+ * });
+ * CreateAppInputSchema.safeParse({ ...input, owner: 'me' }).success; // false: unknown field
+ * ```
+ */
 export const CreateAppInputSchema: z.ZodType<CreateAppInput, CreateAppInput> = z.strictObject({
   ...fields,
   iconUrl: fields.iconUrl.optional(),
@@ -110,7 +167,17 @@ export const CreateAppInputSchema: z.ZodType<CreateAppInput, CreateAppInput> = z
   active: z.boolean().optional(),
 });
 
-/** Validates {@link UpdateAppInput}; unknown fields are rejected. */
+/**
+ * Validates {@link UpdateAppInput}; unknown fields are rejected.
+ *
+ * @example
+ * ```ts
+ * import { UpdateAppInputSchema } from 'tickwork';
+ *
+ * UpdateAppInputSchema.parse({ points: 80, expectedVersion: 3 }); // any subset of the fields
+ * UpdateAppInputSchema.safeParse({ points: -1 }).success; // false
+ * ```
+ */
 export const UpdateAppInputSchema: z.ZodType<UpdateAppInput, UpdateAppInput> = z
   .strictObject({
     ...fields,

@@ -9,7 +9,22 @@ export interface ImageLimits {
   readonly maxPixels: number;
 }
 
-/** Default limits: 5 MiB and 40 megapixels, generous for any phone screenshot. */
+/**
+ * Default limits: 5 MiB and 40 megapixels, generous for any phone screenshot.
+ *
+ * @example
+ * ```ts
+ * import { createServices, DEFAULT_IMAGE_LIMITS } from 'tickwork';
+ * import { memoryProofStore, memoryRepositories } from 'tickwork/memory';
+ *
+ * // Half the default byte cap, the default pixel cap.
+ * const services = createServices({
+ *   repositories: memoryRepositories(),
+ *   proofs: memoryProofStore(),
+ *   maxProofBytes: DEFAULT_IMAGE_LIMITS.maxBytes / 2,
+ * });
+ * ```
+ */
 export const DEFAULT_IMAGE_LIMITS: ImageLimits = { maxBytes: 5 * 1024 * 1024, maxPixels: 40_000_000 };
 
 /** What {@link inspectImage} reads from the bytes. */

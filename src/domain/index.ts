@@ -29,7 +29,7 @@ export type { Session } from './session.js';
 export type { SessionRepository } from './session-repository.js';
 export type { DuplicateProof, ProofRef, ReviewTask, Task, TaskChange, TaskStatus } from './task.js';
 export { TASK_STATUSES, TASK_TRANSITIONS } from './task.js';
-export type { TaskRepository } from './task-repository.js';
+export type { ApproveOutcome, ApproveRequest, TaskRepository } from './task-repository.js';
 export type { Approval, ProofFile, TaskService } from './task-service.js';
 export { awardKey } from './task-service.js';
 export type { LoginInput, PublicUser, RegisterInput, User } from './user.js';

@@ -11,7 +11,22 @@ export interface ScryptParams {
   readonly p: number;
 }
 
-/** OWASP's minimum for scrypt: N = 2^14, r = 8, p = 1 (about 16 MiB of memory per hash). */
+/**
+ * OWASP's minimum for scrypt: N = 2^14, r = 8, p = 1 (about 16 MiB of memory per hash).
+ *
+ * @example
+ * ```ts
+ * import { createServices, DEFAULT_SCRYPT } from 'tickwork';
+ * import { memoryProofStore, memoryRepositories } from 'tickwork/memory';
+ *
+ * // Twice the work per hash on a server with memory to spare.
+ * const services = createServices({
+ *   repositories: memoryRepositories(),
+ *   proofs: memoryProofStore(),
+ *   scrypt: { ...DEFAULT_SCRYPT, N: DEFAULT_SCRYPT.N * 2 },
+ * });
+ * ```
+ */
 export const DEFAULT_SCRYPT: ScryptParams = { N: 16384, r: 8, p: 1 };
 
 const KEY_LENGTH = 32;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { TickworkError } from '../errors.js';
+import { isTickworkError, TickworkError } from '../errors.js';
 import { type Actor, requireActor, requireAdmin } from './actor.js';
 import type { ServiceContext } from './context.js';
 import { inspectImage } from './image.js';
@@ -7,6 +7,7 @@ import type { LedgerEntry, Page } from './ledger-entry.js';
 import { proofKey } from './proof-store.js';
 import type { RepositorySet } from './repositories.js';
 import { type ReviewTask, TASK_TRANSITIONS, type Task, type TaskChange, type TaskStatus } from './task.js';
+import type { ApproveOutcome } from './task-repository.js';
 import { IdSchema, pageNumber, parseInput, plainText } from './validation.js';
 
 /** What {@link TaskService.approve} answers: the approved task and its award in the ledger. */
@@ -51,8 +52,9 @@ export interface TaskService {
    */
   submitProof(actor: Actor, taskId: string, bytes: Uint8Array): Promise<Task>;
   /**
-   * An admin approves a `submitted` task of another user and awards its points, in one transaction. Approving
-   * twice, or from many places at once, awards once: every call but one is `CONFLICT`.
+   * An admin approves a `submitted` task of another user and awards its points, as one atomic step. Approving
+   * twice, or from many places at once, awards once: every call but one is `CONFLICT`; an approval racing a
+   * rejection either wins (and awards) or is `CONFLICT` (and awards nothing).
    *
    * @example
    * ```ts
@@ -101,11 +103,16 @@ const ReviewQuerySchema = z.strictObject({
 });
 const MineSchema = z.strictObject({ status: STATUS.optional() });
 
+/** "A claimed task", "An approved task": the subject of a sentence about a task in `status`. */
+const aTask = (status: TaskStatus): string => `${/^[aeiou]/.test(status) ? 'An' : 'A'} ${status} task`;
+
 /**
  * The ledger key that makes an award happen once per task, whatever the concurrency.
  *
  * @example
  * ```ts
+ * import { awardKey } from 'tickwork';
+ *
  * awardKey('7f3c…'); // 'task:7f3c…:award', the idempotency key of the approval's ledger entry
  * ```
  */
@@ -115,10 +122,12 @@ export const awardKey = (taskId: string): string => `task:${taskId}:award`;
 export function createTaskService(ctx: ServiceContext): TaskService {
   const { repositories: repos } = ctx;
 
+  const notFound = (id: string) => new TickworkError('NOT_FOUND', 'Task not found', { details: { id } });
+
   async function load(r: RepositorySet, taskId: string): Promise<Task> {
     const id = parseInput(ID, taskId, 'task id');
     const task = await r.tasks.findById(id);
-    if (!task) throw new TickworkError('NOT_FOUND', 'Task not found', { details: { id } });
+    if (!task) throw notFound(id);
     return task;
   }
 
@@ -128,17 +137,11 @@ export function createTaskService(ctx: ServiceContext): TaskService {
     }
   }
 
-  /** The compare-and-set every transition goes through; a lost race or a stale version is `CONFLICT`. */
-  async function move(
-    r: RepositorySet,
-    task: Task,
-    to: Exclude<TaskStatus, 'claimed'>,
-    change: Omit<TaskChange, 'status' | 'updatedAt'>,
-    expectedVersion: number | undefined,
-  ): Promise<Task> {
+  /** Why `task` cannot go `to` now (`CONFLICT`): wrong status, or not the version the caller read. */
+  function checkTransition(task: Task, to: Exclude<TaskStatus, 'claimed'>, expectedVersion: number | undefined) {
     const from = TASK_TRANSITIONS[to];
     if (!from.includes(task.status)) {
-      throw new TickworkError('CONFLICT', `A ${task.status} task cannot become ${to}`, {
+      throw new TickworkError('CONFLICT', `${aTask(task.status)} cannot become ${to}`, {
         details: { status: task.status, allowedFrom: from },
       });
     }
@@ -147,12 +150,25 @@ export function createTaskService(ctx: ServiceContext): TaskService {
         details: { expectedVersion, version: task.version },
       });
     }
+  }
+
+  const lostRace = () => new TickworkError('CONFLICT', 'The task changed meanwhile; read it again');
+
+  /** The compare-and-set every transition but approval goes through; a lost race or a stale version is `CONFLICT`. */
+  async function move(
+    r: RepositorySet,
+    task: Task,
+    to: Exclude<TaskStatus, 'claimed' | 'approved'>,
+    change: Omit<TaskChange, 'status' | 'updatedAt'>,
+    expectedVersion: number | undefined,
+  ): Promise<Task> {
+    checkTransition(task, to, expectedVersion);
     const moved = await r.tasks.transition(
       task.id,
-      { statuses: from, version: task.version },
+      { statuses: TASK_TRANSITIONS[to], version: task.version },
       { ...change, status: to, updatedAt: ctx.now() },
     );
-    if (!moved) throw new TickworkError('CONFLICT', 'The task changed meanwhile; read it again');
+    if (!moved) throw lostRace();
     return moved;
   }
 
@@ -207,7 +223,7 @@ export function createTaskService(ctx: ServiceContext): TaskService {
       const task = await load(repos, taskId);
       if (task.userId !== checked.id) throw new TickworkError('FORBIDDEN', 'Only the owner may submit a proof');
       if (!TASK_TRANSITIONS.submitted.includes(task.status)) {
-        throw new TickworkError('CONFLICT', `A ${task.status} task takes no proof`, {
+        throw new TickworkError('CONFLICT', `${aTask(task.status)} takes no proof`, {
           details: { status: task.status },
         });
       }
@@ -227,32 +243,39 @@ export function createTaskService(ctx: ServiceContext): TaskService {
     async approve(actor, taskId, options = {}) {
       const admin = requireAdmin(actor);
       const { expectedVersion } = parseInput(ApproveSchema, options, 'approval');
-      return repos.transaction(async (tx) => {
-        const task = await load(tx, taskId);
-        reviewable(admin, task);
-        const now = ctx.now();
-        const approved = await move(
-          tx,
-          task,
-          'approved',
-          { reviewerId: admin.id, reviewedAt: now, reason: null },
+      const id = parseInput(ID, taskId, 'task id');
+      // One atomic repository step checks and moves the task and appends the award: one round trip on
+      // PostgreSQL, and no window between reading the task and writing it for a reject to slip into.
+      let outcome: ApproveOutcome;
+      try {
+        outcome = await repos.tasks.approve({
+          taskId: id,
+          reviewerId: admin.id,
           expectedVersion,
-        );
-        const { entry, created } = await tx.ledger.append({
-          id: ctx.ids(),
-          userId: task.userId,
-          amount: task.points,
-          kind: 'award',
-          reason: 'Task approved',
-          reference: task.id,
-          actorId: admin.id,
-          idempotencyKey: awardKey(task.id),
-          createdAt: now,
+          from: TASK_TRANSITIONS.approved,
+          now: ctx.now(),
+          award: {
+            id: ctx.ids(),
+            kind: 'award',
+            reason: 'Task approved',
+            actorId: admin.id,
+            idempotencyKey: awardKey(id),
+          },
         });
-        // The status compare-and-set already admits one approval; the unique key is the second wall.
-        if (!created) throw new TickworkError('CONFLICT', 'This task was awarded already');
-        return { task: approved, award: entry };
-      });
+      } catch (error) {
+        // The unique award key is the second wall behind the status check; nothing was written.
+        if (isTickworkError(error, 'CONFLICT')) {
+          throw new TickworkError('CONFLICT', 'This task was awarded already', { cause: error });
+        }
+        throw error;
+      }
+      if (outcome.approved) return { task: outcome.task, award: outcome.award };
+      // Nothing was written: say why from the task as the approval found it.
+      const task = outcome.task;
+      if (!task) throw notFound(id);
+      reviewable(admin, task);
+      checkTransition(task, 'approved', expectedVersion);
+      throw lostRace();
     },
 
     async reject(actor, taskId, input) {

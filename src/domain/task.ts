@@ -1,10 +1,30 @@
 /** Where a task is: `claimed → submitted → approved | rejected`, and `rejected → submitted` on a new proof. */
 export type TaskStatus = 'claimed' | 'submitted' | 'approved' | 'rejected';
 
-/** Every task status, in lifecycle order. */
+/**
+ * Every task status, in lifecycle order.
+ *
+ * @example
+ * ```ts
+ * import { TASK_STATUSES, type TaskStatus } from 'tickwork';
+ *
+ * const isStatus = (s: string): s is TaskStatus => (TASK_STATUSES as readonly string[]).includes(s);
+ * isStatus('approved'); // true
+ * ```
+ */
 export const TASK_STATUSES: readonly TaskStatus[] = ['claimed', 'submitted', 'approved', 'rejected'];
 
-/** The transitions allowed, by target status: the statuses a task may come from. */
+/**
+ * The transitions allowed, by target status: the statuses a task may come from.
+ *
+ * @example
+ * ```ts
+ * import { TASK_TRANSITIONS } from 'tickwork';
+ *
+ * TASK_TRANSITIONS.approved; // ['submitted']: only a submitted task can be approved
+ * TASK_TRANSITIONS.submitted.includes('rejected'); // true: a rejected task takes a new proof
+ * ```
+ */
 export const TASK_TRANSITIONS: Readonly<Record<Exclude<TaskStatus, 'claimed'>, readonly TaskStatus[]>> = {
   submitted: ['claimed', 'rejected'],
   approved: ['submitted'],

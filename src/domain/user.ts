@@ -26,14 +26,33 @@ export interface User {
 /** A user as services return it: everything but the password hash. */
 export type PublicUser = Omit<User, 'passwordHash'>;
 
-/** An email address, trimmed and lower-cased so one mailbox is one account. */
+/**
+ * An email address, trimmed and lower-cased so one mailbox is one account.
+ *
+ * @example
+ * ```ts
+ * import { EmailSchema } from 'tickwork';
+ *
+ * EmailSchema.parse(' Ann@Example.COM '); // 'ann@example.com'
+ * ```
+ */
 export const EmailSchema: z.ZodType<string, string> = plainText()
   .trim()
   .max(254)
   .transform((s) => s.normalize('NFC').toLowerCase())
   .pipe(z.email());
 
-/** The shape of a stored {@link User}. */
+/**
+ * The shape of a stored {@link User}.
+ *
+ * @example
+ * ```ts
+ * import { UserSchema } from 'tickwork';
+ *
+ * // Check a row read from elsewhere (a cache, an export) before trusting it as a User.
+ * UserSchema.safeParse(JSON.parse('{"id":"u1","email":"ann@example.com"}')).success; // false: fields missing
+ * ```
+ */
 export const UserSchema: z.ZodType<User> = z.strictObject({
   id: z.string().min(1),
   email: z.string(),
@@ -61,7 +80,18 @@ export interface RegisterInput {
   readonly name: string;
 }
 
-/** Validates {@link RegisterInput}; unknown fields are rejected. */
+/**
+ * Validates {@link RegisterInput}; unknown fields are rejected.
+ *
+ * @example
+ * ```ts
+ * import { RegisterInputSchema } from 'tickwork';
+ *
+ * RegisterInputSchema.parse({ email: 'ann@example.com', password: 'correct horse', name: 'Ann' });
+ * RegisterInputSchema.safeParse({ email: 'ann@example.com', password: 'correct horse', name: 'Ann', role: 'admin' })
+ *   .success; // false: a user cannot register as admin
+ * ```
+ */
 export const RegisterInputSchema: z.ZodType<RegisterInput, RegisterInput> = z.strictObject({
   email: EmailSchema,
   password: plainText().max(200),
@@ -76,7 +106,16 @@ export interface LoginInput {
   readonly password: string;
 }
 
-/** Validates {@link LoginInput}; unknown fields are rejected. */
+/**
+ * Validates {@link LoginInput}; unknown fields are rejected.
+ *
+ * @example
+ * ```ts
+ * import { LoginInputSchema } from 'tickwork';
+ *
+ * const login = LoginInputSchema.parse({ email: 'ann@example.com', password: 'correct horse' });
+ * ```
+ */
 export const LoginInputSchema: z.ZodType<LoginInput, LoginInput> = z.strictObject({
   email: plainText().max(1000),
   password: plainText().max(1000),

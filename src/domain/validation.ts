@@ -80,5 +80,15 @@ export function plainText(multiline = false): z.ZodString {
   });
 }
 
-/** An opaque id as a service takes it: 1–200 characters, no control characters. */
+/**
+ * An opaque id as a service takes it: 1–200 characters, no control characters.
+ *
+ * @example
+ * ```ts
+ * import { IdSchema } from 'tickwork';
+ *
+ * IdSchema.parse('01J9ZK3V6M'); // '01J9ZK3V6M'
+ * IdSchema.safeParse('a\u0000b').success; // false: control characters are refused
+ * ```
+ */
 export const IdSchema: z.ZodType<string, string> = plainText().min(1).max(200);

@@ -6,6 +6,8 @@
  * The state carried between chunks is a handful of fields plus at most `maxRawBytes` of a key and
  * `maxDigits + 1` digits of a number: bounded by the longest token, whatever the input.
  */
+import type { FastKeys, FastScan } from './fast-scan.js';
+import { fastKeys, fastScanner } from './fast-scan.js';
 import type { KeySet } from './key-set.js';
 import { matchEscapedKey, matchPlainKey } from './key-set.js';
 import type { ExtractDiagnosticKind, ExtractMatch } from './options.js';
@@ -71,6 +73,9 @@ const RAW_LIMIT = 64;
 
 /** Strings longer than this are skipped with native `indexOf` rather than byte by byte. */
 const SHORT = 32;
+
+/** The fast path keeps depth in a 32-bit integer; deeper input (over a gigabyte of brackets) stays in JS. */
+const FAST_DEPTH_LIMIT = 2 ** 30;
 
 // Node's Buffer#indexOf searches with memchr, several times faster than Uint8Array#indexOf on long runs,
 // and accepts any Uint8Array. Elsewhere the standard method does the same job.
@@ -139,6 +144,13 @@ export class Scanner<V extends number | bigint> {
   private nextBackslash = -1;
   private nextLf = -1;
   private nextCr = -1;
+  // The WebAssembly fast path (see fast-scan.ts): the key table, and which bytes of this chunk its window holds.
+  private readonly fastKeys: FastKeys | undefined;
+  private readonly fastMaxDigits: number;
+  private fastDepth = 0;
+  private windowStart = 0;
+  private windowEnd = 0;
+  private windowGeneration = -1;
 
   constructor(
     private readonly keys: KeySet,
@@ -149,6 +161,9 @@ export class Scanner<V extends number | bigint> {
     private readonly valuesOnly = false,
   ) {
     this.keyCarry = new Uint8Array(keys.maxRawBytes);
+    this.fastKeys = fastKeys(keys);
+    // The inline integer path takes at most 15 digits (exact in a double) and never more than maxDigits.
+    this.fastMaxDigits = Math.min(15, maxDigits);
   }
 
   /** Offset in input units of byte `i` of the current chunk (a character boundary). */
@@ -187,6 +202,10 @@ export class Scanner<V extends number | bigint> {
     this.nextBackslash = -1;
     this.nextLf = -1;
     this.nextCr = -1;
+    // The caller may have refilled the buffer since the last chunk: the window is stale.
+    this.windowGeneration = -1;
+    const fast = this.fastKeys === undefined ? undefined : fastScanner();
+    const fastMaxDigits = this.fastMaxDigits;
     const keys = this.keys;
     const byLength = keys.byLength;
     const maxBytes = keys.maxBytes;
@@ -204,6 +223,14 @@ export class Scanner<V extends number | bigint> {
     while (i < n) {
       switch (state) {
         case State.Out: {
+          // The fast path runs up to a token it leaves to JS; JS takes that one token and hands back.
+          let handBack = n + 1;
+          if (fast !== undefined && n - i >= fast.minBytes && depth < FAST_DEPTH_LIMIT) {
+            i = this.runFast(fast, buf, i, n, depth);
+            depth = this.fastDepth;
+            if (i >= n) break;
+            handBack = i + 1;
+          }
           while (i < n) {
             const c = buf[i++]!;
             if (c !== QUOTE) {
@@ -217,9 +244,26 @@ export class Scanner<V extends number | bigint> {
               continue;
             }
             const s = i;
-            const limit = i + SHORT < n ? i + SHORT : n;
-            while (i < limit && !isStringStop(buf[i]!)) i++;
-            if (i === limit && i < n) i = this.skipLong(buf, i, n);
+            let escaped = false;
+            for (;;) {
+              const limit = i + SHORT < n ? i + SHORT : n;
+              while (i < limit && !isStringStop(buf[i]!)) i++;
+              if (i === limit && i < n) i = this.skipLong(buf, i, n);
+              // An escape whose second byte is here and is not a line break is skipped in place.
+              if (i + 1 < n && buf[i] === BACKSLASH && buf[i + 1] !== LF && buf[i + 1] !== CR) {
+                escaped = true;
+                i += 2;
+                continue;
+              }
+              break;
+            }
+            if (escaped && i < n && buf[i] === QUOTE && depth > 0) {
+              // A possible key with escapes: decoded only when a `:` follows (as closeKey does), in the
+              // general states; an escaped string value followed by `,` `}` `]` is done here.
+              let j = i + 1;
+              while (j < n && SPACE[buf[j]!] === 1) j++;
+              if (j === n || buf[j] === COLON) i = n;
+            }
             if (i === n || buf[i] !== QUOTE) {
               // An escape, a line break or the chunk's end: the general string state takes over, from the start
               // of the content (the bytes were plain, so rescanning them is cheap and keeps one code path).
@@ -234,9 +278,11 @@ export class Scanner<V extends number | bigint> {
             }
             const length = i - s;
             i++;
-            if (length > maxBytes || firstByte[buf[s]!] === 0 || depth === 0) continue;
             const candidates = byLength[length];
-            if (candidates === undefined) continue;
+            if (escaped || length > maxBytes || firstByte[buf[s]!] === 0 || depth === 0 || candidates === undefined) {
+              if (i >= handBack) break;
+              continue;
+            }
             let key: string | undefined;
             for (let m = 0; m < candidates.length; m++) {
               const bytes = candidates[m]!.bytes;
@@ -247,7 +293,10 @@ export class Scanner<V extends number | bigint> {
                 break;
               }
             }
-            if (key === undefined) continue;
+            if (key === undefined) {
+              if (i >= handBack) break;
+              continue;
+            }
             this.key = key;
             // Fast path for `"key":123,` inside this chunk; anything else falls back to the general states.
             let j = i;
@@ -269,7 +318,7 @@ export class Scanner<V extends number | bigint> {
               if (
                 k < n &&
                 digits > 0 &&
-                digits < 16 &&
+                digits <= fastMaxDigits &&
                 INT_END[buf[k]!] === 1 &&
                 (digits === 1 || buf[digitsFrom] !== ZERO)
               ) {
@@ -284,6 +333,7 @@ export class Scanner<V extends number | bigint> {
                     end: ascii ? base + k : this.pos(k),
                   });
                 i = k;
+                if (i >= handBack) break;
                 continue;
               }
             }
@@ -404,6 +454,67 @@ export class Scanner<V extends number | bigint> {
       // Only needed if the input ends inside this string; computed now while the chunk is at hand.
       if (openedAt >= 0) this.tokenStart = this.pos(openedAt);
     }
+  }
+
+  /**
+   * Runs the fast path from `i` (in the `Out` state at bracket depth `depth`) until the chunk ends or it stops
+   * at a token for the JS scanner; returns where, with the depth in `fastDepth`. The window is copied from the
+   * chunk when it does not hold `i` with room to spare, so each byte is copied about once.
+   */
+  private runFast(fast: FastScan, buf: Uint8Array, i: number, n: number, depth: number): number {
+    const fastKeys = this.fastKeys!;
+    for (;;) {
+      if (
+        this.windowGeneration !== fast.generation ||
+        i < this.windowStart ||
+        i >= this.windowEnd ||
+        (this.windowEnd < n && this.windowEnd - i < fast.window >>> 3)
+      ) {
+        const end = Math.min(n, i + fast.window);
+        fast.bytes.set(buf.subarray(i, end));
+        this.windowStart = i;
+        this.windowEnd = end;
+        this.windowGeneration = ++fast.generation;
+      }
+      fast.useKeys(fastKeys);
+      const start = this.windowStart;
+      i = start + fast.scan(i - start, this.windowEnd - start, depth, this.fastMaxDigits);
+      const status = fast.status;
+      depth = status[0]!;
+      if (status[1]! > 0) this.emitFast(fast, status[1]!, start);
+      if (status[2] === 1 || i >= n) break;
+    }
+    this.fastDepth = depth;
+    return i;
+  }
+
+  /** Appends the fast path's `count` matches (offsets relative to `start` in this chunk), as `scan` would. */
+  private emitFast(fast: FastScan, count: number, start: number): void {
+    const out = this.sink.matches as unknown[];
+    const values = fast.values;
+    const names = this.fastKeys!.names;
+    const bigint = this.bigint;
+    if (this.valuesOnly) {
+      for (let m = 0; m < count; m++) out.push(bigint ? BigInt(values[m]!) : values[m]!);
+    } else {
+      const ascii = this.ascii;
+      const base = this.base;
+      const starts = fast.starts;
+      const ends = fast.ends;
+      const keyIndexes = fast.keyIndexes;
+      for (let m = 0; m < count; m++) {
+        const j = start + starts[m]!;
+        const k = start + ends[m]!;
+        const value = values[m]!;
+        out.push({
+          key: names[keyIndexes[m]!]!,
+          value: bigint ? BigInt(value) : value,
+          start: ascii ? base + j : this.pos(j),
+          end: ascii ? base + k : this.pos(k),
+        });
+      }
+    }
+    this.key = names[fast.keyIndexes[count - 1]!]!;
   }
 
   /**

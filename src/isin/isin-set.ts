@@ -246,63 +246,80 @@ export interface BuiltIsinSet {
   readonly duplicateSample: readonly string[];
 }
 
-const CHUNK = 1 << 20;
-const BUCKET_SHIFT = 15;
+/** Keys the builder holds at first; it doubles in place from there. */
+const INITIAL_KEYS = 2048;
+/**
+ * Most keys one builder takes: 2³⁰ bytes of address space, reserved, not used, until keys arrive (GLEIF's
+ * list has about 9 M; all ISINs ever issued are far fewer than this).
+ */
+const MAX_KEYS = 2 ** 27;
+/** Keys moved per step of `build`; the collected memory shrinks by this much after each step. */
+const SLICE = 1 << 18;
+/**
+ * Buckets of the one scatter pass, by the top bits of the high word: about a thousand, so each fills a run of
+ * pages in turn (the sorted copy becomes resident as it fills, not all at once) and sorts in cache.
+ */
+const BUCKET_SHIFT = 20;
 
 /**
- * Collects packed keys in fixed-size chunks (no doubling copies), then sorts and de-duplicates once.
+ * Collects packed keys, then sorts and de-duplicates them once. Peak memory is one copy of the keys: they
+ * are collected in a resizable buffer that grows in place, and `build` scatters them into the sorted array
+ * from the end, shrinking that buffer (which returns its pages at once) as it goes.
  * @internal
  */
 export class IsinSetBuilder {
-  #chunks: Uint32Array[] = [];
-  #current = new Uint32Array(2 * 1024);
+  #buffer = new ArrayBuffer(INITIAL_KEYS * 8, { maxByteLength: MAX_KEYS * 8 });
+  /** Tracks the buffer's length: [lo, hi] per key. */
+  #words = new Uint32Array(this.#buffer);
   #fill = 0;
-  #count = 0;
 
   /** Keys added so far, repeats included. */
   get count(): number {
-    return this.#count;
+    return this.#fill >>> 1;
   }
 
   /** Adds one packed ISIN. */
   add(hi: number, lo: number): void {
-    if (this.#fill === this.#current.length) {
-      this.#chunks.push(this.#current);
-      this.#current = new Uint32Array(2 * CHUNK);
-      this.#fill = 0;
+    if (this.#fill === this.#words.length) this.#grow();
+    this.#words[this.#fill++] = lo;
+    this.#words[this.#fill++] = hi;
+  }
+
+  #grow(): void {
+    const bytes = this.#buffer.byteLength;
+    if (bytes >= MAX_KEYS * 8) {
+      throw new TickworkError('UNPROCESSABLE', `A list of more than ${MAX_KEYS} ISINs is not supported.`);
     }
-    this.#current[this.#fill++] = lo;
-    this.#current[this.#fill++] = hi;
-    this.#count++;
+    this.#buffer.resize(Math.min(MAX_KEYS * 8, bytes * 2));
   }
 
   /** Sorts, removes repeats and returns the set; the builder is empty afterwards. */
   build(duplicateSample = 100): BuiltIsinSet {
-    const keys = new BigUint64Array(this.#count);
+    const count = this.#fill >>> 1;
+    const source = this.#words;
+    const keys = new BigUint64Array(count);
     const words = new Uint32Array(keys.buffer);
-    const chunks: (Uint32Array | undefined)[] = [...this.#chunks, this.#current.subarray(0, this.#fill)];
-    this.#chunks = [];
-    this.#current = new Uint32Array(2 * 1024);
-    this.#fill = 0;
-    this.#count = 0;
-    // One bucket pass on the top bits of the high word, scattering straight from the chunks into place
-    // (each chunk is dropped once scattered), then a native sort per bucket: a bucket fits in cache, where
-    // one sort of the whole array would not. Measured: about half the time of a single sort of 7 M keys.
+    // One bucket pass on the top bits of the high word, then a native sort per bucket: a bucket fits in
+    // cache, where one sort of the whole array would not (about half the time of a single sort of 7 M keys).
     const buckets = (HI_LIMIT >>> BUCKET_SHIFT) + 1;
     const starts = new Uint32Array(buckets + 1);
-    for (const chunk of chunks) for (let i = 1; i < chunk!.length; i += 2) starts[(chunk![i]! >>> BUCKET_SHIFT) + 1]!++;
+    for (let i = 1; i < 2 * count; i += 2) starts[(source[i]! >>> BUCKET_SHIFT) + 1]!++;
     for (let b = 0; b < buckets; b++) starts[b + 1]! += starts[b]!;
     const next = starts.slice(0, buckets);
-    for (let c = 0; c < chunks.length; c++) {
-      const chunk = chunks[c]!;
-      chunks[c] = undefined;
-      for (let i = 0; i < chunk.length; i += 2) {
-        const hi = chunk[i + 1]!;
+    for (let end = count; end > 0; ) {
+      const from = Math.max(0, end - SLICE);
+      for (let i = 2 * from; i < 2 * end; i += 2) {
+        const hi = source[i + 1]!;
         const p = next[hi >>> BUCKET_SHIFT]!++;
-        words[2 * p] = chunk[i]!;
+        words[2 * p] = source[i]!;
         words[2 * p + 1] = hi;
       }
+      end = from;
+      this.#buffer.resize(from * 8);
     }
+    this.#buffer = new ArrayBuffer(INITIAL_KEYS * 8, { maxByteLength: MAX_KEYS * 8 });
+    this.#words = new Uint32Array(this.#buffer);
+    this.#fill = 0;
     for (let b = 0; b < buckets; b++) {
       const s = starts[b]!;
       const e = starts[b + 1]!;
@@ -328,7 +345,8 @@ export class IsinSetBuilder {
       words[2 * unique + 1] = hi;
       unique++;
     }
-    const set = new IsinSet(unique === keys.length ? keys : keys.slice(0, unique));
+    // A view, not a copy: repeats are few, and a copy would double the peak.
+    const set = new IsinSet(unique === keys.length ? keys : keys.subarray(0, unique));
     return { set, duplicates: keys.length - unique, duplicateSample: sample };
   }
 }

@@ -72,6 +72,7 @@ const SNIFF_LINES = 100;
 const QUOTE = 0x22;
 const LF = 0x0a;
 const CR = 0x0d;
+const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
 
 /** Parses one list; feed bytes with `push`, then call `finish`. */
 export class IsinListParser {
@@ -84,6 +85,8 @@ export class IsinListParser {
   #sniffedBytes = 0;
   #carry: Buffer | undefined;
   #atStart = true;
+  /** The first bytes while they may still be a byte order mark split over chunks. */
+  #head: Buffer | undefined;
   #unterminatedQuote = false;
   /** Counters, readable while parsing (progress). */
   readonly counts: ListCounts = {
@@ -120,11 +123,25 @@ export class IsinListParser {
     if (chunk.length === 0) return;
     let buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
     if (this.#atStart) {
+      if (this.#head !== undefined) buf = Buffer.concat([this.#head, buf]);
+      this.#head = undefined;
+      // A byte order mark may arrive split over the first chunks: hold its start until it is whole or broken.
+      if (this.#s.encoding === 'utf-8' && buf.length < BOM.length && BOM.subarray(0, buf.length).equals(buf)) {
+        this.#head = Buffer.from(buf);
+        return;
+      }
       this.#atStart = false;
-      if (this.#s.encoding === 'utf-8' && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) buf = buf.subarray(3);
+      if (this.#s.encoding === 'utf-8' && buf.subarray(0, BOM.length).equals(BOM)) buf = buf.subarray(BOM.length);
+      if (buf.length === 0) return;
     }
+    this.#take(buf);
+  }
+
+  /** Bytes after the mark: held for sniffing until the shape is known, then parsed. */
+  #take(buf: Buffer): void {
     if (this.#shape === undefined) {
-      this.#sniffed.push(buf);
+      // Copied (64 KiB or one chunk, once): every other byte is read in place, so a reader may reuse its buffer.
+      this.#sniffed.push(Buffer.from(buf));
       this.#sniffedBytes += buf.length;
       if (this.#sniffedBytes >= SNIFF_BYTES) this.#startBody(false);
       return;
@@ -134,6 +151,12 @@ export class IsinListParser {
 
   /** Ends the input; returns the counts and the built set. */
   finish(duplicateSample: number) {
+    // Input that was only the start of a byte order mark: those bytes are data after all.
+    if (this.#head !== undefined) {
+      this.#atStart = false;
+      this.#take(this.#head);
+      this.#head = undefined;
+    }
     if (this.#shape === undefined) this.#startBody(true);
     else this.#feed(Buffer.alloc(0), true);
     return { counts: this.counts, shape: this.#shape!, ...this.#builder.build(duplicateSample) };

@@ -1,12 +1,18 @@
 /**
  * extract against its peers on the same ~100 MB inputs, in one process: the naive key-anchored regex
  * (`/"(?:id|code)":(\d+)/g`, not string-aware), `JSON.parse` + a tree walk, and tickwork's scanner on string
- * input, on bytes, and streaming in 64 KiB chunks. Then a 1 GB streaming run that reports RSS growth.
+ * input, on bytes (with the WebAssembly fast path, as shipped, and with the JS scanner alone), and streaming in
+ * 64 KiB chunks. Then a 1 GB streaming run that reports RSS growth. Rounds interleave the contenders; the
+ * figures are medians. The last lines sum up the two targets: bytes vs the naive regex on the flat dense input
+ * and on the nested one, and vs `JSON.parse` + walk.
  *
  * `npm run bench -- extract`. Environment: EXTRACT_BENCH_MB (input size, default 100), EXTRACT_STREAM_MB (default
- * 1024), EXTRACT_BENCH_ROUNDS (default 5), EXTRACT_BENCH_ONLY (dense | sparse | escaped).
+ * 1024), EXTRACT_BENCH_ROUNDS (default 5), EXTRACT_BENCH_ONLY (dense | nested | sparse | escaped).
  */
+
 import { Buffer } from 'node:buffer';
+import { execFileSync } from 'node:child_process';
+import { configureFastScan } from '../../src/extract/fast-scan.js';
 import { createExtractor, extractIds, extractStream } from '../../src/extract/index.js';
 import type { BenchResult } from './measure.js';
 import { medianMs, printTable } from './measure.js';
@@ -37,6 +43,9 @@ function document(item: (i: number) => string): string {
 
 const dense = (i: number) =>
   `{"id":${i},"code":${i % 1000},"qty":${i % 7},"price":${i % 100},"name":"item ${i}","tags":["a","b"],"user":{"id":${i * 3},"ok":true}}`;
+/** Ids in nested objects and arrays, and short strings with escaped quotes: the JSON of a typical API. */
+const nested = (i: number) =>
+  `{"id":${i},"a":{"b":{"id":${i * 3},"s":"x\\"y\\"z","t":"q\\"","code":${i % 9}}},"u":"\\"hi\\" there","v":[1,2,{"id":${i + 5}}]}`;
 const lorem = 'Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor incididunt. '.repeat(20);
 const sparse = (i: number) => `{"id":${i},"description":"${lorem}","note":"line ${i}"}`;
 const escaped = (i: number) =>
@@ -83,13 +92,26 @@ async function streamedIds(bytes: Uint8Array): Promise<number> {
   return count;
 }
 
-async function compare(name: string, text: string): Promise<void> {
+function jsScannerIds(bytes: Uint8Array): number[] {
+  configureFastScan({ enabled: false });
+  try {
+    return extractIds(bytes);
+  } finally {
+    configureFastScan({ enabled: true });
+  }
+}
+
+/** What one input's comparison found: median CPU ms per contender. */
+type Figures = Map<string, number>;
+
+async function compare(name: string, text: string): Promise<Figures> {
   const bytes = Buffer.from(text, 'utf8');
   const mb = bytes.length / MB;
   // Every contender must agree before any is timed (the regex only on inputs where it is right).
   const expected = extractIds(bytes).length;
   const checks: [string, number][] = [
     ['string', extractIds(text).length],
+    ['JS scanner', jsScannerIds(bytes).length],
     ['chunks', chunkedIds(bytes)],
     ['JSON.parse', parseIds(text).length],
   ];
@@ -100,6 +122,7 @@ async function compare(name: string, text: string): Promise<void> {
     ['naive regex incl. decoding the bytes', () => regexIds(bytes.toString('utf8'))],
     ['JSON.parse + walk on a string', () => parseIds(text)],
     ['tickwork extractIds(bytes)', () => extractIds(bytes)],
+    ['tickwork extractIds(bytes), JS scanner only', () => jsScannerIds(bytes)],
     ['tickwork extractIds(string)', () => extractIds(text)],
     ['tickwork createExtractor, 64 KiB chunks', () => chunkedIds(bytes)],
     ['tickwork extractStream, 64 KiB chunks', () => streamedIds(bytes)],
@@ -134,8 +157,10 @@ async function compare(name: string, text: string): Promise<void> {
     `  ratios: bytes vs naive regex ${(regex / ours).toFixed(2)}×` +
       ` (vs regex incl. decoding ${(byName.get('naive regex incl. decoding the bytes')! / ours).toFixed(2)}×),` +
       ` string vs naive regex ${(regex / byName.get('tickwork extractIds(string)')!).toFixed(2)}×,` +
-      ` bytes vs JSON.parse + walk ${(byName.get('JSON.parse + walk on a string')! / ours).toFixed(2)}×`,
+      ` bytes vs JSON.parse + walk ${(byName.get('JSON.parse + walk on a string')! / ours).toFixed(2)}×,` +
+      ` JS scanner only vs naive regex ${(regex / byName.get('tickwork extractIds(bytes), JS scanner only')!).toFixed(2)}×`,
   );
+  return byName;
 }
 
 /** Streams `STREAM_TOTAL` bytes of dense JSON made on the fly, and reports RSS before, at peak, and after. */
@@ -179,7 +204,28 @@ export default async function main(): Promise<void> {
   // The stream runs first, before the 100 MB documents inflate the heap it is measured against.
   await streamGigabyte();
   const only = process.env.EXTRACT_BENCH_ONLY;
-  if (!only || only === 'dense') await compare('dense JSON (short keys and numbers)', document(dense));
+  const summary: [string, Figures][] = [];
+  if (!only || only === 'dense')
+    summary.push(['flat dense', await compare('dense JSON (short keys and numbers)', document(dense))]);
+  if (!only || only === 'nested')
+    summary.push([
+      'nested dense',
+      await compare('dense nested JSON (ids in nested objects, short strings with escaped quotes)', document(nested)),
+    ]);
   if (!only || only === 'sparse') await compare('sparse JSON (long strings between keys)', document(sparse));
   if (!only || only === 'escaped') await compare('escape-heavy JSON (escaped JSON inside strings)', document(escaped));
+  console.log(
+    '\ntargets (median CPU time, same run): extractIds(bytes) vs the naive regex on the decoded string ≥ 1.0×,',
+  );
+  console.log('vs JSON.parse + walk ≥ 6×');
+  for (const [label, figures] of summary) {
+    const ours = figures.get('tickwork extractIds(bytes)')!;
+    const regex = figures.get('naive regex on a string')!;
+    const parse = figures.get('JSON.parse + walk on a string')!;
+    console.log(
+      `  ${label.padEnd(13)} regex ${regex.toFixed(1)} ms, ours ${ours.toFixed(1)} ms: ${(regex / ours).toFixed(2)}× the regex,` +
+        ` ${(parse / ours).toFixed(2)}× JSON.parse + walk`,
+    );
+  }
+  console.log(`load average: ${execFileSync('cat', ['/proc/loadavg'], { encoding: 'utf8' }).trim()}`);
 }

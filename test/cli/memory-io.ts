@@ -1,8 +1,15 @@
 import { PassThrough, Readable } from 'node:stream';
 import type { CliIo } from '../../src/cli/io.js';
 
-/** A CliIo over buffers: `out()`/`err()` return what the command wrote; `stdin` is the given text. */
-export function memoryIo(stdin = '', env: NodeJS.ProcessEnv = {}): CliIo & { out(): string; err(): string } {
+/**
+ * A CliIo over buffers: `out()`/`err()` return what the command wrote; `stdin` is the given text. With
+ * `{ tty: true }` stderr claims to be a terminal, as it is for a person at a shell.
+ */
+export function memoryIo(
+  stdin = '',
+  env: NodeJS.ProcessEnv = {},
+  options: { tty?: boolean } = {},
+): CliIo & { out(): string; err(): string } {
   const collect = () => {
     const stream = new PassThrough();
     const chunks: Buffer[] = [];
@@ -13,7 +20,7 @@ export function memoryIo(stdin = '', env: NodeJS.ProcessEnv = {}): CliIo & { out
   const err = collect();
   return {
     stdout: out.stream,
-    stderr: err.stream,
+    stderr: Object.assign(err.stream, { isTTY: options.tty === true }),
     stdin: Readable.from([Buffer.from(stdin)]),
     env,
     out: out.text,

@@ -9,11 +9,12 @@ import { tamper } from './tamper.js';
 export function appRepositorySuite(name: string, open: OpenRepositories): void {
   describe(`AppRepository on ${name}`, () => {
     let repos: Repositories;
-    let close: () => Promise<void>;
+    let close: (() => Promise<void>) | undefined;
     beforeAll(async () => {
       ({ repositories: repos, close } = await open());
     });
-    afterAll(() => close());
+    // After a failed set-up there is nothing to close, and the set-up error is the one to report.
+    afterAll(() => close?.());
 
     it('stores and finds apps; a taken package name or id is CONFLICT', async () => {
       const a = appRow({ iconUrl: 'https://cdn.example.com/i.png', subCategory: 'Sub' });

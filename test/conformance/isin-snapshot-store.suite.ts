@@ -28,14 +28,17 @@ const snapshot = (isins: readonly string[], etag = 'e1'): IsinSnapshot => ({
 /** Registers the suite for one adapter. `open` must return a fresh, empty store each time. */
 export function isinSnapshotStoreSuite(adapter: string, open: () => Promise<StoreHandle>): void {
   describe(`IsinSnapshotStore conformance: ${adapter}`, () => {
-    let handle: StoreHandle;
+    let handle: StoreHandle | undefined;
     let store: IsinSnapshotStore;
     beforeEach(async () => {
       handle = await open();
       store = handle.store;
     });
     afterEach(async () => {
-      await handle.close();
+      // After a failed set-up there is nothing to close, and the set-up error is the one to report.
+      const opened = handle;
+      handle = undefined;
+      await opened?.close();
     });
 
     it('has nothing for an unknown name', async () => {

@@ -7,7 +7,7 @@ import { appRow, at, entryRow, type OpenRepositories, taskRow, userRow } from '.
 export function ledgerRepositorySuite(name: string, open: OpenRepositories): void {
   describe(`LedgerRepository and transactions on ${name}`, () => {
     let repos: Repositories;
-    let close: () => Promise<void>;
+    let close: (() => Promise<void>) | undefined;
     const newUser = async () => {
       const u = userRow();
       await repos.users.insert(u);
@@ -16,7 +16,8 @@ export function ledgerRepositorySuite(name: string, open: OpenRepositories): voi
     beforeAll(async () => {
       ({ repositories: repos, close } = await open());
     });
-    afterAll(() => close());
+    // After a failed set-up there is nothing to close, and the set-up error is the one to report.
+    afterAll(() => close?.());
 
     it('appends once per idempotency key and sums balances', async () => {
       const u = await newUser();

@@ -165,16 +165,17 @@ export function lockConformance(makeLock: LockFactory): void {
   it('keeps a renewed lease alive past its first ttl, and its claim past the retention', async () => {
     const lock = await makeLock();
     const j = job();
-    const r = req({ job: j, ttlMs: 400, retentionMs: 100 });
+    // Wide windows, so a loaded machine cannot make a renewal late: the claim must outlive its 100 ms retention.
+    const r = req({ job: j, ttlMs: 2000, retentionMs: 100 });
     granted(await lock.acquire(r));
     for (let i = 0; i < 4; i++) {
       await sleep(60);
-      expect(await lock.renew({ job: j, tick: r.tick, token: r.token, ttlMs: 400 })).toBe(true);
+      expect(await lock.renew({ job: j, tick: r.tick, token: r.token, ttlMs: 2000 })).toBe(true);
     }
     expect(await lock.acquire(req({ job: j }))).toMatchObject({ acquired: false, reason: 'held' });
     // The holder dies: its claim outlived the 100 ms retention (renewals keep it for twice the ttl), so the
-    // tick can be taken over once the lease is gone.
-    await sleep(500);
+    // tick can be taken over once the lease is gone (after 2 s, while the claim lives 4 s).
+    await sleep(2300);
     expect(granted(await lock.acquire(req({ job: j }))).takeover).toBe(true);
   });
 
@@ -207,10 +208,10 @@ export function lockConformance(makeLock: LockFactory): void {
   it('with exclusive, a dead holder’s tick is taken over before newer ticks; after the grace it is superseded', async () => {
     const lock = await makeLock();
     const j = job();
-    // ttl 400 → the running slot outlives the tick lease by min(ttl, 1 s) = 400 ms.
-    const dead = at(j, 1, { exclusive: true, ttlMs: 400 });
+    // ttl 1000 → the running slot outlives the tick lease by min(ttl, 1 s) = 1000 ms.
+    const dead = at(j, 1, { exclusive: true, ttlMs: 1000 });
     granted(await lock.acquire(dead));
-    await sleep(500);
+    await sleep(1300);
     expect(await lock.acquire(at(j, 2, { exclusive: true }))).toMatchObject({ acquired: false, reason: 'overlap' });
     const takeover = at(j, 1, { exclusive: true });
     const t = granted(await lock.acquire(takeover));

@@ -12,11 +12,12 @@ export function proofStoreSuite(
 ): void {
   describe(`ProofStore on ${name}`, () => {
     let store: ProofStore;
-    let close: () => Promise<void>;
+    let close: (() => Promise<void>) | undefined;
     beforeAll(async () => {
       ({ store, close } = await open());
     });
-    afterAll(() => close());
+    // After a failed set-up there is nothing to close, and the set-up error is the one to report.
+    afterAll(() => close?.());
 
     it('stores bytes under their SHA-256 and reads them back as a copy', async () => {
       const bytes = shot(1);

@@ -9,7 +9,7 @@ import { type OpenRepositories, userRow } from '../domain/rows.js';
 export function sessionRepositorySuite(name: string, open: OpenRepositories): void {
   describe(`SessionRepository on ${name}`, () => {
     let repos: Repositories;
-    let close: () => Promise<void>;
+    let close: (() => Promise<void>) | undefined;
     let userId: string;
     // Far in the past, so no other test's session expires in the window this suite deletes.
     const at = (ms: number) => new Date(Date.UTC(2000, 0, 1) + ms);
@@ -26,7 +26,8 @@ export function sessionRepositorySuite(name: string, open: OpenRepositories): vo
       await repos.users.insert(u);
       userId = u.id;
     });
-    afterAll(() => close());
+    // After a failed set-up there is nothing to close, and the set-up error is the one to report.
+    afterAll(() => close?.());
 
     it('stores, finds and deletes sessions by token hash', async () => {
       const s = session(hex(), 1000);

@@ -1,9 +1,9 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Repositories } from '../../src/domain/repositories.js';
 import type { ProofRef } from '../../src/domain/task.js';
 import { codeOf } from '../domain/fixture.js';
-import { appRow, at, type OpenRepositories, taskRow, userRow } from '../domain/rows.js';
+import { appRow, at, entryRow, type OpenRepositories, taskRow, userRow } from '../domain/rows.js';
 import { tamper } from './tamper.js';
 
 const randomHex = () => randomBytes(32).toString('hex');
@@ -19,7 +19,7 @@ const proof = (c: string): ProofRef => ({
 export function taskRepositorySuite(name: string, open: OpenRepositories): void {
   describe(`TaskRepository on ${name}`, () => {
     let repos: Repositories;
-    let close: () => Promise<void>;
+    let close: (() => Promise<void>) | undefined;
     const newUser = async () => {
       const u = userRow();
       await repos.users.insert(u);
@@ -33,7 +33,8 @@ export function taskRepositorySuite(name: string, open: OpenRepositories): void 
     beforeAll(async () => {
       ({ repositories: repos, close } = await open());
     });
-    afterAll(() => close());
+    // After a failed set-up there is nothing to close, and the set-up error is the one to report.
+    afterAll(() => close?.());
 
     it('stores one task per user and app', async () => {
       const [u, a] = [await newUser(), await newApp()];
@@ -93,6 +94,98 @@ export function taskRepositorySuite(name: string, open: OpenRepositories): void 
       for (const row of await repos.tasks.listByUser(u)) tamper(row);
       for (const row of await repos.tasks.listByProof(proof('c').sha256)) tamper(row);
       expect(await repos.tasks.findById(id)).toEqual(expected);
+    });
+
+    /** A submitted task of a new user and the request an admin `r` sends to approve it. */
+    const submittedTask = async () => {
+      const t = taskRow(await newUser(), await newApp(), {
+        status: 'submitted',
+        proof: proof('c'),
+        submissions: 1,
+        submittedAt: at(3),
+        version: 2,
+        points: 35,
+      });
+      await repos.tasks.insert(t);
+      const request = {
+        taskId: t.id,
+        reviewerId: 'r',
+        from: ['submitted'] as const,
+        now: at(9),
+        award: {
+          id: randomUUID(),
+          kind: 'award' as const,
+          reason: 'Task approved',
+          actorId: 'r',
+          idempotencyKey: `task:${t.id}:award`,
+        },
+      };
+      return { t, request };
+    };
+
+    it('approves and awards in one step, only when every condition holds', async () => {
+      const { t, request } = await submittedTask();
+      const refused = { approved: false, task: t };
+      expect(await repos.tasks.approve({ ...request, taskId: 'missing' })).toEqual({
+        approved: false,
+        task: undefined,
+      });
+      expect(await repos.tasks.approve({ ...request, reviewerId: t.userId })).toEqual(refused);
+      expect(await repos.tasks.approve({ ...request, from: ['claimed', 'rejected'] })).toEqual(refused);
+      expect(await repos.tasks.approve({ ...request, expectedVersion: 1 })).toEqual(refused);
+      expect(await repos.ledger.findByKey(request.award.idempotencyKey)).toBeUndefined();
+      expect(await repos.tasks.findById(t.id)).toEqual(t);
+
+      const approved = {
+        ...t,
+        status: 'approved',
+        reviewerId: 'r',
+        reviewedAt: at(9),
+        reason: null,
+        updatedAt: at(9),
+        version: 3,
+      };
+      const award = {
+        ...request.award,
+        userId: t.userId,
+        amount: 35,
+        reference: t.id,
+        createdAt: at(9),
+      };
+      expect(await repos.tasks.approve({ ...request, expectedVersion: 2 })).toEqual({
+        approved: true,
+        task: approved,
+        award,
+      });
+      expect(await repos.tasks.findById(t.id)).toEqual(approved);
+      expect(await repos.ledger.findByKey(request.award.idempotencyKey)).toEqual(award);
+      expect(await repos.ledger.balance(t.userId)).toBe(35);
+      // Approved once: a second approval finds it approved and writes nothing.
+      expect(await repos.tasks.approve({ ...request, award: { ...request.award, id: randomUUID() } })).toEqual({
+        approved: false,
+        task: approved,
+      });
+      expect(await repos.ledger.balance(t.userId)).toBe(35);
+    });
+
+    it('refuses an approval whose award key exists, writing nothing', async () => {
+      const { t, request } = await submittedTask();
+      await repos.ledger.append(entryRow(t.userId, { amount: 7, idempotencyKey: request.award.idempotencyKey }));
+      expect(await codeOf(repos.tasks.approve(request))).toBe('CONFLICT');
+      expect(await repos.tasks.findById(t.id)).toEqual(t);
+      expect(await repos.ledger.balance(t.userId)).toBe(7);
+    });
+
+    it('lets exactly one of many concurrent approvals through', async () => {
+      const { t, request } = await submittedTask();
+      const outcomes = await Promise.all(
+        Array.from({ length: 20 }, () =>
+          repos.tasks.approve({ ...request, award: { ...request.award, id: randomUUID() } }),
+        ),
+      );
+      expect(outcomes.filter((o) => o.approved)).toHaveLength(1);
+      expect(await repos.ledger.history(t.userId, { limit: 10, offset: 0 })).toHaveLength(1);
+      expect(await repos.tasks.findById(t.id)).toMatchObject({ status: 'approved', version: 3 });
     });
 
     it('lists by user (newest claim first), by status (oldest first, paged) and by proof, and counts', async () => {

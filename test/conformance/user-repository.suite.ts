@@ -8,11 +8,12 @@ import { tamper } from './tamper.js';
 export function userRepositorySuite(name: string, open: OpenRepositories): void {
   describe(`UserRepository on ${name}`, () => {
     let repos: Repositories;
-    let close: () => Promise<void>;
+    let close: (() => Promise<void>) | undefined;
     beforeAll(async () => {
       ({ repositories: repos, close } = await open());
     });
-    afterAll(() => close());
+    // After a failed set-up there is nothing to close, and the set-up error is the one to report.
+    afterAll(() => close?.());
 
     it('stores and finds users by id and email; what a caller holds cannot change what is stored', async () => {
       const u = userRow();

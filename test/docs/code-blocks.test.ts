@@ -2,11 +2,10 @@
  * The docs cannot rot: every TypeScript block in README.md and docs/ compiles against the current source, and
  * every JSON block parses. Blocks import `tickwork` and its subpaths exactly as users do.
  */
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import ts from 'typescript';
+import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { allBlocks } from './doc-blocks.js';
+import { typeCheckSnippets } from './type-check-blocks.js';
 
 const root = resolve(import.meta.dirname, '../..');
 const blocks = allBlocks(root);
@@ -23,47 +22,14 @@ describe('documentation code blocks', () => {
     }
   });
 
-  it('type-checks every TypeScript block against the source', () => {
-    const dir = join(root, '.tmp', 'doc-blocks');
-    rmSync(dir, { recursive: true, force: true });
-    mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, 'package.json'), '{ "type": "module" }');
-    const files = tsBlocks.map((block, index) => {
-      const path = join(dir, `block-${index}.ts`);
-      // The prelude shares the first line with `export {}` so reported line numbers stay those of the block.
-      writeFileSync(path, `export {}; ${block.prelude.replace(/\n/g, ' ')}\n${block.code}\n`);
-      return { path, block };
-    });
-    const subpath = (p: string) => [join(root, p)];
-    const program = ts.createProgram(
-      files.map((f) => f.path),
-      {
-        target: ts.ScriptTarget.ES2023,
-        module: ts.ModuleKind.NodeNext,
-        moduleResolution: ts.ModuleResolutionKind.NodeNext,
-        strict: true,
-        noEmit: true,
-        skipLibCheck: true,
-        types: ['node'],
-        typeRoots: [join(root, 'node_modules/@types')],
-        baseUrl: root,
-        paths: {
-          tickwork: subpath('src/index.ts'),
-          'tickwork/memory': subpath('adapters/memory/index.ts'),
-          'tickwork/redis': subpath('adapters/redis/index.ts'),
-          'tickwork/postgres': subpath('adapters/postgres/index.ts'),
-          'tickwork/fs': subpath('adapters/fs/index.ts'),
-        },
-      },
-    );
-    const problems = ts
-      .getPreEmitDiagnostics(program)
-      .filter((d) => d.file && files.some((f) => f.path === d.file?.fileName))
-      .map((d) => {
-        const at = files.find((f) => f.path === d.file?.fileName)!;
-        const { line } = d.file!.getLineAndCharacterOfPosition(d.start ?? 0);
-        return `${at.block.file}:${at.block.line + line - 1}: ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`;
-      });
-    expect(problems).toEqual([]);
-  }, 600_000);
+  // Users compile with their own flags: the blocks must pass plain `strict` and also `strict` with
+  // `exactOptionalPropertyTypes`, where `{ x: undefined }` does not fit `{ x?: T }`.
+  it.each([false, true])(
+    'type-checks every TypeScript block against the source (exactOptionalPropertyTypes: %s)',
+    (exact) => {
+      expect(typeCheckSnippets(root, 'doc-blocks', tsBlocks, exact)).toEqual([]);
+    },
+    // Generous: two compilations of every block, on a loaded machine.
+    600_000,
+  );
 });

@@ -4,13 +4,13 @@
  * page logs a console error or is wider than the window, that images render, and that every same-site link answers 200 (and its
  * `#fragment`, if any, exists on the target page). Screenshots go to test-results/site/ (git-ignored).
  */
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeWithChromium, launchChromium } from '../helpers/chromium.js';
 import { guideTitle, root, typedocConfig } from './guides.js';
-import { ensureSite, type SiteServer, serveSite } from './site-server.js';
+import { ensureSite, type SiteServer, serveSite, siteDir } from './site-server.js';
 
 const shots = join(root, 'test-results', 'site');
 
@@ -86,6 +86,18 @@ describeWithChromium('documentation site in Chromium', () => {
     );
     return entries.filter((e) => new URL(e.url).pathname.includes('/documents/'));
   }
+
+  it('documents TickworkError without its internal brand (marked @internal, dropped by excludeInternal)', () => {
+    const html = (dir: string): string[] =>
+      readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+        const path = join(dir, entry.name);
+        if (entry.isDirectory()) return html(path);
+        return entry.name.endsWith('.html') ? [path] : [];
+      });
+    const page = html(join(siteDir, 'classes')).find((path) => path.endsWith('TickworkError.html'));
+    expect(readFileSync(page as string, 'utf8')).toContain('toJSON');
+    expect(html(siteDir).filter((path) => readFileSync(path, 'utf8').includes('BRAND'))).toEqual([]);
+  });
 
   it('opens the home page without errors and lists the guides in order', async () => {
     const home = await visit(page, server.url, '00-home');

@@ -2,6 +2,7 @@
  * Races that must resolve to exactly one winner, on the memory reference and on the real PostgreSQL server
  * (a pool of real connections, so the transactions truly overlap).
  */
+import { setTimeout as delay } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { memoryRepositories } from '../../adapters/memory/repositories.js';
 import type { Repositories } from '../../src/domain/repositories.js';
@@ -15,16 +16,40 @@ function tally(codes: string[]): Record<string, number> {
   return out;
 }
 
+/** The same repositories, but a task read inside a transaction answers `ms` later, as over a slow link. */
+function slowTransactionReads(r: Repositories, ms: number): Repositories {
+  return {
+    ...r,
+    transaction: (fn) =>
+      r.transaction((tx) =>
+        fn({
+          ...tx,
+          tasks: {
+            ...tx.tasks,
+            async findById(id) {
+              const task = await tx.tasks.findById(id);
+              await delay(ms);
+              return task;
+            },
+          },
+        }),
+      ),
+  };
+}
+
 function races(name: string, open: () => Promise<{ repositories: Repositories; close(): Promise<void> }>) {
   describe(`concurrency on ${name}`, () => {
     let w: World;
-    let close: () => Promise<void>;
+    let repositories: Repositories;
+    let close: (() => Promise<void>) | undefined;
     beforeAll(async () => {
       const opened = await open();
       close = opened.close;
-      w = world(opened.repositories);
+      repositories = opened.repositories;
+      w = world(repositories);
     });
-    afterAll(() => close());
+    // After a failed set-up there is nothing to close, and the set-up error is the one to report.
+    afterAll(() => close?.());
 
     it('100 concurrent approvals of one task award once', async () => {
       const admins = await Promise.all([w.admin('a1'), w.admin('a2'), w.admin('a3'), w.admin('a4')]);
@@ -39,6 +64,44 @@ function races(name: string, open: () => Promise<{ repositories: Repositories; c
       const history = await w.services.points.history(u);
       expect(history.items.map((e) => e.idempotencyKey)).toEqual([`task:${task.id}:award`]);
       expect((await w.services.tasks.get(u, task.id)).status).toBe('approved');
+    });
+
+    it('approve racing reject: each task ends in one state, points paid only if approved', async () => {
+      const [approver, rejecter] = await Promise.all([w.admin('approver'), w.admin('rejecter')]);
+      const u = await w.user();
+      const ids: string[] = [];
+      for (let i = 0; i < 40; i++) {
+        const task = await w.services.tasks.claim(u, await w.app(approver, 10 + i));
+        await w.services.tasks.submitProof(u, task.id, shot(i));
+        ids.push(task.id);
+      }
+      // Eight pairs at a time (so the pool always has connections for the rejects), each reject from 3 ms before
+      // to 4 ms after its approval, and a task read inside a transaction 5 ms slow: on a pool, rejects land
+      // before, inside and after an approval that reads before it writes.
+      const slow = world(slowTransactionReads(repositories, 5)).services;
+      const race = async (id: string, lead: number) => {
+        const [approve, reject] = await Promise.all([
+          delay(Math.max(0, -lead)).then(() => codeOf(slow.tasks.approve(approver, id))),
+          delay(Math.max(0, lead)).then(() => codeOf(slow.tasks.reject(rejecter, id, { reason: 'Not the app' }))),
+        ]);
+        return { id, approve, reject, status: (await w.services.tasks.get(u, id)).status };
+      };
+      const outcomes: Awaited<ReturnType<typeof race>>[] = [];
+      for (let at = 0; at < ids.length; at += 8) {
+        outcomes.push(...(await Promise.all(ids.slice(at, at + 8).map((id, i) => race(id, i - 3)))));
+      }
+      for (const o of outcomes) {
+        expect([o.approve, o.reject].sort(), o.id).toEqual(['CONFLICT', 'RESOLVED']);
+        expect(o.status, o.id).toBe(o.approve === 'RESOLVED' ? 'approved' : 'rejected');
+      }
+      const approved = await Promise.all(
+        outcomes.filter((o) => o.status === 'approved').map((o) => w.services.tasks.get(u, o.id)),
+      );
+      const history = await w.services.points.history(u, { limit: 100 });
+      expect(history.items.map((e) => e.idempotencyKey).sort()).toEqual(
+        approved.map((t) => `task:${t.id}:award`).sort(),
+      );
+      expect(await w.services.points.balance(u)).toBe(approved.reduce((sum, t) => sum + t.points, 0));
     });
 
     it('50 concurrent claims of one app by one user make one task', async () => {

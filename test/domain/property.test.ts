@@ -77,11 +77,12 @@ function modelCheck(
 ) {
   describe(`domain services against a model on ${name}`, () => {
     let repositories: Repositories;
-    let close: () => Promise<void>;
+    let close: (() => Promise<void>) | undefined;
     beforeAll(async () => {
       ({ repositories, close } = await open());
     });
-    afterAll(() => close());
+    // After a failed set-up there is nothing to close, and the set-up error is the one to report.
+    afterAll(() => close?.());
 
     it('keep the ledger, balances, awards and task states equal to the model', async () => {
       await fc.assert(

@@ -2,10 +2,11 @@
  * The service rules, run over any repositories: memory here, PGlite in the PostgreSQL tests. Every case goes
  * through the public services only.
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Repositories } from '../../src/domain/repositories.js';
-import { isTickworkError } from '../../src/errors.js';
+import { awardKey } from '../../src/domain/task-service.js';
+import { isTickworkError, TickworkError } from '../../src/errors.js';
 import { codeOf, shot, type World, world } from './fixture.js';
 import { jpeg, svg } from './images.js';
 
@@ -15,13 +16,14 @@ export function servicesSuite(
 ) {
   describe(`domain services on ${name}`, () => {
     let w: World;
-    let close: () => Promise<void>;
+    let close: (() => Promise<void>) | undefined;
     beforeAll(async () => {
       const opened = await open();
       close = opened.close;
       w = world(opened.repositories);
     });
-    afterAll(() => close());
+    // After a failed set-up there is nothing to close, and the set-up error is the one to report.
+    afterAll(() => close?.());
 
     describe('users', () => {
       it('registers with a normalised email and refuses a second account for it', async () => {
@@ -308,33 +310,48 @@ export function servicesSuite(
         expect(await w.services.points.balance(u)).toBe(50);
       });
 
-      it('approves atomically: when the award fails, the task stays submitted and nothing is paid', async () => {
-        const faulty: Repositories = {
+      it('approves atomically: when the award cannot be written, the task stays submitted and nothing is paid', async () => {
+        const admin = await w.admin();
+        const u = await w.user();
+        const task = await w.services.tasks.claim(u, await w.app(admin));
+        await w.services.tasks.submitProof(u, task.id, shot(45));
+        // An entry already holding the award's key: the task's checks pass, then the award itself fails.
+        await w.repositories.ledger.append({
+          id: randomUUID(),
+          userId: admin.id,
+          amount: 1,
+          kind: 'adjustment',
+          reason: 'Holds the key',
+          reference: null,
+          actorId: admin.id,
+          idempotencyKey: awardKey(task.id),
+          createdAt: new Date(),
+        });
+        const error = await w.services.tasks.approve(admin, task.id).catch((e: unknown) => e);
+        expect(isTickworkError(error, 'CONFLICT')).toBe(true);
+        expect((error as Error).message).toBe('This task was awarded already');
+        const after = await w.services.tasks.get(u, task.id);
+        expect(after).toMatchObject({ status: 'submitted', version: task.version + 1, reviewerId: null });
+        expect(await w.services.points.balance(u)).toBe(0);
+      });
+
+      it('passes a storage failure of the approval through as it is, not as a conflict', async () => {
+        const down: Repositories = {
           ...w.repositories,
-          transaction: (fn) =>
-            w.repositories.transaction((tx) =>
-              fn({
-                ...tx,
-                ledger: {
-                  ...tx.ledger,
-                  append: async (entry) => {
-                    await tx.ledger.append(entry);
-                    throw new Error('disk full after the award was written');
-                  },
-                },
-              }),
-            ),
+          tasks: {
+            ...w.repositories.tasks,
+            approve: async () => {
+              throw new TickworkError('UNAVAILABLE', 'The database is down');
+            },
+          },
         };
-        const broken = world(faulty);
+        const broken = world(down);
         const admin = await broken.admin();
         const u = await broken.user();
         const task = await broken.services.tasks.claim(u, await broken.app(admin));
-        await broken.services.tasks.submitProof(u, task.id, shot(45));
-        await expect(broken.services.tasks.approve(admin, task.id)).rejects.toThrow('disk full');
-        expect((await w.services.tasks.get(u, task.id)).status).toBe('submitted');
+        await broken.services.tasks.submitProof(u, task.id, shot(46));
+        expect(await codeOf(broken.services.tasks.approve(admin, task.id))).toBe('UNAVAILABLE');
         expect(await w.services.points.balance(u)).toBe(0);
-        // The same task approves cleanly once the fault is gone.
-        expect((await w.services.tasks.approve(admin, task.id)).award.amount).toBe(50);
       });
 
       it('lists my tasks and the review queue, flagging the same image on two users’ tasks', async () => {

@@ -80,6 +80,14 @@ const cases: Case[] = [
     values: [1n],
     kinds: ['too-long'],
   },
+  {
+    // The inline integer path once ignored maxDigits below 16, so the outcome depended on the chunking.
+    name: 'a short maxDigits holds for short numbers too',
+    input: '{"id":12345,"id":-1234,"code":123}',
+    options: { maxDigits: 3 },
+    values: [123],
+    kinds: ['too-long', 'too-long'],
+  },
   { name: 'custom keys', input: '{"id":1,"user_id":2,"n":3}', options: { keys: ['user_id', 'n'] }, values: [2, 3] },
   {
     name: 'non-ASCII keys',

@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { EXIT } from '../../src/cli/io.js';
 import { runCli } from '../../src/cli/run.js';
 import { memoryIo } from '../cli/memory-io.js';
+import { expectUsageError } from '../cli/usage-error.js';
 import { SAMPLE, SAMPLE_IDS, SAMPLE_WITH_WARNING } from './sample.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tickwork-extract-cli-'));
@@ -72,11 +73,17 @@ describe('tickwork extract', () => {
     expect(missing.out()).toBe('');
   });
 
-  it('rejects a bad command line with exit code 2', async () => {
-    for (const args of [[], ['a', 'b'], ['-', '--frob'], ['-', '--keys', ',']]) {
+  it('rejects a bad command line with exit code 2: one line and a hint, not the whole help', async () => {
+    const cases: [string[], RegExp][] = [
+      [[], /missing <file\|-> argument/],
+      [['a', 'b'], /unexpected argument 'b'/],
+      [['-', '--frob'], /unknown option '--frob'/],
+      [['-', '--keys', ','], /--keys needs a comma-separated list/],
+    ];
+    for (const [args, message] of cases) {
       const io = memoryIo();
       expect(await runCli(['extract', ...args], io)).toBe(EXIT.usage);
-      expect(io.err()).toContain('Usage: tickwork extract');
+      expectUsageError(io.err(), 'tickwork extract', message);
     }
   });
 

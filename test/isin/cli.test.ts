@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/run.js';
 import { memoryIo } from '../cli/memory-io.js';
+import { expectUsageError } from '../cli/usage-error.js';
 import { distinctIsins } from './generate.js';
 import { startServer } from './http-server.js';
 
@@ -26,11 +27,27 @@ describe('tickwork isin validate', () => {
     expect(JSON.parse(lenient.out())[0]).toMatchObject({ ok: true, isin: 'US0378331005', warnings: ['NORMALIZED'] });
   });
 
-  it('exits 2 on usage errors', async () => {
-    for (const argv of [['isin'], ['isin', 'validate'], ['isin', 'frob'], ['isin', 'validate', '--nope', 'x']]) {
+  it('reads ISINs from standard input for -', async () => {
+    const io = memoryIo('US0378331005\n# a comment line\n NGSDCBANCO00  US0378331004\n\n');
+    expect(await runCli(['isin', 'validate', '-'], io)).toBe(1);
+    expect(io.out()).toBe(
+      'US0378331005  valid\nNGSDCBANCO00  valid\nUS0378331004  invalid CHECK_MISMATCH: Check digit 4 does not match; expected 5.\n',
+    );
+  });
+
+  it('exits 2 on usage errors, with one line and a hint, never the whole help', async () => {
+    const cases: [string[], string, RegExp][] = [
+      [['isin'], 'tickwork isin', /missing subcommand \(validate or fetch\)/],
+      [['isin', 'frob'], 'tickwork isin', /unknown subcommand 'frob'/],
+      [['isin', 'validate'], 'tickwork isin validate', /give at least one ISIN, or - for stdin/],
+      [['isin', 'validate', '--nope', 'x'], 'tickwork isin validate', /Unknown option '--nope'/],
+      [['isin', 'fetch'], 'tickwork isin fetch', /give exactly one URL, file or -/],
+      [['isin', 'fetch', 'x.csv', '--retries', 'few'], 'tickwork isin fetch', /--retries expects a number/],
+    ];
+    for (const [argv, command, message] of cases) {
       const io = memoryIo();
       expect(await runCli(argv, io), argv.join(' ')).toBe(2);
-      expect(io.err()).not.toBe('');
+      expectUsageError(io.err(), command, message);
     }
     const help = memoryIo();
     expect(await runCli(['isin', '--help'], help)).toBe(0);
@@ -72,6 +89,37 @@ describe('tickwork isin fetch', () => {
 
     const badFlag = memoryIo();
     expect(await runCli(['isin', 'fetch', file, '--min-rows', 'many'], badFlag)).toBe(2);
+  });
+
+  it('reads the list from standard input for -', async () => {
+    const isins = distinctIsins(50, 9);
+    const io = memoryIo(`ISIN\n${isins.join('\n')}\n`);
+    expect(await runCli(['isin', 'fetch', '-', '--json'], io)).toBe(0);
+    expect(JSON.parse(io.out())).toMatchObject({ status: 'updated', counts: { size: 50 }, source: { source: '-' } });
+  });
+
+  it('shows attempts and retries on a terminal when the server is unreachable, and stays quiet with --json', async () => {
+    // A port that was just free: nothing listens there, so every attempt is refused.
+    const closed = await startServer((_req, res) => res.end());
+    const url = closed.url;
+    await closed.close();
+    const tty = memoryIo('', {}, { tty: true });
+    expect(await runCli(['isin', 'fetch', url, '--retries', '1'], tty)).toBe(3);
+    const lines = tty.err().split('\n');
+    expect(lines[0]).toBe(`fetching ${url}`);
+    expect(tty.err()).toMatch(/attempt 1 failed: ECONNREFUSED/);
+    expect(tty.err()).toContain('retrying: attempt 2 of 2');
+    expect(tty.err()).toMatch(/attempt 2 failed: ECONNREFUSED/);
+    expect(tty.out()).toMatch(/^failed/);
+
+    const json = memoryIo('', {}, { tty: true });
+    expect(await runCli(['isin', 'fetch', url, '--retries', '1', '--json'], json)).toBe(3);
+    expect(json.err()).toBe('');
+    expect(JSON.parse(json.out())).toMatchObject({ status: 'failed', code: 'UPSTREAM' });
+
+    const piped = memoryIo();
+    expect(await runCli(['isin', 'fetch', url, '--retries', '0'], piped)).toBe(3);
+    expect(piped.err()).toBe('');
   });
 
   it('exits 3 when the server sends an HTML page', async () => {

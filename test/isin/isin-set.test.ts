@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { isTickworkError } from '../../src/errors.js';
-import { IsinSet } from '../../src/isin/isin-set.js';
+import { IsinSet, IsinSetBuilder } from '../../src/isin/isin-set.js';
 import { packed, packIsinBytes, packIsinString, unpackIsin } from '../../src/isin/pack.js';
 import { isIsin, validateIsin } from '../../src/isin/validate.js';
 import { distinctIsins, prng, randomIsin } from './generate.js';
@@ -122,6 +122,33 @@ describe('IsinSet', () => {
     const bad = [bytes.subarray(0, 10), bytes.subarray(0, bytes.length - 8), flipped, new Uint8Array(16)];
     for (const b of bad) expect(() => IsinSet.fromBytes(b)).toThrow(expect.objectContaining({ code: 'VALIDATION' }));
     expect(IsinSet.fromBytes(IsinSet.empty().toBytes()).size).toBe(0);
+  });
+
+  it('builds the sorted unique set across growth steps and build slices, repeats and all', () => {
+    // 300,000 keys: the builder doubles many times from 2,048 and builds in two slices (262,144 keys each).
+    const next = prng(5);
+    const distinct = Array.from({ length: 150_000 }, () => randomIsin(next));
+    const strings = [...distinct, ...distinct.slice().reverse()];
+    const expected = [...new Set(strings)].sort();
+    const builder = new IsinSetBuilder();
+    for (const s of strings) {
+      packIsinString(s);
+      builder.add(packed[0]!, packed[1]!);
+    }
+    expect(builder.count).toBe(300_000);
+    const built = builder.build(3);
+    expect(built.set.size).toBe(expected.length);
+    expect(built.duplicates).toBe(strings.length - expected.length);
+    const seen = new Map<string, number>();
+    for (const s of strings) seen.set(s, (seen.get(s) ?? 0) + 1);
+    expect(built.duplicateSample).toEqual(expected.filter((s) => seen.get(s)! > 1).slice(0, 3));
+    for (let i = 0; i < expected.length; i += 997) expect(built.set.at(i)).toBe(expected[i]);
+    expect(built.set.at(expected.length - 1)).toBe(expected.at(-1));
+    expect(IsinSet.fromBytes(built.set.toBytes()).equals(built.set)).toBe(true);
+    // Empty afterwards, and usable again.
+    expect(builder.count).toBe(0);
+    builder.add(packed[0]!, packed[1]!);
+    expect([...builder.build().set]).toEqual([strings.at(-1)]);
   });
 
   it('packs a million ISINs at 8 bytes each and finds them', () => {

@@ -157,6 +157,28 @@ describe('parseIsinList on exchange-shaped files', () => {
     );
   });
 
+  it('takes each chunk before asking for the next, so a reader may reuse one buffer', async () => {
+    // A file reader that refills one buffer (no garbage per read, the lowest peak RSS): the bytes a chunk
+    // held are gone once the next is read, so the parser must have copied what it keeps.
+    const fixtures = [gleif(3000, 9), nse(), xetra(), euronext(), plainText()];
+    const options = { mode: 'lenient' as const };
+    const strip = ({ set, ...rest }: Awaited<ReturnType<typeof parseIsinList>>) => ({ isins: [...set], ...rest });
+    for (const size of [7, 100, 4096, 70_000]) {
+      for (const f of fixtures) {
+        async function* reused() {
+          const buffer = new Uint8Array(size);
+          for (let at = 0; at < f.bytes.length; at += size) {
+            const part = f.bytes.subarray(at, at + size);
+            buffer.set(part);
+            yield buffer.subarray(0, part.length);
+            buffer.fill(0x2c);
+          }
+        }
+        expect(strip(await parseIsinList(reused(), options))).toEqual(strip(await parseIsinList(f.bytes, options)));
+      }
+    }
+  });
+
   it('checks options up front and honours abort', async () => {
     await expect(parseIsinList('x', { delimiter: ':' as never })).rejects.toSatisfy((e) =>
       isTickworkError(e, 'INVALID_OPTION'),

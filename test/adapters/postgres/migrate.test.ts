@@ -16,11 +16,12 @@ const list = [
 function suite(name: string, open: () => Promise<{ db: SqlClient; close(): Promise<void> }>) {
   describe(`migrations and transactions on ${name}`, () => {
     let db: SqlClient;
-    let close: () => Promise<void>;
+    let close: (() => Promise<void>) | undefined;
     beforeAll(async () => {
       ({ db, close } = await open());
     });
-    afterAll(() => close());
+    // After a failed set-up there is nothing to close, and the set-up error is the one to report.
+    afterAll(() => close?.());
 
     it('applies each migration once, in order', async () => {
       expect(await runMigrations(db, list)).toEqual({ applied: ['t-001', 't-002'] });

@@ -1,11 +1,17 @@
-/** The Redis lock on the real server, through an ioredis client and a node-redis v5 client. */
+/** The Redis lock on the real server, through each supported major of ioredis and node-redis. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { redisLock } from '../../../adapters/redis/lock.js';
 import { isTickworkError } from '../../../src/errors.js';
 import { lockConformance } from '../../conformance/lock.suite.js';
 import { describeWithRedis, randomSuffix } from '../../helpers/services.js';
 import { schedulerScenarios } from '../../scheduler/scenarios.js';
-import { deletePrefix, ioredisClient, nodeRedisClient } from './redis-clients.js';
+import {
+  deletePrefix,
+  ioredisClient,
+  nodeRedisClient,
+  type OpenedRedisClient,
+  REDIS_CLIENTS,
+} from './redis-clients.js';
 
 const prefix = `test:tickwork:lock:${randomSuffix()}:`;
 
@@ -21,13 +27,16 @@ describeWithRedis('redisLock', () => {
     await node.close();
   });
 
-  describe('conformance with an ioredis client', () => {
-    lockConformance(() => redisLock({ client: io, prefix }));
-  });
-
-  describe('conformance with a node-redis v5 client', () => {
-    lockConformance(() => redisLock({ client: node, prefix }));
-  });
+  for (const kind of REDIS_CLIENTS) {
+    describe(`conformance with a ${kind.name} client`, () => {
+      let opened: OpenedRedisClient | undefined;
+      beforeAll(async () => {
+        opened = await kind.open();
+      });
+      afterAll(() => opened?.close());
+      lockConformance(() => redisLock({ client: (opened as OpenedRedisClient).client, prefix }));
+    });
+  }
 
   describe('scheduler scenarios (ioredis)', () => {
     schedulerScenarios(() => redisLock({ client: io, prefix }));
