@@ -10,12 +10,15 @@ import type { TaskRepository } from '../../src/domain/task-repository.js';
 import type { User } from '../../src/domain/user.js';
 import type { UserRepository } from '../../src/domain/user-repository.js';
 import { TickworkError } from '../../src/errors.js';
+import { freezeRow } from './frozen.js';
 
-const copy = <T>(value: T): T => structuredClone(value);
 const conflict = (what: string) =>
   new TickworkError('CONFLICT', `Duplicate ${what}`, { details: { constraint: what } });
 
-/** Every table, as maps of frozen rows: rows are replaced, never changed in place. */
+/**
+ * Every table, as maps of rows frozen at every level ({@link freezeRow}): rows are replaced, never changed in
+ * place, so reads return them without copying and no caller can change what is stored.
+ */
 interface State {
   users: Map<string, User>;
   sessions: Map<string, Session>;
@@ -65,33 +68,31 @@ function unlockedSet(state: State, undo: (step: () => void) => void): Repository
     async insert(user) {
       if (state.users.has(user.id)) throw conflict('user id');
       for (const u of state.users.values()) if (u.email === user.email) throw conflict('email');
-      put(state.users, user.id, copy(user));
+      put(state.users, user.id, freezeRow(user));
     },
     async findById(id) {
-      const u = state.users.get(id);
-      return u && copy(u);
+      return state.users.get(id);
     },
     async findByEmail(email) {
-      for (const u of state.users.values()) if (u.email === email) return copy(u);
+      for (const u of state.users.values()) if (u.email === email) return u;
       return undefined;
     },
     async setRole(id, role, expectedVersion, now) {
       const u = state.users.get(id);
       if (!u || u.version !== expectedVersion) return undefined;
-      const next = { ...u, role, updatedAt: new Date(now), version: u.version + 1 };
+      const next = freezeRow({ ...u, role, updatedAt: new Date(now), version: u.version + 1 });
       put(state.users, id, next);
-      return copy(next);
+      return next;
     },
   };
 
   const sessions: SessionRepository = {
     async insert(session) {
       if (state.sessions.has(session.tokenHash)) throw conflict('session');
-      put(state.sessions, session.tokenHash, copy(session));
+      put(state.sessions, session.tokenHash, freezeRow(session));
     },
     async findByHash(hash) {
-      const s = state.sessions.get(hash);
-      return s && copy(s);
+      return state.sessions.get(hash);
     },
     async delete(hash) {
       return remove(state.sessions, hash);
@@ -109,11 +110,10 @@ function unlockedSet(state: State, undo: (step: () => void) => void): Repository
     async insert(app) {
       if (state.apps.has(app.id)) throw conflict('app id');
       for (const a of state.apps.values()) if (a.packageName === app.packageName) throw conflict('package name');
-      put(state.apps, app.id, copy(app));
+      put(state.apps, app.id, freezeRow(app));
     },
     async findById(id) {
-      const a = state.apps.get(id);
-      return a && copy(a);
+      return state.apps.get(id);
     },
     async update(id, change, expectedVersion) {
       const current = state.apps.get(id);
@@ -123,15 +123,14 @@ function unlockedSet(state: State, undo: (step: () => void) => void): Repository
       for (const a of state.apps.values()) {
         if (a.id !== id && a.packageName === packageName) throw conflict('package name');
       }
-      const next = { ...current, ...copy(fields), updatedAt: new Date(updatedAt), version: current.version + 1 };
+      const next = freezeRow({ ...current, ...fields, updatedAt: new Date(updatedAt), version: current.version + 1 });
       put(state.apps, id, next);
-      return copy(next);
+      return next;
     },
     async list({ activeOnly }) {
       return [...state.apps.values()]
         .filter((a) => !activeOnly || a.active)
-        .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
-        .map(copy);
+        .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     },
   };
 
@@ -148,18 +147,17 @@ function unlockedSet(state: State, undo: (step: () => void) => void): Repository
       for (const t of state.tasks.values()) {
         if (t.userId === task.userId && t.appId === task.appId) throw conflict('claim of this app by this user');
       }
-      put(state.tasks, task.id, copy(task));
+      put(state.tasks, task.id, freezeRow(task));
     },
     async findById(id) {
-      const t = state.tasks.get(id);
-      return t && copy(t);
+      return state.tasks.get(id);
     },
     async transition(id, expected, change) {
       const t = state.tasks.get(id);
       if (!t || t.version !== expected.version || !expected.statuses.includes(t.status)) return undefined;
-      const next: Task = { ...t, ...copy(change), version: t.version + 1 };
+      const next: Task = freezeRow({ ...t, ...change, version: t.version + 1 });
       put(state.tasks, id, next);
-      return copy(next);
+      return next;
     },
     async approve(request) {
       const t = state.tasks.get(request.taskId);
@@ -168,11 +166,11 @@ function unlockedSet(state: State, undo: (step: () => void) => void): Repository
         request.from.includes(t.status) &&
         t.userId !== request.reviewerId &&
         (request.expectedVersion === undefined || t.version === request.expectedVersion);
-      if (!approvable) return { approved: false, task: t && copy(t) };
+      if (!approvable) return { approved: false, task: t };
       // Checked before anything is written, so a refused award leaves the task as it was.
       if (state.ledgerKeys.has(request.award.idempotencyKey)) throw conflict('ledger idempotency key');
       const now = new Date(request.now);
-      const next: Task = {
+      const next: Task = freezeRow({
         ...t,
         status: 'approved',
         reviewerId: request.reviewerId,
@@ -180,35 +178,28 @@ function unlockedSet(state: State, undo: (step: () => void) => void): Repository
         reason: null,
         updatedAt: now,
         version: t.version + 1,
-      };
+      });
       const { entry } = await ledger.append({
-        ...copy(request.award),
+        ...request.award,
         userId: t.userId,
         amount: t.points,
         reference: t.id,
         createdAt: now,
       });
       put(state.tasks, t.id, next);
-      return { approved: true, task: copy(next), award: entry };
+      return { approved: true, task: next, award: entry };
     },
     async listByUser(userId) {
-      return [...state.tasks.values()]
-        .filter((t) => t.userId === userId)
-        .sort(newestClaimFirst)
-        .map(copy);
+      return [...state.tasks.values()].filter((t) => t.userId === userId).sort(newestClaimFirst);
     },
     async listByStatus(status, page) {
       return [...state.tasks.values()]
         .filter((t) => t.status === status)
         .sort(oldestFirst)
-        .slice(page.offset, page.offset + page.limit)
-        .map(copy);
+        .slice(page.offset, page.offset + page.limit);
     },
     async listByProof(sha256) {
-      return [...state.tasks.values()]
-        .filter((t) => t.proof?.sha256 === sha256)
-        .sort(oldestFirst)
-        .map(copy);
+      return [...state.tasks.values()].filter((t) => t.proof?.sha256 === sha256).sort(oldestFirst);
     },
     async countByStatus(userId) {
       const counts: Partial<Record<TaskStatus, number>> = {};
@@ -220,9 +211,9 @@ function unlockedSet(state: State, undo: (step: () => void) => void): Repository
   const ledger: LedgerRepository = {
     async append(entry) {
       const existing = state.ledgerKeys.get(entry.idempotencyKey);
-      if (existing) return { entry: copy(existing), created: false };
+      if (existing) return { entry: existing, created: false };
       if (state.ledgerIds.has(entry.id)) throw conflict('ledger entry id');
-      const stored = copy(entry);
+      const stored = freezeRow(entry);
       state.ledger.push(stored);
       state.ledgerKeys.set(entry.idempotencyKey, stored);
       state.ledgerIds.add(entry.id);
@@ -231,11 +222,10 @@ function unlockedSet(state: State, undo: (step: () => void) => void): Repository
         state.ledgerKeys.delete(entry.idempotencyKey);
         state.ledgerIds.delete(entry.id);
       });
-      return { entry: copy(stored), created: true };
+      return { entry: stored, created: true };
     },
     async findByKey(key) {
-      const e = state.ledgerKeys.get(key);
-      return e && copy(e);
+      return state.ledgerKeys.get(key);
     },
     async balance(userId) {
       let sum = 0;
@@ -248,7 +238,7 @@ function unlockedSet(state: State, undo: (step: () => void) => void): Repository
         const e = state.ledger[i] as LedgerEntry;
         if (e.userId === userId) mine.push(e);
       }
-      return mine.slice(page.offset, page.offset + page.limit).map(copy);
+      return mine.slice(page.offset, page.offset + page.limit);
     },
     async lockAccount() {
       // Transactions already run one at a time here.
@@ -260,7 +250,8 @@ function unlockedSet(state: State, undo: (step: () => void) => void): Repository
 
 /**
  * In-memory repositories: the reference implementation of the domain's storage port, for tests, examples and
- * single-process use. Rows are copied in and out. Writes and transactions run one at a time (a FIFO mutex);
+ * single-process use. Rows are copied in and frozen; reads return the frozen rows, so callers can read but never
+ * change what is stored. Writes and transactions run one at a time (a FIFO mutex);
  * a transaction that throws is undone step by step, so the behaviour matches a serialisable database.
  *
  * @example

@@ -1,7 +1,8 @@
 /**
  * `npm run bench -- examples`: requests/s and p99 latency of `GET /apps` (signed in, 20 apps listed) on the
- * Fastify and the Express example, each beside a bare app of the same framework whose one route serialises the
- * same JSON object, with autocannon (in the same process as the servers), one after the other in one run.
+ * Fastify and the Express example, each against the floor of the job in a bare app of the same framework (a
+ * route that checks the bearer header and sends the same bytes, precomputed) and, as the earlier peer, a bare
+ * route serialising the same JSON object; autocannon in the same process as the servers, round-robin rounds.
  */
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
@@ -49,24 +50,26 @@ async function once(url: string, headers?: Record<string, string>): Promise<Auto
   return result;
 }
 
-/** Alternates the two targets round by round, so drifting machine load hits both alike; medians of each. */
-async function compare(
-  a: { url: string; headers?: Record<string, string> },
-  b: { url: string; headers?: Record<string, string> },
-): Promise<[Figures, Figures]> {
-  await autocannon({ url: a.url, connections: CONNECTIONS, duration: WARMUP_S, headers: a.headers });
-  await autocannon({ url: b.url, connections: CONNECTIONS, duration: WARMUP_S, headers: b.headers });
-  const runs: [AutocannonResult[], AutocannonResult[]] = [[], []];
-  for (let round = 0; round < ROUNDS; round++) {
-    runs[0].push(await once(a.url, a.headers));
-    runs[1].push(await once(b.url, b.headers));
+/** One server under test: where to send requests and with which headers. */
+interface Target {
+  url: string;
+  headers?: Record<string, string>;
+}
+
+/** Round-robins the targets round by round, so drifting machine load hits all alike; medians of each. */
+async function compare(targets: readonly Target[]): Promise<Figures[]> {
+  for (const t of targets) {
+    await autocannon({ url: t.url, connections: CONNECTIONS, duration: WARMUP_S, headers: t.headers });
   }
-  const figures = (rs: AutocannonResult[]): Figures => ({
+  const runs: AutocannonResult[][] = targets.map(() => []);
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const [i, t] of targets.entries()) runs[i]?.push(await once(t.url, t.headers));
+  }
+  return runs.map((rs) => ({
     rps: median(rs.map((r) => r.requests.average)),
     p50: median(rs.map((r) => r.latency.p50)),
     p99: median(rs.map((r) => r.latency.p99)),
-  });
-  return [figures(runs[0]), figures(runs[1])];
+  }));
 }
 
 async function seededExample(framework: Framework) {
@@ -99,21 +102,43 @@ async function seededExample(framework: Framework) {
   await post('/auth/register', { email: 'bench@example.com', password: 'bench-password-1', name: 'Bench' });
   const { token } = await post('/auth/login', { email: 'bench@example.com', password: 'bench-password-1' });
   const answer = await fetch(`${server.url}/apps`, { headers: { authorization: `Bearer ${token}` } });
-  // The bare route serialises this same object on every request, so both sides pay for the JSON.
-  const sample: unknown = await answer.json();
-  return { server, token, sample };
+  // The floor route sends these same bytes; the peer route serialises this same object on every request.
+  const text = await answer.text();
+  const sample: unknown = JSON.parse(text);
+  return { server, token, text, sample };
 }
 
-/** A bare app of the framework whose one route answers `body` (the same object), serialised by the framework. */
-async function bareServer(framework: Framework, body: unknown): Promise<{ url: string; close(): Promise<void> }> {
+/**
+ * A bare app of the framework with two routes. `/floor` is the least any `GET /apps` must do: check
+ * `Authorization: Bearer <token>` and send `text`, precomputed. `/bare` (the peer kept from earlier runs)
+ * serialises `body`, the same object, with the framework's own JSON on every request.
+ */
+async function bareServer(
+  framework: Framework,
+  token: string,
+  text: string,
+  body: unknown,
+): Promise<{ url: string; close(): Promise<void> }> {
+  const bearer = `Bearer ${token}`;
   if (framework === 'fastify') {
     const app = Fastify();
+    app.get('/floor', async (request, reply) => {
+      if (request.headers.authorization !== bearer) return reply.code(401).send();
+      return reply.type('application/json; charset=utf-8').send(text);
+    });
     app.get('/bare', async () => body);
     await app.listen({ host: '127.0.0.1', port: 0 });
     const { port } = app.server.address() as AddressInfo;
-    return { url: `http://127.0.0.1:${port}/bare`, close: () => app.close() };
+    return { url: `http://127.0.0.1:${port}`, close: () => app.close() };
   }
   const app = express();
+  app.get('/floor', (request, response) => {
+    if (request.headers.authorization !== bearer) {
+      response.status(401).end();
+      return;
+    }
+    response.type('json').send(text);
+  });
   app.get('/bare', (_request, response) => {
     response.json(body);
   });
@@ -121,7 +146,7 @@ async function bareServer(framework: Framework, body: unknown): Promise<{ url: s
   await new Promise((resolve) => server.once('listening', resolve));
   const { port } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}/bare`,
+    url: `http://127.0.0.1:${port}`,
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());
@@ -132,26 +157,31 @@ async function bareServer(framework: Framework, body: unknown): Promise<{ url: s
 
 export default async function bench(): Promise<void> {
   console.log(
-    `GET /apps (20 apps, bearer token, memory adapters, logs silent) vs a bare route serialising the same JSON;` +
-      ` autocannon ${CONNECTIONS} connections, ${WARMUP_S} s warm-up, then ${ROUNDS} alternating rounds of` +
+    `GET /apps (20 apps, bearer token, memory adapters, logs silent) vs the floor (a bare route that checks the` +
+      ` bearer header and sends the same bytes, precomputed) and a bare route serialising the same JSON;` +
+      ` autocannon ${CONNECTIONS} connections, ${WARMUP_S} s warm-up, then ${ROUNDS} round-robin rounds of` +
       ` ${DURATION_S} s each; medians`,
   );
   const rows: string[] = [];
   for (const framework of ['fastify', 'express'] as const) {
-    const { server, token, sample } = await seededExample(framework);
-    const bare = await bareServer(framework, sample);
+    const { server, token, text, sample } = await seededExample(framework);
+    const bare = await bareServer(framework, token, text, sample);
+    const headers = { authorization: `Bearer ${token}` };
     try {
-      const [base, apps] = await compare(
-        { url: bare.url },
-        { url: `${server.url}/apps`, headers: { authorization: `Bearer ${token}` } },
-      );
-      const line = (name: string, r: Figures) =>
-        `  ${name.padEnd(28)} ${r.rps.toFixed(0).padStart(8)} req/s   p50 ${String(r.p50).padStart(3)} ms   p99 ${String(r.p99).padStart(3)} ms`;
+      const [floor, peer, apps] = (await compare([
+        { url: `${bare.url}/floor`, headers },
+        { url: `${bare.url}/bare`, headers },
+        { url: `${server.url}/apps`, headers },
+      ])) as [Figures, Figures, Figures];
+      const line = (name: string, r: Figures, ratio: string) =>
+        `  ${name.padEnd(34)} ${r.rps.toFixed(0).padStart(8)} req/s   p50 ${String(r.p50).padStart(3)} ms   p99 ${String(r.p99).padStart(3)} ms   ${ratio}`;
+      const of = (r: Figures) => `${(r.rps / floor.rps).toFixed(2)}× of floor`;
       rows.push(
-        line(`${framework} bare route`, base),
-        `${line(`${framework} GET /apps`, apps)}   ${(apps.rps / base.rps).toFixed(2)}× of bare`,
+        line(`${framework} floor (bearer + bytes)`, floor, ''),
+        line(`${framework} bare route (serialises)`, peer, of(peer)),
+        line(`${framework} GET /apps`, apps, `${of(apps)}, ${(apps.rps / peer.rps).toFixed(2)}× of bare route`),
       );
-      console.log(rows.slice(-2).join('\n'));
+      console.log(rows.slice(-3).join('\n'));
     } finally {
       await bare.close();
       await server.close();

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Repositories } from '../../src/domain/repositories.js';
 import { codeOf } from '../domain/fixture.js';
 import { appRow, at, type OpenRepositories } from '../domain/rows.js';
+import { tamper } from './tamper.js';
 
 /** AppRepository conformance. */
 export function appRepositorySuite(name: string, open: OpenRepositories): void {
@@ -62,6 +63,30 @@ export function appRepositorySuite(name: string, open: OpenRepositories): void {
       expect(stored?.subCategory).toBe('Kept');
       expect(stored?.name).toMatch(/^N\d+$/);
       expect(stored?.points).toBeGreaterThan(1);
+    });
+
+    it('hands out rows that a caller cannot use to change what is stored', async () => {
+      const a = appRow({ iconUrl: 'https://cdn.example.com/i.png' });
+      await repos.apps.insert(a);
+      const { id } = a;
+      const inserted = { ...a, createdAt: new Date(a.createdAt), updatedAt: new Date(a.updatedAt) };
+      tamper(a);
+      tamper(await repos.apps.findById(id));
+      for (const row of await repos.apps.list({ activeOnly: false })) tamper(row);
+      expect(await repos.apps.findById(id)).toEqual(inserted);
+      const next = () => ({
+        ...inserted,
+        createdAt: new Date(inserted.createdAt),
+        points: 7,
+        updatedAt: at(5),
+        version: 2,
+      });
+      const passed = { points: 7, updatedAt: at(5) };
+      const updated = await repos.apps.update(id, passed, 1);
+      tamper(passed);
+      tamper(updated);
+      expect(await repos.apps.findById(id)).toEqual(next());
+      expect((await repos.apps.list({ activeOnly: false })).find((r) => r.id === id)).toEqual(next());
     });
 
     it('lists by name then id (byte order), all or active only', async () => {

@@ -4,6 +4,7 @@ import type { Repositories } from '../../src/domain/repositories.js';
 import type { ProofRef } from '../../src/domain/task.js';
 import { codeOf } from '../domain/fixture.js';
 import { appRow, at, entryRow, type OpenRepositories, taskRow, userRow } from '../domain/rows.js';
+import { tamper } from './tamper.js';
 
 const randomHex = () => randomBytes(32).toString('hex');
 const proof = (c: string): ProofRef => ({
@@ -75,6 +76,24 @@ export function taskRepositorySuite(name: string, open: OpenRepositories): void 
       );
       expect(cleared).toMatchObject({ reason: null, reviewerId: 'r', proof: proof('b'), version: 4 });
       expect(await repos.tasks.findById(t.id)).toEqual(cleared);
+    });
+
+    it('hands out tasks (nested proof included) that a caller cannot use to change what is stored', async () => {
+      const u = await newUser();
+      const t = taskRow(u, await newApp());
+      const { id } = t;
+      await repos.tasks.insert(t);
+      const change = () => ({ status: 'submitted' as const, proof: proof('c'), submittedAt: at(5), updatedAt: at(5) });
+      const expected = { ...taskRow(u, t.appId, { id }), ...change(), version: 2 };
+      tamper(t);
+      const passed = change();
+      const moved = await repos.tasks.transition(id, { statuses: ['claimed'], version: 1 }, passed);
+      tamper(passed);
+      tamper(moved);
+      tamper(await repos.tasks.findById(id));
+      for (const row of await repos.tasks.listByUser(u)) tamper(row);
+      for (const row of await repos.tasks.listByProof(proof('c').sha256)) tamper(row);
+      expect(await repos.tasks.findById(id)).toEqual(expected);
     });
 
     /** A submitted task of a new user and the request an admin `r` sends to approve it. */

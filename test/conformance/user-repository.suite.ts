@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Repositories } from '../../src/domain/repositories.js';
 import { codeOf } from '../domain/fixture.js';
 import { at, type OpenRepositories, userRow } from '../domain/rows.js';
+import { tamper } from './tamper.js';
 
 /** UserRepository conformance: every adapter must pass it unchanged. */
 export function userRepositorySuite(name: string, open: OpenRepositories): void {
@@ -14,14 +15,17 @@ export function userRepositorySuite(name: string, open: OpenRepositories): void 
     // After a failed set-up there is nothing to close, and the set-up error is the one to report.
     afterAll(() => close?.());
 
-    it('stores and finds users by id and email, as copies', async () => {
+    it('stores and finds users by id and email; what a caller holds cannot change what is stored', async () => {
       const u = userRow();
+      const kept = { ...u, createdAt: new Date(u.createdAt), updatedAt: new Date(u.updatedAt) };
       await repos.users.insert(u);
       expect(await repos.users.findById(u.id)).toEqual(u);
       const found = await repos.users.findByEmail(u.email);
       expect(found).toEqual(u);
-      (found as { name: string }).name = 'changed';
-      expect((await repos.users.findById(u.id))?.name).toBe('N');
+      tamper(u);
+      tamper(found);
+      tamper(await repos.users.findById(kept.id));
+      expect(await repos.users.findById(kept.id)).toEqual(kept);
       expect(await repos.users.findById('missing')).toBeUndefined();
       expect(await repos.users.findByEmail('missing@example.com')).toBeUndefined();
     });

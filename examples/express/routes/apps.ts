@@ -1,5 +1,6 @@
 /** The app catalogue and claiming an app. */
 import { Router } from 'express';
+import { serializeAppList } from '../../shared/app-list-json.js';
 import type { Container } from '../../shared/container.js';
 import { createAppBody, idParams, parseInput, updateAppBody } from '../../shared/schemas.js';
 import { actorOf, adminOnly, authenticate } from '../authenticate.js';
@@ -13,7 +14,8 @@ export function appsRouter(container: Container): Router {
   const auth = authenticate(container);
 
   router.get('/', auth, async (req, res) => {
-    res.json({ items: await services.apps.list(actorOf(req)) });
+    // Serialised by the compiled serializer rather than res.json's JSON.stringify (see app-list-json.ts).
+    res.type('json').send(serializeAppList({ items: await services.apps.list(actorOf(req)) }));
   });
 
   router.post('/', auth, adminOnly, async (req, res) => {
