@@ -2,8 +2,8 @@
  * One scheduler process for the fault tests: a job on the Redis lock that records what it does in a Redis
  * list (`start`, `aborted`, `write`, `refused`, `end`), one JSON line each. Stops gracefully on SIGTERM.
  * Env: REDIS_URL, PREFIX, JOB, LEASE_TTL, WORK_MS; optional OVERLAP (skip), CATCH_UP (none), DONE_RETENTION,
- * CLOCK_OFFSET (ms added to this process's clock), STOP_SELF (`1`: the first run stops its own process with
- * SIGSTOP after it started, as a long GC pause or a frozen VM would), EVERY (1000).
+ * CLOCK_OFFSET (ms added to this process's clock), STOP_SELF (`1`: the first run after a SIGUSR2 stops its own
+ * process with SIGSTOP after it started, as a long GC pause or a frozen VM would), EVERY (1000).
  */
 import { Redis } from 'ioredis';
 import { redisLock } from '../../adapters/redis/lock.js';
@@ -20,7 +20,9 @@ const client = new Redis(env('REDIS_URL'), { maxRetriesPerRequest: 1 });
 const recorder = new Redis(env('REDIS_URL'));
 const workMs = Number(env('WORK_MS'));
 const offset = Number(env('CLOCK_OFFSET', '0'));
-let stopSelf = env('STOP_SELF', '0') === '1';
+// Armed by SIGUSR2 from the test once every worker is ready, so the frozen run is one the others saw start.
+let stopSelf = false;
+if (env('STOP_SELF', '0') === '1') process.once('SIGUSR2', () => void (stopSelf = true));
 
 const scheduler = createScheduler({
   lock: redisLock({ client, prefix }),
@@ -41,7 +43,9 @@ scheduler.add({
         `${prefix}runs`,
         JSON.stringify({ tick: +ctx.tick, fence: ctx.fence, pid: process.pid, phase, at: Date.now(), ...extra }),
       );
-    await record('start', { catchUp: ctx.catchUp });
+    const freeze = stopSelf;
+    stopSelf = false;
+    await record('start', { catchUp: ctx.catchUp, freeze });
     const work = new Promise<void>((resolve, reject) => {
       const timer = setTimeout(resolve, workMs);
       ctx.signal.addEventListener('abort', () => {
@@ -49,9 +53,8 @@ scheduler.add({
         reject(ctx.signal.reason);
       });
     });
-    if (stopSelf) {
+    if (freeze) {
       // Frozen after the work's timer was set: on SIGCONT that timer fires before the lease's validity timer.
-      stopSelf = false;
       process.kill(process.pid, 'SIGSTOP');
     }
     try {

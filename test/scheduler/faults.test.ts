@@ -27,6 +27,7 @@ interface RunRecord {
   phase: 'start' | 'aborted' | 'write' | 'refused' | 'end';
   at: number;
   catchUp?: boolean;
+  freeze?: boolean;
   code?: string;
 }
 
@@ -186,11 +187,12 @@ describeWithRedis('scheduler faults in real processes (Redis lock)', () => {
         ...more(1),
       ]);
       const holder = f.children[0];
+      holder?.kill('SIGUSR2');
       let frozenRun: RunRecord | undefined;
       await until(
         () => {
           void f.runs().then((all) => {
-            frozenRun ??= all.find((r) => r.phase === 'start' && r.pid === holder?.pid);
+            frozenRun ??= all.find((r) => r.phase === 'start' && r.pid === holder?.pid && r.freeze === true);
           });
           return frozenRun !== undefined && holder?.signalCode === null;
         },
