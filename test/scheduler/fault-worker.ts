@@ -22,7 +22,11 @@ const workMs = Number(env('WORK_MS'));
 const offset = Number(env('CLOCK_OFFSET', '0'));
 // Armed by SIGUSR2 from the test once every worker is ready, so the frozen run is one the others saw start.
 let stopSelf = false;
-if (env('STOP_SELF', '0') === '1') process.once('SIGUSR2', () => void (stopSelf = true));
+if (env('STOP_SELF', '0') === '1') {
+  process.once('SIGUSR2', () => {
+    stopSelf = true;
+  });
+}
 
 const scheduler = createScheduler({
   lock: redisLock({ client, prefix }),
