@@ -87,8 +87,10 @@ describeWithRedis('scheduler faults in real processes (Redis lock)', () => {
       await until(
         () => {
           void f.runs().then((all) => {
-            const ended = new Set(all.filter((r) => r.phase === 'end').map((r) => `${r.pid}:${r.tick}`));
-            const open = all.find((r) => r.phase === 'start' && !ended.has(`${r.pid}:${r.tick}`));
+            // A run that was aborted (its lease lost on a loaded machine) is over too: killing its process would
+            // kill no run, and its tick may rightly have been superseded.
+            const over = new Set(all.filter((r) => r.phase !== 'start').map((r) => `${r.pid}:${r.tick}`));
+            const open = all.find((r) => r.phase === 'start' && !over.has(`${r.pid}:${r.tick}`));
             if (open && !victim) {
               victim = open;
               f.children.find((c) => c.pid === open.pid)?.kill('SIGKILL');
@@ -110,7 +112,11 @@ describeWithRedis('scheduler faults in real processes (Redis lock)', () => {
         },
         60_000,
         'the killed tick to be taken over',
-      );
+      ).catch(async (error: Error) => {
+        // What each process did is the only way to tell why, after the fact.
+        const records = (await f.runs()).map((r) => JSON.stringify(r)).join('\n');
+        throw new Error(`${error.message}; victim ${JSON.stringify(victim)}; records:\n${records}`);
+      });
       await observe(2000);
       await f.stop();
       const all = await f.runs();
