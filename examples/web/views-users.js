@@ -72,9 +72,9 @@ function userRow(user, session, refresh) {
     'tr',
     {},
     h('th', { scope: 'row', text: user.name }),
-    h('td', { class: 'email', text: user.email }),
-    h('td', { text: user.role }),
-    h('td', { text: when(user.createdAt) }),
+    h('td', { class: 'email', 'data-label': 'E-mail', text: user.email }),
+    h('td', { 'data-label': 'Role', text: user.role }),
+    h('td', { 'data-label': 'Joined', text: when(user.createdAt) }),
     h('td', {}, roleButton(user, session, refresh)),
   );
 }
@@ -132,7 +132,7 @@ const users = {
           { class: 'table-wrap' },
           h(
             'table',
-            {},
+            { class: 'users' },
             h('caption', { class: 'muted', text: `By e-mail, ${offset + 1}–${offset + page.items.length}` }),
             h(
               'thead',
