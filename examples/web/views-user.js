@@ -85,7 +85,12 @@ const apps = {
   async render(body, session) {
     const { items } = await api('GET', '/apps');
     if (items.length === 0) {
-      body.append(h('p', { text: 'No apps are listed yet.' }));
+      body.append(
+        h('p', {
+          class: 'empty',
+          text: 'No apps are listed yet. An admin adds apps here; check back later to claim one and earn points.',
+        }),
+      );
       return;
     }
     body.append(

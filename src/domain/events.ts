@@ -28,29 +28,104 @@ export const DOMAIN_EVENTS_CHANNEL = 'tickwork:domain';
  * logged as they are.
  */
 export type DomainEvent =
-  | { readonly type: 'user:registered'; readonly userId: string }
-  | { readonly type: 'user:promoted'; readonly userId: string; readonly actorId: string }
-  | { readonly type: 'user:demoted'; readonly userId: string; readonly actorId: string; readonly role: Role }
-  | { readonly type: 'app:created'; readonly appId: string; readonly actorId: string }
-  | { readonly type: 'app:updated'; readonly appId: string; readonly actorId: string; readonly active: boolean }
-  | { readonly type: 'task:claimed'; readonly taskId: string; readonly appId: string; readonly userId: string }
-  | { readonly type: 'task:submitted'; readonly taskId: string; readonly userId: string; readonly submission: number }
   | {
-      readonly type: 'task:approved' | 'task:rejected';
-      readonly taskId: string;
+      /** An account was created (`register`, `bootstrapAdmin`). */
+      readonly type: 'user:registered';
+      /** The new user. */
       readonly userId: string;
+    }
+  | {
+      /** `setRole` made a user an admin. */
+      readonly type: 'user:promoted';
+      /** The user promoted. */
+      readonly userId: string;
+      /** The admin who did it. */
+      readonly actorId: string;
+    }
+  | {
+      /** `setRole` took admin away from a user. */
+      readonly type: 'user:demoted';
+      /** The user demoted. */
+      readonly userId: string;
+      /** The admin who did it (the user themself when stepping down). */
+      readonly actorId: string;
+      /** The role the user has now. */
+      readonly role: Role;
+    }
+  | {
+      /** An admin created an app. */
+      readonly type: 'app:created';
+      /** The new app. */
+      readonly appId: string;
+      /** The admin. */
+      readonly actorId: string;
+    }
+  | {
+      /** An admin changed an app (deactivating it and listing it again included). */
+      readonly type: 'app:updated';
+      /** The app. */
+      readonly appId: string;
+      /** The admin. */
+      readonly actorId: string;
+      /** Whether the app is listed after the change. */
+      readonly active: boolean;
+    }
+  | {
+      /** A user claimed an app. */
+      readonly type: 'task:claimed';
+      /** The new task. */
+      readonly taskId: string;
+      /** The app claimed. */
+      readonly appId: string;
+      /** The user. */
+      readonly userId: string;
+    }
+  | {
+      /** A proof was accepted for a task. */
+      readonly type: 'task:submitted';
+      /** The task. */
+      readonly taskId: string;
+      /** Its owner. */
+      readonly userId: string;
+      /** Which submission this is (1 for the first proof). */
+      readonly submission: number;
+    }
+  | {
+      /** An admin approved or rejected a task. */
+      readonly type: 'task:approved' | 'task:rejected';
+      /** The task. */
+      readonly taskId: string;
+      /** Its owner. */
+      readonly userId: string;
+      /** The reviewing admin. */
       readonly reviewerId: string;
+      /** The task's status now. */
       readonly status: TaskStatus;
     }
   | {
+      /** Points were written to the ledger: an approval's award, or an admin's adjustment. */
       readonly type: 'points:awarded' | 'points:adjusted';
+      /** The ledger entry. */
       readonly entryId: string;
+      /** Whose points. */
       readonly userId: string;
+      /** Signed whole points. */
       readonly amount: number;
+      /** The admin behind it. */
       readonly actorId: string;
     };
 
-/** Every event type, in the order the lifecycle meets them. */
+/**
+ * Every event type, in the order the lifecycle meets them.
+ *
+ * @example
+ * ```ts
+ * import { DOMAIN_EVENT_TYPES } from 'tickwork';
+ *
+ * // A counter per type, all at zero, for a metrics endpoint.
+ * const counts = Object.fromEntries(DOMAIN_EVENT_TYPES.map((type) => [type, 0]));
+ * ```
+ */
 export const DOMAIN_EVENT_TYPES: readonly DomainEvent['type'][] = [
   'user:registered',
   'user:promoted',
