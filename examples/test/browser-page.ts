@@ -2,12 +2,34 @@
  * What the browser tests of the web page share: a page that records every script error and CSP violation,
  * waiting for a page's heading, signing in, and screenshots under test-results/web/ (ignored by git).
  */
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
+import { chromiumAvailable, launchChromium } from '../../test/helpers/chromium.js';
 
 /** Where screenshots go. */
 export const SHOTS = join(process.cwd(), 'test-results', 'web');
+
+/**
+ * One Chromium for the test file, launched before its tests (when installed) and closed after them; answers a
+ * getter for it. launch() gives every run a fresh, throw-away profile directory.
+ */
+export function fileBrowser(): () => Browser {
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    if (!chromiumAvailable) return;
+    await mkdir(SHOTS, { recursive: true });
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+  return () => {
+    if (!browser) throw new Error('Chromium did not start');
+    return browser;
+  };
+}
 
 /** A page in a fresh context (its own cookies) that records any script error or CSP violation in `problems`. */
 export async function openPage(

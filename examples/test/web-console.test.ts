@@ -5,26 +5,16 @@
  * is dismissed and hides by itself; times carry their zone; no server path on the ISIN page; a field's name
  * is read once in an error. Screenshots at 1280×800 and 390 px go to test-results/web/ (ignored by git).
  */
-import { mkdir } from 'node:fs/promises';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { chromiumAvailable, describeWithChromium, launchChromium } from '../../test/helpers/chromium.js';
-import { heading, openPage, SHOTS, shot, signIn } from './browser-page.js';
+import { describeWithChromium } from '../../test/helpers/chromium.js';
+import { fileBrowser, heading, openPage, shot, signIn } from './browser-page.js';
 import { ADMIN, client, type Framework, startTestServer, type TestServer } from './harness.js';
 import { makePng } from './png.js';
 
 const frameworks: Framework[] = ['fastify', 'express'];
 
-let browser: Browser;
-
-beforeAll(async () => {
-  if (!chromiumAvailable) return;
-  await mkdir(SHOTS, { recursive: true });
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = fileBrowser();
 
 /** Whether two elements' boxes overlap on screen. */
 async function overlaps(page: Page, a: string, b: string): Promise<boolean> {
@@ -73,7 +63,7 @@ for (const framework of frameworks) {
     });
 
     it('reviews with names and a full-size proof, lists an app again, promotes a user, at 1280×800', async () => {
-      const { context, page, problems } = await openPage(browser, 1280, 800);
+      const { context, page, problems } = await openPage(browser(), 1280, 800);
       try {
         await signIn(page, server.url, ADMIN.email, ADMIN.password);
 
@@ -182,7 +172,7 @@ for (const framework of frameworks) {
     });
 
     it('is usable at 390 px: users, review, apps; a field error names the field once', async () => {
-      const { context, page, problems } = await openPage(browser, 390, 800);
+      const { context, page, problems } = await openPage(browser(), 390, 800);
       try {
         // The sign-up error reads "Password must …", not "Password: Password must …".
         await page.goto(`${server.url}/#/register`);

@@ -3,33 +3,21 @@
  * started in-process: the whole journey through the page, refused uploads, an admin page refused to a user,
  * phone width, and the cookie, Origin and CSP rules over plain HTTP. Screenshots go to test-results/web/.
  */
-import { mkdir } from 'node:fs/promises';
-import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isTickworkError } from '../../src/errors.js';
-import { chromiumAvailable, describeWithChromium, launchChromium } from '../../test/helpers/chromium.js';
+import { describeWithChromium } from '../../test/helpers/chromium.js';
 import { CSP_DIRECTIVES, checkOrigin } from '../shared/browser-security.js';
 import { cookieToken, requestToken, sessionCookie } from '../shared/browser-session.js';
-import { heading, openPage as openBrowserPage, SHOTS, shot, signIn } from './browser-page.js';
+import { fileBrowser, heading, openPage as openBrowserPage, shot, signIn } from './browser-page.js';
 import { ADMIN, client, type Framework, startTestServer, type TestServer, UPLOAD_MAX_BYTES } from './harness.js';
 import { makePng } from './png.js';
 
 const frameworks: Framework[] = ['fastify', 'express'];
 
-let browser: Browser;
-
-beforeAll(async () => {
-  if (!chromiumAvailable) return;
-  await mkdir(SHOTS, { recursive: true });
-  // launch() gives every run a fresh, throw-away profile directory.
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = fileBrowser();
 
 /** A page of the shared browser; see browser-page.ts. */
-const openPage = (width?: number) => openBrowserPage(browser, width);
+const openPage = (width?: number) => openBrowserPage(browser(), width);
 
 describe('browser session and security helpers', () => {
   it('adds Secure to the cookie over https and reads the token back from a Cookie header', () => {

@@ -1,7 +1,7 @@
 /** The admin's pages: the app catalogue, the review queue and the ISIN sync. The server enforces the role. */
 import { api, describeError } from './api.js';
 import { checkbox, field, h, when } from './dom.js';
-import { actionForm } from './views-user.js';
+import { actionForm, whilePressed } from './views-user.js';
 
 const APP_FIELDS = ['name', 'packageName', 'storeUrl', 'category', 'subCategory', 'iconUrl', 'points'];
 
@@ -91,17 +91,11 @@ function manageAppCard(app, showEditor, session) {
         type: 'button',
         text: 'List again',
         'aria-label': `List ${app.name} again`,
-        onclick: async (event) => {
-          event.currentTarget.disabled = true;
-          try {
-            await api('PATCH', `/apps/${encodeURIComponent(app.id)}`, { active: true, expectedVersion: app.version });
-            session.say(`Listed ${app.name} again: users see it now.`);
-            session.go('/admin/apps');
-          } catch (e) {
-            session.say(describeError(e));
-            event.currentTarget.disabled = false;
-          }
-        },
+        onclick: whilePressed(session, async () => {
+          await api('PATCH', `/apps/${encodeURIComponent(app.id)}`, { active: true, expectedVersion: app.version });
+          session.say(`Listed ${app.name} again: users see it now.`);
+          session.go('/admin/apps');
+        }),
       });
   return h(
     'li',
@@ -224,17 +218,11 @@ function reviewCard(task, viewer, session) {
     type: 'button',
     text: 'Approve',
     'aria-label': `Approve the screenshot from ${who.name} for ${name}`,
-    onclick: async (event) => {
-      event.currentTarget.disabled = true;
-      try {
-        const { award } = await api('POST', `/tasks/${encodeURIComponent(task.id)}/approve`);
-        session.say(`Approved: ${award.amount} points awarded to ${who.name} for ${name}.`);
-        session.go('/admin/review');
-      } catch (e) {
-        session.say(describeError(e));
-        event.currentTarget.disabled = false;
-      }
-    },
+    onclick: whilePressed(session, async () => {
+      const { award } = await api('POST', `/tasks/${encodeURIComponent(task.id)}/approve`);
+      session.say(`Approved: ${award.amount} points awarded to ${who.name} for ${name}.`);
+      session.go('/admin/review');
+    }),
   });
   const reject = actionForm(
     [field('Reason for rejecting (shown to the user)', 'reason', { multiline: true, required: true, maxlength: 500 })],

@@ -46,6 +46,7 @@ function roleButton(user, session, refresh) {
     text: label,
     'aria-label': `${label}: ${user.name}`,
     onclick: async (event) => {
+      // Kept from the click: `event.currentTarget` is gone after an await.
       const button = event.currentTarget;
       const question = toAdmin
         ? `Make ${user.name} (${user.email}) an admin? Admins manage apps, review screenshots and change roles.`
