@@ -179,7 +179,11 @@ for (const framework of frameworks) {
         await heading(page, 'Sign up');
         await page.getByLabel('Name').fill('Phone');
         await page.getByLabel('E-mail').fill(`phone-${framework}@example.com`);
-        await page.getByLabel('Password').fill('zzzzzzzzzzzz');
+        // The field's accessible name is its label alone; the hint is its description.
+        const password = page.getByLabel('Password', { exact: true });
+        expect(await password.count()).toBe(1);
+        expect(await password.evaluate((el) => el.getAttribute('aria-describedby'))).toBe('password-hint');
+        await password.fill('zzzzzzzzzzzz');
         await page.getByRole('button', { name: 'Create account' }).click();
         await expect
           .poll(() => page.getByRole('alert').textContent())
