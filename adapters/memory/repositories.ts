@@ -5,12 +5,15 @@ import type { LedgerRepository } from '../../src/domain/ledger-repository.js';
 import type { Repositories, RepositorySet } from '../../src/domain/repositories.js';
 import type { Session } from '../../src/domain/session.js';
 import type { SessionRepository } from '../../src/domain/session-repository.js';
-import type { Task, TaskStatus } from '../../src/domain/task.js';
+import type { Task, TaskStatus, TaskWithParties } from '../../src/domain/task.js';
 import type { TaskRepository } from '../../src/domain/task-repository.js';
 import type { User } from '../../src/domain/user.js';
 import type { UserRepository } from '../../src/domain/user-repository.js';
 import { TickworkError } from '../../src/errors.js';
 import { freezeRow } from './frozen.js';
+
+/** Code-unit order, as PostgreSQL's `COLLATE "C"` sorts (for the text the domain stores). */
+const byBytes = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 const conflict = (what: string) =>
   new TickworkError('CONFLICT', `Duplicate ${what}`, { details: { constraint: what } });
@@ -84,6 +87,19 @@ function unlockedSet(state: State, undo: (step: () => void) => void): Repository
       put(state.users, id, next);
       return next;
     },
+    async list({ search, limit, offset }) {
+      const needle = search?.toLowerCase();
+      return [...state.users.values()]
+        .filter((u) => !needle || u.email.includes(needle) || u.name.toLowerCase().includes(needle))
+        .sort((a, b) => byBytes(a.email, b.email) || byBytes(a.id, b.id))
+        .slice(offset, offset + limit);
+    },
+    async lockAdmins() {
+      // Transactions already run one at a time here.
+      let n = 0;
+      for (const u of state.users.values()) if (u.role === 'admin') n++;
+      return n;
+    },
   };
 
   const sessions: SessionRepository = {
@@ -130,7 +146,7 @@ function unlockedSet(state: State, undo: (step: () => void) => void): Repository
     async list({ activeOnly }) {
       return [...state.apps.values()]
         .filter((a) => !activeOnly || a.active)
-        .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+        .sort((a, b) => byBytes(a.name, b.name) || byBytes(a.id, b.id));
     },
   };
 
@@ -197,6 +213,22 @@ function unlockedSet(state: State, undo: (step: () => void) => void): Repository
         .filter((t) => t.status === status)
         .sort(oldestFirst)
         .slice(page.offset, page.offset + page.limit);
+    },
+    async listByStatusWithParties(status, page) {
+      const out: TaskWithParties[] = [];
+      for (const t of await tasks.listByStatus(status, page)) {
+        const user = state.users.get(t.userId);
+        const app = state.apps.get(t.appId);
+        // As the inner join on PostgreSQL: a task always has both (foreign keys there).
+        if (user && app) {
+          out.push({
+            ...t,
+            submitter: { id: user.id, name: user.name, email: user.email },
+            app: { id: app.id, name: app.name },
+          });
+        }
+      }
+      return out;
     },
     async listByProof(sha256) {
       return [...state.tasks.values()].filter((t) => t.proof?.sha256 === sha256).sort(oldestFirst);

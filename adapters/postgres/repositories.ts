@@ -82,6 +82,24 @@ function bind(db: SqlClient): RepositorySet {
       );
       return r && toUser(r);
     },
+    async list({ search, limit, offset }) {
+      // Every user when the pattern is empty; LIKE's wildcards in the search are escaped, so they match literally.
+      const pattern = search ? `%${search.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%` : '%';
+      const rows = await run(
+        db,
+        'List users',
+        `SELECT * FROM tickwork_users WHERE email LIKE $1 OR lower(name) LIKE $1
+         ORDER BY email ${C}, id ${C} LIMIT $2 OFFSET $3`,
+        [pattern, limit, offset],
+      );
+      return rows.map(toUser);
+    },
+    async lockAdmins() {
+      // FOR UPDATE holds the admins' rows to the end of the transaction; a concurrent demotion waits, then
+      // re-reads, so it counts the admins the first one left.
+      const rows = await run(db, 'Count admins', "SELECT id FROM tickwork_users WHERE role = 'admin' FOR UPDATE");
+      return rows.length;
+    },
   };
 
   const sessions: SessionRepository = {
@@ -287,6 +305,25 @@ function bind(db: SqlClient): RepositorySet {
         [status, page.limit, page.offset],
       );
       return rows.map(toTask);
+    },
+    async listByStatusWithParties(status: TaskStatus, page) {
+      // One join instead of a lookup per task; the foreign keys guarantee both sides exist.
+      const rows = await run(
+        db,
+        'List tasks',
+        `SELECT t.*, u.name AS submitter_name, u.email AS submitter_email, a.name AS app_name
+         FROM tickwork_tasks t
+         JOIN tickwork_users u ON u.id = t.user_id
+         JOIN tickwork_apps a ON a.id = t.app_id
+         WHERE t.status = $1
+         ORDER BY coalesce(t.submitted_at, t.claimed_at), t.claimed_at, t.id ${C} LIMIT $2 OFFSET $3`,
+        [status, page.limit, page.offset],
+      );
+      return rows.map((r) => ({
+        ...toTask(r),
+        submitter: { id: String(r.user_id), name: String(r.submitter_name), email: String(r.submitter_email) },
+        app: { id: String(r.app_id), name: String(r.app_name) },
+      }));
     },
     async listByProof(sha256) {
       const rows = await run(

@@ -15,6 +15,7 @@ import { accountRouter } from './routes/account.js';
 import { appsRouter } from './routes/apps.js';
 import { systemRouter } from './routes/system.js';
 import { tasksRouter } from './routes/tasks.js';
+import { usersRouter } from './routes/users.js';
 
 /** Largest JSON body and largest `POST /extract` body, in bytes (the same limits as the Fastify example). */
 const JSON_BODY_LIMIT = 64 * 1024;
@@ -72,6 +73,7 @@ export function buildExpressApp(container: Container): Express {
   app.use(accountRouter(container, limits));
   app.use('/apps', appsRouter(container));
   app.use(tasksRouter(container));
+  app.use(usersRouter(container));
   // The web page, after the API so API requests never touch the file system.
   app.get('/web-config', (_req, res) => {
     res.json(webConfig(config));

@@ -134,6 +134,8 @@ export async function createContainer(
       maxProofBytes: config.uploadMaxBytes,
       // The minimum GET /openapi.json documents.
       minPasswordLength: MIN_PASSWORD_LENGTH,
+      // Every domain event (ids only) as an info line: who claimed, approved, promoted what, and when.
+      logger,
     });
 
     step('creating the bootstrap admin');

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { AppSchema, UserSchema } from '../../src/index.js';
 import { SESSION_COOKIE } from './browser-session.js';
 import {
+  appsQuery,
   createAppBody,
   extractQuery,
   historyQuery,
@@ -17,7 +18,9 @@ import {
   registerBody,
   rejectBody,
   reviewQuery,
+  roleBody,
   updateAppBody,
+  usersQuery,
 } from './schemas.js';
 
 /** Who may call a route. */
@@ -45,8 +48,8 @@ export interface RouteDoc {
   rawBody?: 'multipart' | 'text';
   /** A non-JSON answer (the proof image). */
   rawResponse?: 'image';
-  /** The JSON answer's schema, by component name (`User`, `App`, `Login`, `AppList`); untyped when absent. */
-  response?: 'User' | 'App' | 'Login' | 'AppList';
+  /** The JSON answer's schema, by component name (`User`, `App`, `Login`, `AppList` …); untyped when absent. */
+  response?: 'User' | 'App' | 'Login' | 'AppList' | 'UserPage' | 'ReviewPage';
   /** Error answers particular to this route (409, 422, 429 …), by status, beside those {@link RouteDoc.access} and the inputs imply. */
   errors?: Readonly<Record<number, string>>;
 }
@@ -95,10 +98,12 @@ export const ROUTES: readonly RouteDoc[] = [
   {
     method: 'get',
     path: '/apps',
-    summary: 'Active apps with my claim status',
+    summary: 'Active apps with my claim status; admins may list inactive apps (status=inactive) or all',
     access: 'user',
     success: 200,
+    query: appsQuery,
     response: 'AppList',
+    errors: { 403: 'Only an admin may list inactive apps' },
   },
   {
     method: 'post',
@@ -150,10 +155,31 @@ export const ROUTES: readonly RouteDoc[] = [
   {
     method: 'get',
     path: '/admin/tasks',
-    summary: 'Tasks for review',
+    summary: "Tasks for review, each with its submitter's name and e-mail and its app's name",
     access: 'admin',
     success: 200,
     query: reviewQuery,
+    response: 'ReviewPage',
+  },
+  {
+    method: 'get',
+    path: '/admin/users',
+    summary: 'Users by e-mail, optionally those whose name or e-mail contains `search`',
+    access: 'admin',
+    success: 200,
+    query: usersQuery,
+    response: 'UserPage',
+  },
+  {
+    method: 'post',
+    path: '/admin/users/{id}/role',
+    summary: "Set a user's role (promote to admin, or back to user)",
+    access: 'admin',
+    success: 200,
+    params: idParams,
+    body: roleBody,
+    response: 'User',
+    errors: { 409: 'The last admin cannot stop being one (details.reason: last_admin)' },
   },
   {
     method: 'post',
@@ -330,6 +356,45 @@ function responses(route: RouteDoc): Record<string, unknown> {
   return out;
 }
 
+/** A page of a list: `{ items, nextOffset }`. */
+const page = (item: Record<string, unknown>) => ({
+  type: 'object',
+  required: ['items', 'nextOffset'],
+  properties: {
+    items: { type: 'array', items: item },
+    nextOffset: { oneOf: [{ type: 'integer' }, { type: 'null' }], description: 'Offset of the next page, or null' },
+  },
+});
+
+const idAndName = (extra: Record<string, unknown> = {}) => ({
+  type: 'object',
+  required: ['id', 'name', ...Object.keys(extra)],
+  properties: { id: { type: 'string' }, name: { type: 'string' }, ...extra },
+});
+
+/** A task in the review queue: the task's own fields (not all spelled out here) with who sent it and for what. */
+const reviewTask = {
+  type: 'object',
+  required: ['id', 'userId', 'appId', 'status', 'points', 'proof', 'submitter', 'app', 'duplicateProof'],
+  properties: {
+    id: { type: 'string' },
+    userId: { type: 'string' },
+    appId: { type: 'string' },
+    status: { enum: ['claimed', 'submitted', 'approved', 'rejected'] },
+    points: { type: 'integer' },
+    submitter: idAndName({ email: { type: 'string' } }),
+    app: idAndName(),
+    duplicateProof: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['taskId', 'userId'],
+        properties: { taskId: { type: 'string' }, userId: { type: 'string' } },
+      },
+    },
+  },
+};
+
 /** Response schemas from the domain's own entity schemas; the password hash never leaves a service. */
 function responseSchemas(): Record<string, unknown> {
   const user = jsonSchema(UserSchema, 'output') as { properties: Record<string, unknown>; required: string[] };
@@ -361,6 +426,8 @@ function responseSchemas(): Record<string, unknown> {
       },
     },
     AppList: { type: 'object', required: ['items'], properties: { items: { type: 'array', items: listing } } },
+    UserPage: page({ $ref: '#/components/schemas/User' }),
+    ReviewPage: page(reviewTask),
   };
 }
 

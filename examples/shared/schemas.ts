@@ -12,6 +12,7 @@ import {
   LoginInputSchema,
   plainText,
   RegisterInputSchema,
+  RoleSchema,
   UpdateAppInputSchema,
 } from '../../src/index.js';
 import { validationError } from './http-errors.js';
@@ -57,6 +58,24 @@ const taskStatus = z.enum(['claimed', 'submitted', 'approved', 'rejected']);
 
 /** `GET /admin/tasks` query. */
 export const reviewQuery = z.strictObject({ status: taskStatus.default('submitted'), limit, offset });
+
+/** `GET /apps` query: which apps (admins only for anything but `active`). */
+export const appsQuery = z.strictObject({
+  status: z
+    .enum(['active', 'inactive', 'all'])
+    .default('active')
+    .describe('`active` (listed), `inactive` (deactivated) or `all`; only admins may ask for the last two'),
+});
+
+/** `GET /admin/users` query. */
+export const usersQuery = z.strictObject({
+  search: plainText().trim().max(100).optional().describe('Text the name or e-mail contains (case-insensitive)'),
+  limit,
+  offset,
+});
+
+/** `POST /admin/users/:id/role` body. */
+export const roleBody = z.strictObject({ role: RoleSchema.describe('`admin` or `user`') });
 
 /** `GET /me/tasks` query. */
 export const myTasksQuery = z.strictObject({ status: taskStatus.optional() });

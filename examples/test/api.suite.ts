@@ -336,6 +336,66 @@ export function apiSuite(
       expect(status.body.nextRuns.length).toBeGreaterThan(0);
     });
 
+    it('lists and searches users for admins, promotes with a coded 409 for the last admin, 403 for others', async () => {
+      const tag = `console${unique}`;
+      const cleo = await http.signUp(`cleo-${tag}@example.com`, `Cleo ${tag}`);
+      await http.signUp(`abe-${tag}@example.com`, `Abe ${tag}`);
+      const found = await http.get(`/admin/users?search=${tag.toUpperCase()}&limit=1`, admin);
+      expect(found.status).toBe(200);
+      expect(found.body).toMatchObject({ items: [{ email: `abe-${tag}@example.com`, role: 'user' }], nextOffset: 1 });
+      expect(found.body.items[0]).not.toHaveProperty('passwordHash');
+      const next = await http.get(`/admin/users?search=${tag}&limit=1&offset=1`, admin);
+      expect(next.body).toMatchObject({ items: [{ name: `Cleo ${tag}` }], nextOffset: null });
+      expect((await http.get('/admin/users?limit=201', admin)).status).toBe(400);
+      expect((await http.get(`/admin/users?search=${'x'.repeat(101)}`, admin)).status).toBe(400);
+      expect((await http.get('/admin/users', cleo.token)).body.error.code).toBe('FORBIDDEN');
+      expect((await http.post(`/admin/users/${cleo.user.id}/role`, { role: 'admin' }, cleo.token)).status).toBe(403);
+
+      // The example's one admin cannot step down.
+      const me = (await http.get('/me', admin)).body.user;
+      const last = await http.post(`/admin/users/${me.id}/role`, { role: 'user' }, admin);
+      expect(last.status).toBe(409);
+      expect(last.body.error).toMatchObject({ code: 'CONFLICT', details: { reason: 'last_admin' } });
+      const promoted = await http.post(`/admin/users/${cleo.user.id}/role`, { role: 'admin' }, admin);
+      expect(promoted.status).toBe(200);
+      expect(promoted.body).toMatchObject({ id: cleo.user.id, role: 'admin' });
+      // Her next request is an admin's: the role is read on every request.
+      expect((await http.get('/admin/users?limit=1', cleo.token)).status).toBe(200);
+      // Back to one admin, for the other tests.
+      expect((await http.post(`/admin/users/${cleo.user.id}/role`, { role: 'user' }, admin)).body.role).toBe('user');
+      expect((await http.post('/admin/users/no-such-user/role', { role: 'admin' }, admin)).status).toBe(404);
+      expect((await http.post(`/admin/users/${cleo.user.id}/role`, { role: 'root' }, admin)).status).toBe(400);
+    });
+
+    it('lists deactivated apps to admins only and lists one again; the review queue names the user and app', async () => {
+      const created = await http.post('/apps', app(`relist${unique}`), admin);
+      const id: string = created.body.id;
+      const dee = await http.signUp(`dee-${unique}@example.com`, 'Dee Example');
+      const task = (await http.post(`/apps/${id}/claim`, undefined, dee.token)).body.id;
+      expect((await http.upload(`/tasks/${task}/proof`, makePng(20, 10, 77), dee.token)).status).toBe(200);
+      expect((await http.patch(`/apps/${id}`, { active: false }, admin)).body.active).toBe(false);
+      const ids = async (query: string, token: string) =>
+        ((await http.get(`/apps${query}`, token)).body.items as { id: string }[]).map((a) => a.id);
+      expect(await ids('', admin)).not.toContain(id);
+      expect(await ids('?status=inactive', admin)).toContain(id);
+      expect(await ids('?status=all', admin)).toContain(id);
+      expect(await ids('', dee.token)).not.toContain(id);
+      expect((await http.get('/apps?status=inactive', dee.token)).status).toBe(403);
+      expect((await http.get('/apps?status=all', dee.token)).status).toBe(403);
+      expect((await http.get('/apps?status=gone', admin)).status).toBe(400);
+
+      // The review queue shows who sent it and for which app, even with the app no longer listed.
+      const queue = await http.get('/admin/tasks?limit=200', admin);
+      expect(queue.body.items.find((t: { id: string }) => t.id === task)).toMatchObject({
+        submitter: { id: dee.user.id, name: 'Dee Example', email: `dee-${unique}@example.com` },
+        app: { id, name: `Notes relist${unique}` },
+      });
+
+      expect((await http.patch(`/apps/${id}`, { active: true }, admin)).body.active).toBe(true);
+      expect(await ids('', dee.token)).toContain(id);
+      expect(await ids('?status=inactive', admin)).not.toContain(id);
+    });
+
     it('limits login attempts', async () => {
       let last = 0;
       for (let i = 0; i < 40 && last !== 429; i++) {

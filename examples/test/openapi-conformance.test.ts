@@ -109,7 +109,12 @@ const RECIPES: Record<string, Record<string, Recipe>> = {
     400: ({ http, user }) => http.get('/me/tasks?status=lost', user),
     401: ({ http }) => http.get('/me/tasks'),
   },
-  'get /apps': { 200: ({ http, user }) => http.get('/apps', user), 401: ({ http }) => http.get('/apps') },
+  'get /apps': {
+    200: ({ http, admin }) => http.get('/apps?status=all', admin),
+    400: ({ http, admin }) => http.get('/apps?status=gone', admin),
+    401: ({ http }) => http.get('/apps'),
+    403: ({ http, user }) => http.get('/apps?status=inactive', user),
+  },
   'post /apps': {
     201: ({ http, admin }) => http.post('/apps', validApp(), admin),
     400: ({ http, admin }) => http.post('/apps', { ...validApp(), points: 0 }, admin),
@@ -160,6 +165,27 @@ const RECIPES: Record<string, Record<string, Recipe>> = {
     400: ({ http, admin }) => http.get('/admin/tasks?offset=1000000001', admin),
     401: ({ http }) => http.get('/admin/tasks'),
     403: ({ http, user }) => http.get('/admin/tasks?status=lost', user),
+  },
+  'get /admin/users': {
+    200: ({ http, admin }) => http.get('/admin/users?search=doc-&limit=5', admin),
+    400: ({ http, admin }) => http.get('/admin/users?limit=201', admin),
+    401: ({ http }) => http.get('/admin/users'),
+    403: ({ http, user }) => http.get('/admin/users?limit=201', user),
+  },
+  'post /admin/users/{id}/role': {
+    200: async ({ http, admin }) => {
+      const { user } = await http.signUp(`role-${unique()}@example.com`);
+      return http.post(`/admin/users/${user.id}/role`, { role: 'admin' }, admin);
+    },
+    400: ({ http, admin }) => http.post('/admin/users/someone/role', { role: 'root' }, admin),
+    401: ({ http }) => http.post('/admin/users/someone/role', { role: 'admin' }),
+    403: ({ http, user }) => http.post('/admin/users/someone/role', { role: 'root' }, user),
+    404: ({ http, admin }) => http.post('/admin/users/no-such-user/role', { role: 'admin' }, admin),
+    // The limited server's one admin stepping down: the last admin.
+    409: async ({ limited, limitedAdmin }) => {
+      const me = await limited.get('/me', limitedAdmin);
+      return limited.post(`/admin/users/${me.body.user.id}/role`, { role: 'user' }, limitedAdmin);
+    },
   },
   'post /tasks/{id}/approve': {
     200: async (ctx) => ctx.http.post(`/tasks/${await ctx.submitted()}/approve`, undefined, ctx.admin),

@@ -3,65 +3,21 @@
  * started in-process: the whole journey through the page, refused uploads, an admin page refused to a user,
  * phone width, and the cookie, Origin and CSP rules over plain HTTP. Screenshots go to test-results/web/.
  */
-import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isTickworkError } from '../../src/errors.js';
-import { chromiumAvailable, describeWithChromium, launchChromium } from '../../test/helpers/chromium.js';
+import { describeWithChromium } from '../../test/helpers/chromium.js';
 import { CSP_DIRECTIVES, checkOrigin } from '../shared/browser-security.js';
 import { cookieToken, requestToken, sessionCookie } from '../shared/browser-session.js';
+import { fileBrowser, heading, openPage as openBrowserPage, shot, signIn } from './browser-page.js';
 import { ADMIN, client, type Framework, startTestServer, type TestServer, UPLOAD_MAX_BYTES } from './harness.js';
 import { makePng } from './png.js';
 
-const SHOTS = join(process.cwd(), 'test-results', 'web');
 const frameworks: Framework[] = ['fastify', 'express'];
 
-let browser: Browser;
+const browser = fileBrowser();
 
-beforeAll(async () => {
-  if (!chromiumAvailable) return;
-  await mkdir(SHOTS, { recursive: true });
-  // launch() gives every run a fresh, throw-away profile directory.
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-});
-
-/** A page in a fresh context (its own cookies) that fails the test on any script error or CSP violation. */
-async function openPage(width = 1024): Promise<{ context: BrowserContext; page: Page; problems: string[] }> {
-  const context = await browser.newContext({ viewport: { width, height: 800 } });
-  const page = await context.newPage();
-  const problems: string[] = [];
-  page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
-  page.on('console', (message) => {
-    // Failed requests the page handles itself (401 on /me, 403 on a refused page) are logged by Chromium too.
-    if (message.type() === 'error' && !/status of 40[13]/.test(message.text())) problems.push(message.text());
-  });
-  return { context, page, problems };
-}
-
-/** Waits for the page's h1 to say `title` and to hold the focus (focus moves to it after each navigation). */
-async function heading(page: Page, title: string): Promise<void> {
-  const h1 = page.locator('main h1');
-  // A navigation may wait on scrypt (sign-up hashes, sign-in verifies): on a loaded machine that takes seconds.
-  await expect.poll(() => h1.textContent(), { timeout: 20_000 }).toBe(title);
-  await expect.poll(() => page.evaluate(() => document.activeElement?.tagName), { timeout: 20_000 }).toBe('H1');
-}
-
-async function shot(page: Page, framework: Framework, name: string): Promise<void> {
-  await page.screenshot({ path: join(SHOTS, `${framework}-${name}.png`), fullPage: true });
-}
-
-async function signIn(page: Page, url: string, email: string, password: string): Promise<void> {
-  await page.goto(url);
-  await heading(page, 'Sign in');
-  await page.getByLabel('E-mail').fill(email);
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await heading(page, 'Apps');
-}
+/** A page of the shared browser; see browser-page.ts. */
+const openPage = (width?: number) => openBrowserPage(browser(), width);
 
 describe('browser session and security helpers', () => {
   it('adds Secure to the cookie over https and reads the token back from a Cookie header', () => {
@@ -141,7 +97,7 @@ for (const framework of frameworks) {
           await admin.page.getByRole('button', { name: 'Add app' }).click();
           await expect.poll(() => admin.page.locator('#notice').textContent()).toBe(`Added ${name}.`);
         }
-        await expect.poll(() => admin.page.locator('.cards h2').allTextContents()).toEqual(['Notes', 'Weather']);
+        await expect.poll(() => admin.page.locator('.cards h3').allTextContents()).toEqual(['Notes', 'Weather']);
         // Editing: a new sub-category, saved with the version the page read.
         await admin.page.getByRole('button', { name: 'Edit Weather' }).click();
         await admin.page.getByLabel('Sub-category (optional)').fill('Forecasts');
@@ -248,16 +204,18 @@ for (const framework of frameworks) {
           )
           .toEqual(expect.arrayContaining([160, 100]));
         await shot(admin.page, framework, 'admin-review');
-        await admin.page.getByRole('button', { name: 'Approve the screenshot for Notes' }).click();
+        await admin.page
+          .getByRole('button', { name: 'Approve the screenshot from Ann <b>Example</b> for Notes' })
+          .click();
         await expect
           .poll(() => admin.page.locator('#notice').textContent())
-          .toBe('Approved: 120 points awarded for Notes.');
+          .toBe('Approved: 120 points awarded to Ann <b>Example</b> for Notes.');
         await expect.poll(() => admin.page.locator('.cards .card').count()).toBe(1);
         await admin.page
           .getByLabel('Reason for rejecting (shown to the user)')
           .fill('The screenshot shows another app');
-        await admin.page.getByRole('button', { name: 'Reject' }).click();
-        await expect.poll(() => admin.page.locator('main p').first().textContent()).toBe('Nothing to review.');
+        await admin.page.getByRole('button', { name: /^Reject the screenshot/ }).click();
+        await expect.poll(() => admin.page.locator('main p').first().textContent()).toMatch(/^Nothing to review\./);
 
         // The ISIN sync status, and a sync on demand.
         await admin.page.getByRole('link', { name: 'ISIN sync' }).click();

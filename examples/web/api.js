@@ -61,12 +61,20 @@ const PREFIX = {
   INTERNAL: 'Something went wrong on the server.',
 };
 
+/**
+ * One field's problem, its name said once: "Password: Password is too common" reads as "Password is too
+ * common", while "Points: Too small" keeps the name in front.
+ */
+function fieldProblem(name, message) {
+  return message.toLowerCase().startsWith(name.toLowerCase()) ? message : `${name}: ${message}`;
+}
+
 /** An error in words for the reader: what kind of problem, the server's sentence, and each invalid field. */
 export function describeError(error) {
   if (!(error instanceof ApiError)) return `Something went wrong: ${error?.message ?? error}`;
   const fields = Array.isArray(error.details?.fields) ? error.details.fields : [];
   if (error.code === 'VALIDATION' && fields.length > 0) {
-    const list = fields.map((f) => `${FIELD_NAMES[f.path] ?? f.path ?? 'request'}: ${f.message}`);
+    const list = fields.map((f) => fieldProblem(FIELD_NAMES[f.path] ?? f.path ?? 'request', f.message));
     return `Please check: ${list.join('; ')}.`;
   }
   const prefix = PREFIX[error.code];

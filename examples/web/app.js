@@ -5,12 +5,18 @@
 
 import { api, describeError } from './api.js';
 import { h } from './dom.js';
+import { createNotice } from './notice.js';
 import { adminViews } from './views-admin.js';
 import { userViews } from './views-user.js';
+import { usersViews } from './views-users.js';
 
 const main = document.getElementById('main');
 const nav = document.getElementById('nav');
-const notice = document.getElementById('notice');
+const notice = createNotice(
+  document.getElementById('notice-bar'),
+  document.getElementById('notice'),
+  document.getElementById('notice-dismiss'),
+);
 
 /** What every view gets: the session, a way to navigate, to show a notice, and the server's settings. */
 const session = {
@@ -24,7 +30,7 @@ const session = {
     else render();
   },
   say(message) {
-    notice.textContent = message;
+    notice.say(message);
   },
   async refresh() {
     try {
@@ -36,7 +42,7 @@ const session = {
   },
 };
 
-const views = { ...userViews, ...adminViews };
+const views = { ...userViews, ...adminViews, ...usersViews };
 const PUBLIC = new Set(['/login', '/register']);
 
 function navLink(route, label) {
@@ -56,6 +62,7 @@ function renderNav() {
     nav.append(
       navLink('/admin/apps', 'Manage apps'),
       navLink('/admin/review', 'Review'),
+      navLink('/admin/users', 'Users'),
       navLink('/admin/isin', 'ISIN sync'),
     );
   }

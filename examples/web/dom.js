@@ -49,9 +49,18 @@ export function checkbox(label, name, checked) {
   );
 }
 
-/** A date and time in the reader's locale. */
+const WHEN = new Intl.DateTimeFormat(undefined, {
+  year: 'numeric',
+  month: 'short',
+  day: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+  timeZoneName: 'short',
+});
+
+/** A date and time in the reader's locale, with the time zone it is in ("2 Dec 2026, 06:10 UTC"). */
 export function when(iso) {
-  return iso ? new Date(iso).toLocaleString() : '—';
+  return iso ? WHEN.format(new Date(iso)) : '—';
 }
 
 /** A byte count for people: `64 KiB`, `5 MiB`. */

@@ -23,6 +23,23 @@ export function actionForm(fields, label, action) {
   return form;
 }
 
+/**
+ * A button's click handler that runs `action(button)` with the button disabled, and on failure says why in the
+ * notice and enables it again. The button is kept from the click: `event.currentTarget` is gone after an await.
+ */
+export function whilePressed(session, action) {
+  return async (event) => {
+    const button = event.currentTarget;
+    button.disabled = true;
+    try {
+      await action(button);
+    } catch (e) {
+      session.say(describeError(e));
+      button.disabled = false;
+    }
+  };
+}
+
 async function signIn(session, email, password) {
   // The answer's token is for API clients; the page is signed in by the HttpOnly cookie set with it.
   await api('POST', '/auth/login', { email, password });
@@ -85,7 +102,12 @@ const apps = {
   async render(body, session) {
     const { items } = await api('GET', '/apps');
     if (items.length === 0) {
-      body.append(h('p', { text: 'No apps are listed yet.' }));
+      body.append(
+        h('p', {
+          class: 'empty',
+          text: 'No apps are listed yet. An admin adds apps here; check back later to claim one and earn points.',
+        }),
+      );
       return;
     }
     body.append(
@@ -111,17 +133,11 @@ function appCard(app, session) {
         type: 'button',
         text: 'Claim',
         'aria-label': `Claim ${app.name}`,
-        onclick: async (event) => {
-          event.currentTarget.disabled = true;
-          try {
-            await api('POST', `/apps/${encodeURIComponent(app.id)}/claim`);
-            session.say(`Claimed ${app.name}. Send a screenshot from My tasks.`);
-            session.go('/tasks');
-          } catch (e) {
-            session.say(describeError(e));
-            event.currentTarget.disabled = false;
-          }
-        },
+        onclick: whilePressed(session, async () => {
+          await api('POST', `/apps/${encodeURIComponent(app.id)}/claim`);
+          session.say(`Claimed ${app.name}. Send a screenshot from My tasks.`);
+          session.go('/tasks');
+        }),
       });
   return h(
     'li',

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { TickworkError } from '../errors.js';
 import { type Actor, requireActor, requireAdmin } from './actor.js';
 import {
@@ -25,6 +26,9 @@ export interface AppListing extends App {
   readonly claim: AppClaim | null;
 }
 
+/** Which apps {@link AppService.list} answers: the listed ones, the deactivated ones, or both. */
+export type AppListStatus = 'active' | 'inactive' | 'all';
+
 /** The catalogue of apps worth points. */
 export interface AppService {
   /**
@@ -50,17 +54,27 @@ export interface AppService {
   /** One app: active ones for everybody, any for admins; `NOT_FOUND` otherwise. */
   get(actor: Actor, appId: string): Promise<App>;
   /**
-   * The active apps (admins may ask for inactive ones too), each with the actor's own claim status.
+   * The active apps, each with the actor's own claim status. Admins may ask for the deactivated ones
+   * (`status: 'inactive'`) or both (`'all'`, as `includeInactive: true` does); anyone else asking for them is
+   * `FORBIDDEN`, so a non-admin never sees an inactive app.
    *
    * @example
    * ```ts
    * for (const app of await services.apps.list(actor)) console.log(app.name, app.points, app.claim?.status);
+   * const hidden = await services.apps.list(admin, { status: 'inactive' });
    * ```
    */
-  list(actor: Actor, options?: { readonly includeInactive?: boolean }): Promise<AppListing[]>;
+  list(
+    actor: Actor,
+    options?: { readonly status?: AppListStatus; readonly includeInactive?: boolean },
+  ): Promise<AppListing[]>;
 }
 
 const ID = IdSchema;
+const ListSchema = z.strictObject({
+  status: z.enum(['active', 'inactive', 'all']).optional(),
+  includeInactive: z.boolean().optional(),
+});
 
 function packageTaken(error: unknown): never {
   if (error instanceof TickworkError && error.code === 'CONFLICT') {
@@ -84,13 +98,16 @@ export function createAppService(ctx: ServiceContext): AppService {
   }
 
   async function change(actor: Actor, appId: string, patch: UpdateAppInput): Promise<App> {
-    requireAdmin(actor);
+    const admin = requireAdmin(actor);
     const { expectedVersion, ...data } = parseInput(UpdateAppInputSchema, patch, 'app change');
     const id = parseInput(ID, appId, 'app id');
     // One atomic step in the repository: without expectedVersion the last writer wins field by field, so
     // concurrent changes all apply on every adapter instead of some being refused.
     const stored = await repos.apps.update(id, { ...data, updatedAt: ctx.now() }, expectedVersion).catch(packageTaken);
-    if (stored) return stored;
+    if (stored) {
+      ctx.publish({ type: 'app:updated', appId: stored.id, actorId: admin.id, active: stored.active });
+      return stored;
+    }
     const current = await load(id);
     throw new TickworkError('CONFLICT', 'The app changed meanwhile; read it again', {
       details: { expectedVersion, version: current.version },
@@ -99,7 +116,7 @@ export function createAppService(ctx: ServiceContext): AppService {
 
   return {
     async create(actor, input) {
-      requireAdmin(actor);
+      const admin = requireAdmin(actor);
       const data = parseInput(CreateAppInputSchema, input, 'app');
       const now = ctx.now();
       const app: App = {
@@ -117,6 +134,7 @@ export function createAppService(ctx: ServiceContext): AppService {
         version: 1,
       };
       await repos.apps.insert(app).catch(packageTaken);
+      ctx.publish({ type: 'app:created', appId: app.id, actorId: admin.id });
       return app;
     },
 
@@ -136,10 +154,21 @@ export function createAppService(ctx: ServiceContext): AppService {
 
     async list(actor, options = {}) {
       const { id, role } = requireActor(actor);
-      const activeOnly = !(options.includeInactive === true && role === 'admin');
-      const [apps, tasks] = await Promise.all([repos.apps.list({ activeOnly }), repos.tasks.listByUser(id)]);
+      const q = parseInput(ListSchema, options, 'app query');
+      // `includeInactive` has always meant "if I am an admin": a non-admin gets the active apps. An explicit
+      // status other than `active` from a non-admin is refused instead, so the caller learns why.
+      const status = q.status ?? (q.includeInactive && role === 'admin' ? 'all' : 'active');
+      if (status !== 'active' && role !== 'admin') {
+        throw new TickworkError('FORBIDDEN', 'Only an admin may list inactive apps');
+      }
+      const [apps, tasks] = await Promise.all([
+        repos.apps.list({ activeOnly: status === 'active' }),
+        repos.tasks.listByUser(id),
+      ]);
       const claims = new Map(tasks.map((t) => [t.appId, { taskId: t.id, status: t.status }]));
-      return apps.map((app) => ({ ...app, claim: claims.get(app.id) ?? null }));
+      return apps
+        .filter((app) => status !== 'inactive' || !app.active)
+        .map((app) => ({ ...app, claim: claims.get(app.id) ?? null }));
     },
   };
 }

@@ -1,4 +1,5 @@
 import type { Clock } from '../types.js';
+import type { PublishEvent } from './events.js';
 import type { ImageLimits } from './image.js';
 import type { ScryptParams } from './password.js';
 import type { ProofStore } from './proof-store.js';
@@ -15,4 +16,6 @@ export interface ServiceContext {
   readonly minPasswordLength: number;
   readonly imageLimits: ImageLimits;
   readonly now: () => Date;
+  /** Publishes a domain event; call only after the change is stored. */
+  readonly publish: PublishEvent;
 }

@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { assertFunction, assertInteger } from '../internal/assert.js';
 import { systemClock } from '../internal/silent-logger.js';
-import type { Clock } from '../types.js';
+import type { Clock, Logger } from '../types.js';
 import { type AppService, createAppService } from './app-service.js';
 import type { ServiceContext } from './context.js';
+import { eventPublisher } from './events.js';
 import { DEFAULT_IMAGE_LIMITS, type ImageLimits } from './image.js';
 import { DEFAULT_SCRYPT, type ScryptParams } from './password.js';
 import { createPointsService, type PointsService } from './points-service.js';
@@ -32,6 +33,12 @@ export interface CreateServicesOptions {
   readonly maxProofBytes?: number;
   /** Largest proof image, in pixels (width × height from the header). @default 40 000 000 */
   readonly maxProofPixels?: number;
+  /**
+   * Receives every domain event at info level, as `logger.info({ event }, event.type)` (ids only, no emails or
+   * secrets). The same events go to the `tickwork:domain` diagnostics channel (`DOMAIN_EVENTS_CHANNEL`)
+   * whether or not a logger is given. @default no logging
+   */
+  readonly logger?: Logger;
 }
 
 /** The four services. Each call takes the acting user (from `users.authenticate`) first. */
@@ -102,6 +109,7 @@ export function createServices(options: CreateServicesOptions): Services {
   };
   assertInteger('maxProofBytes', imageLimits.maxBytes);
   assertInteger('maxProofPixels', imageLimits.maxPixels);
+  if (options.logger !== undefined) assertFunction('logger.info', options.logger?.info);
   const ctx: ServiceContext = {
     repositories: options.repositories,
     proofs: options.proofs,
@@ -112,6 +120,7 @@ export function createServices(options: CreateServicesOptions): Services {
     minPasswordLength,
     imageLimits,
     now: () => new Date(clock.now()),
+    publish: eventPublisher(options.logger),
   };
   return {
     users: createUserService(ctx),

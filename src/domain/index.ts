@@ -11,10 +11,12 @@ export {
   UpdateAppInputSchema,
 } from './app.js';
 export type { AppChange, AppFields, AppRepository } from './app-repository.js';
-export type { AppClaim, AppListing, AppService } from './app-service.js';
+export type { AppClaim, AppListing, AppListStatus, AppService } from './app-service.js';
 export { isCommonPassword } from './common-passwords.js';
 export type { CreateServicesOptions, Services } from './create-services.js';
 export { createServices } from './create-services.js';
+export type { DomainEvent } from './events.js';
+export { DOMAIN_EVENT_TYPES, DOMAIN_EVENTS_CHANNEL } from './events.js';
 export type { ImageInfo, ImageLimits } from './image.js';
 export { DEFAULT_IMAGE_LIMITS, inspectImage } from './image.js';
 export type { LedgerEntry, Page, PageRequest } from './ledger-entry.js';
@@ -27,14 +29,24 @@ export { checkProofKey } from './proof-store.js';
 export type { Repositories, RepositorySet } from './repositories.js';
 export type { Session } from './session.js';
 export type { SessionRepository } from './session-repository.js';
-export type { DuplicateProof, ProofRef, ReviewTask, Task, TaskChange, TaskStatus } from './task.js';
+export type {
+  DuplicateProof,
+  ProofRef,
+  ReviewTask,
+  Task,
+  TaskApp,
+  TaskChange,
+  TaskStatus,
+  TaskSubmitter,
+  TaskWithParties,
+} from './task.js';
 export { TASK_STATUSES, TASK_TRANSITIONS } from './task.js';
 export type { ApproveOutcome, ApproveRequest, TaskRepository } from './task-repository.js';
 export type { Approval, ProofFile, TaskService } from './task-service.js';
 export { awardKey } from './task-service.js';
 export type { LoginInput, PublicUser, RegisterInput, User } from './user.js';
 export { EmailSchema, LoginInputSchema, RegisterInputSchema, UserSchema } from './user.js';
-export type { UserRepository } from './user-repository.js';
-export type { LoginResult, Profile, UserService } from './user-service.js';
+export type { UserQuery, UserRepository } from './user-repository.js';
+export type { LoginResult, Profile, UserListQuery, UserService } from './user-service.js';
 export type { FieldIssue } from './validation.js';
 export { hasControlCharacter, IdSchema, plainText } from './validation.js';

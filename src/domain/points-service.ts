@@ -143,7 +143,7 @@ export function createPointsService(ctx: ServiceContext): PointsService {
       };
       const user = await repos.users.findById(data.userId);
       if (!user) throw new TickworkError('NOT_FOUND', 'User not found', { details: { id: data.userId } });
-      return repos.transaction(async (tx) => {
+      const result = await repos.transaction(async (tx): Promise<AdjustResult> => {
         const earlier = await tx.ledger.findByKey(key);
         if (earlier) return replay(earlier);
         if (data.amount < 0) {
@@ -169,6 +169,18 @@ export function createPointsService(ctx: ServiceContext): PointsService {
         });
         return created ? { entry, created } : replay(entry);
       });
+      // After the commit, and only for the call that wrote the entry (a replay changed nothing).
+      if (result.created) {
+        const { entry } = result;
+        ctx.publish({
+          type: 'points:adjusted',
+          entryId: entry.id,
+          userId: entry.userId,
+          amount: entry.amount,
+          actorId: admin.id,
+        });
+      }
+      return result;
     },
   };
 }

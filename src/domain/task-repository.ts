@@ -1,5 +1,5 @@
 import type { LedgerEntry, PageRequest } from './ledger-entry.js';
-import type { Task, TaskChange, TaskStatus } from './task.js';
+import type { Task, TaskChange, TaskStatus, TaskWithParties } from './task.js';
 
 /** What {@link TaskRepository.approve} is asked to do. */
 export interface ApproveRequest {
@@ -69,6 +69,11 @@ export interface TaskRepository {
   listByUser(userId: string): Promise<Task[]>;
   /** Tasks in `status`, oldest submission (then claim) first. */
   listByStatus(status: TaskStatus, page: PageRequest): Promise<Task[]>;
+  /**
+   * Like {@link TaskRepository.listByStatus}, each task with its submitter (id, name, email) and its app (id,
+   * name), read in one query rather than one per task.
+   */
+  listByStatusWithParties(status: TaskStatus, page: PageRequest): Promise<TaskWithParties[]>;
   /** Tasks whose proof has this SHA-256. */
   listByProof(sha256: string): Promise<Task[]>;
   /** How many tasks the user has in each status (missing statuses count 0). */

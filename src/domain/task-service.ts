@@ -80,8 +80,9 @@ export interface TaskService {
   /** The actor's own tasks, newest claim first, optionally of one status. */
   listMine(actor: Actor, options?: { readonly status?: TaskStatus }): Promise<Task[]>;
   /**
-   * The review queue for admins (default status `submitted`, oldest first), each task with the other users'
-   * tasks whose proof is the same image.
+   * The review queue for admins (default status `submitted`, oldest first), each task with its submitter
+   * (id, name, email), its app (id, name; inactive apps too) and the other users' tasks whose proof is the same
+   * image.
    */
   listForReview(
     actor: Actor,
@@ -210,6 +211,7 @@ export function createTaskService(ctx: ServiceContext): TaskService {
         }
         throw error;
       }
+      ctx.publish({ type: 'task:claimed', taskId: task.id, appId: task.appId, userId });
       return task;
     },
 
@@ -231,13 +233,20 @@ export function createTaskService(ctx: ServiceContext): TaskService {
       const sha256 = proofKey(bytes);
       // Stored before the task points at it, so a task never refers to missing bytes.
       await ctx.proofs.put(sha256, bytes);
-      return move(
+      const submitted = await move(
         repos,
         task,
         'submitted',
         { proof: { sha256, ...info }, submissions: task.submissions + 1, submittedAt: ctx.now(), reason: null },
         undefined,
       );
+      ctx.publish({
+        type: 'task:submitted',
+        taskId: submitted.id,
+        userId: submitted.userId,
+        submission: submitted.submissions,
+      });
+      return submitted;
     },
 
     async approve(actor, taskId, options = {}) {
@@ -269,7 +278,25 @@ export function createTaskService(ctx: ServiceContext): TaskService {
         }
         throw error;
       }
-      if (outcome.approved) return { task: outcome.task, award: outcome.award };
+      if (outcome.approved) {
+        const { task, award } = outcome;
+        // Both after the one atomic step stored them.
+        ctx.publish({
+          type: 'task:approved',
+          taskId: task.id,
+          userId: task.userId,
+          reviewerId: admin.id,
+          status: task.status,
+        });
+        ctx.publish({
+          type: 'points:awarded',
+          entryId: award.id,
+          userId: award.userId,
+          amount: award.amount,
+          actorId: admin.id,
+        });
+        return { task, award };
+      }
       // Nothing was written: say why from the task as the approval found it.
       const task = outcome.task;
       if (!task) throw notFound(id);
@@ -283,7 +310,21 @@ export function createTaskService(ctx: ServiceContext): TaskService {
       const { reason, expectedVersion } = parseInput(RejectSchema, input, 'rejection');
       const task = await load(repos, taskId);
       reviewable(admin, task);
-      return move(repos, task, 'rejected', { reviewerId: admin.id, reviewedAt: ctx.now(), reason }, expectedVersion);
+      const rejected = await move(
+        repos,
+        task,
+        'rejected',
+        { reviewerId: admin.id, reviewedAt: ctx.now(), reason },
+        expectedVersion,
+      );
+      ctx.publish({
+        type: 'task:rejected',
+        taskId: rejected.id,
+        userId: rejected.userId,
+        reviewerId: admin.id,
+        status: rejected.status,
+      });
+      return rejected;
     },
 
     async get(actor, taskId) {
@@ -306,7 +347,7 @@ export function createTaskService(ctx: ServiceContext): TaskService {
       const limit = q.limit ?? 50;
       const offset = q.offset ?? 0;
       // One extra row tells whether another page exists.
-      const rows = await repos.tasks.listByStatus(q.status ?? 'submitted', { limit: limit + 1, offset });
+      const rows = await repos.tasks.listByStatusWithParties(q.status ?? 'submitted', { limit: limit + 1, offset });
       const page = rows.slice(0, limit);
       const items = await Promise.all(
         page.map(async (task): Promise<ReviewTask> => {

@@ -93,8 +93,34 @@ export interface DuplicateProof {
   readonly userId: string;
 }
 
-/** A task in the review queue, with the other users' tasks that carry the same image. */
-export interface ReviewTask extends Task {
+/** Who sent a task, as a reviewer needs to recognise them. */
+export interface TaskSubmitter {
+  /** The user's id. */
+  readonly id: string;
+  /** Display name. */
+  readonly name: string;
+  /** Email, so the reviewer can tell two users of the same name apart. */
+  readonly email: string;
+}
+
+/** The app a task is for, as the review queue shows it (inactive apps included). */
+export interface TaskApp {
+  /** The app's id. */
+  readonly id: string;
+  /** The app's name. */
+  readonly name: string;
+}
+
+/** A task with its submitter and app, read together (one join on PostgreSQL). */
+export interface TaskWithParties extends Task {
+  /** The user who claimed the task. */
+  readonly submitter: TaskSubmitter;
+  /** The app claimed. */
+  readonly app: TaskApp;
+}
+
+/** A task in the review queue, with its submitter, its app and the other users' tasks that carry the same image. */
+export interface ReviewTask extends TaskWithParties {
   /** Tasks of other users whose proof has the same SHA-256: a fraud signal for the reviewer. */
   readonly duplicateProof: readonly DuplicateProof[];
 }

@@ -1,4 +1,5 @@
 import type { Role } from './actor.js';
+import type { PageRequest } from './ledger-entry.js';
 import type { User } from './user.js';
 
 /** Storage of users. Implementations return copies, never live objects. */
@@ -14,4 +15,20 @@ export interface UserRepository {
    * or `undefined` when the user is missing or changed meanwhile.
    */
   setRole(id: string, role: Role, expectedVersion: number, now: Date): Promise<User | undefined>;
+  /**
+   * A page of users ordered by email: all of them, or those whose name or email contains `search` (compared
+   * case-insensitively, `%` and `_` taken literally).
+   */
+  list(query: UserQuery): Promise<User[]>;
+  /**
+   * How many admins there are. Inside a transaction it also holds the admins' rows until the transaction ends,
+   * so two concurrent demotions cannot both see a second admin and leave none.
+   */
+  lockAdmins(): Promise<number>;
+}
+
+/** What {@link UserRepository.list} is asked for. */
+export interface UserQuery extends PageRequest {
+  /** Text the name or the email must contain (already trimmed; empty or absent: every user). */
+  readonly search?: string | undefined;
 }

@@ -1,8 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { z } from 'zod';
 import { TickworkError } from '../errors.js';
-import { type Actor, requireActor, requireAdmin } from './actor.js';
+import { type Actor, type Role, RoleSchema, requireActor, requireAdmin } from './actor.js';
 import { isCommonPassword } from './common-passwords.js';
 import type { ServiceContext } from './context.js';
+import type { Page } from './ledger-entry.js';
 import { hashPassword, passwordProblem, verifyPassword } from './password.js';
 import type { TaskStatus } from './task.js';
 import { TASK_STATUSES } from './task.js';
@@ -16,7 +18,7 @@ import {
   toPublicUser,
   type User,
 } from './user.js';
-import { IdSchema, parseInput } from './validation.js';
+import { IdSchema, pageNumber, parseInput, plainText } from './validation.js';
 
 /** What {@link UserService.login} answers: the bearer token, its expiry and the user. */
 export interface LoginResult {
@@ -36,6 +38,16 @@ export interface Profile {
   readonly balance: number;
   /** How many of the user's tasks are in each status. */
   readonly tasks: Readonly<Record<TaskStatus, number>>;
+}
+
+/** What {@link UserService.list} takes. */
+export interface UserListQuery {
+  /** Text the name or email must contain, case-insensitively (at most 100 characters). @default every user */
+  readonly search?: string;
+  /** Page size, 1–200 (a number or a decimal string). @default 50 */
+  readonly limit?: number | string;
+  /** Users to skip (a number or a decimal string). @default 0 */
+  readonly offset?: number | string;
 }
 
 /** Accounts, sign-in and roles. */
@@ -81,8 +93,30 @@ export interface UserService {
    * an admin is never promoted (anyone may have registered it): `CONFLICT`.
    */
   bootstrapAdmin(input: RegisterInput): Promise<PublicUser>;
-  /** An admin makes another user an admin. */
+  /** An admin makes another user an admin: `setRole(actor, userId, 'admin')`. */
   promote(actor: Actor, userId: string): Promise<PublicUser>;
+  /**
+   * An admin sets a user's role (`FORBIDDEN` for anyone else). Setting the role a user has is a no-op. Taking
+   * admin away from the last admin, yourself included, is `CONFLICT` with `details.reason: 'last_admin'`: the
+   * check and the change are one transaction that holds the admins' rows, so concurrent demotions cannot leave
+   * no admin.
+   *
+   * @example
+   * ```ts
+   * await services.users.setRole(admin, userId, 'admin'); // promote
+   * await services.users.setRole(admin, userId, 'user'); // demote (never the last admin)
+   * ```
+   */
+  setRole(actor: Actor, userId: string, role: Role): Promise<PublicUser>;
+  /**
+   * Admins page through the accounts, ordered by email, optionally those whose name or email contains `search`.
+   *
+   * @example
+   * ```ts
+   * const { items, nextOffset } = await services.users.list(admin, { search: 'ann', limit: 20 });
+   * ```
+   */
+  list(actor: Actor, query?: UserListQuery): Promise<Page<PublicUser>>;
   /**
    * Deletes every expired session and resolves how many; a maintenance call for a scheduled job (expired
    * tokens are refused either way).
@@ -94,6 +128,12 @@ export interface UserService {
    */
   purgeExpiredSessions(): Promise<number>;
 }
+
+const UserListSchema = z.strictObject({
+  search: plainText().trim().max(100).optional(),
+  limit: pageNumber(1, 200).optional(),
+  offset: pageNumber(0, 1_000_000_000).optional(),
+});
 
 /** A token as sessions are looked up by: a string of 1 to 200 characters (checked by hand: every request asks). */
 const isToken = (token: unknown): token is string =>
@@ -146,17 +186,43 @@ export function createUserService(ctx: ServiceContext): UserService {
       }
       throw error;
     }
+    ctx.publish({ type: 'user:registered', userId: user.id });
     return toPublicUser(user);
   }
 
-  async function setAdmin(user: User): Promise<PublicUser> {
-    if (user.role === 'admin') return toPublicUser(user);
-    const updated = await repos.users.setRole(user.id, 'admin', user.version, ctx.now());
-    if (updated) return toPublicUser(updated);
-    // Changed meanwhile: read again; promotion is idempotent, so another admin's promotion is success too.
-    const fresh = await repos.users.findById(user.id);
-    if (fresh?.role === 'admin') return toPublicUser(fresh);
-    throw new TickworkError('CONFLICT', 'The user changed meanwhile; try again');
+  const lastAdmin = (id: string) =>
+    new TickworkError('CONFLICT', 'This is the last admin; make another user an admin first', {
+      details: { reason: 'last_admin', id },
+    });
+
+  /** The role change as one transaction: read, check the last-admin rule with the admins held, write. */
+  async function changeRole(id: string, role: Role): Promise<{ user: User; changed: boolean }> {
+    return repos.transaction(async (tx) => {
+      const user = await tx.users.findById(id);
+      if (!user) throw new TickworkError('NOT_FOUND', 'User not found', { details: { id } });
+      if (user.role === role) return { user, changed: false };
+      if (user.role === 'admin' && (await tx.users.lockAdmins()) <= 1) throw lastAdmin(id);
+      // Inside the transaction the version cannot have moved unless another writer got the row first.
+      const updated = await tx.users.setRole(id, role, user.version, ctx.now());
+      if (!updated) throw new TickworkError('CONFLICT', 'The user changed meanwhile; try again', { details: { id } });
+      return { user: updated, changed: true };
+    });
+  }
+
+  async function setRole(actor: Actor, userId: string, role: Role): Promise<PublicUser> {
+    const admin = requireAdmin(actor);
+    const id = parseInput(IdSchema, userId, 'user id');
+    const to = parseInput(RoleSchema, role, 'role');
+    const { user, changed } = await changeRole(id, to);
+    // After the commit: a refused or rolled-back change publishes nothing.
+    if (changed) {
+      ctx.publish(
+        to === 'admin'
+          ? { type: 'user:promoted', userId: id, actorId: admin.id }
+          : { type: 'user:demoted', userId: id, actorId: admin.id, role: to },
+      );
+    }
+    return toPublicUser(user);
   }
 
   // Registration is open, so an account under the admin's email may belong to anyone who registered it first:
@@ -236,12 +302,20 @@ export function createUserService(ctx: ServiceContext): UserService {
       return repos.sessions.deleteExpired(ctx.now());
     },
 
-    async promote(actor, userId) {
+    promote(actor, userId) {
+      return setRole(actor, userId, 'admin');
+    },
+
+    setRole,
+
+    async list(actor, query = {}) {
       requireAdmin(actor);
-      const id = parseInput(IdSchema, userId, 'user id');
-      const user = await repos.users.findById(id);
-      if (!user) throw new TickworkError('NOT_FOUND', 'User not found', { details: { id } });
-      return setAdmin(user);
+      const q = parseInput(UserListSchema, query, 'user query');
+      const limit = q.limit ?? 50;
+      const offset = q.offset ?? 0;
+      // One extra row tells whether another page exists.
+      const rows = await repos.users.list({ search: q.search || undefined, limit: limit + 1, offset });
+      return { items: rows.slice(0, limit).map(toPublicUser), nextOffset: rows.length > limit ? offset + limit : null };
     },
   };
 }

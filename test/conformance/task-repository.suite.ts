@@ -215,5 +215,39 @@ export function taskRepositorySuite(name: string, open: OpenRepositories): void 
       expect(await r.tasks.countByStatus(u0)).toEqual({ submitted: 2, claimed: 1 });
       expect(await r.tasks.countByStatus('nobody')).toEqual({});
     });
+
+    it("lists a status with each task's submitter and app (inactive apps too), in the same order and pages", async () => {
+      const ann = userRow({ name: 'Ann Example' });
+      const bob = userRow({ name: 'Bob Example' });
+      const hidden = appRow({ name: 'Hidden', active: false });
+      const shown = appRow({ name: 'Shown' });
+      for (const u of [ann, bob]) await repos.users.insert(u);
+      for (const a of [hidden, shown]) await repos.apps.insert(a);
+      // Far in the past and `rejected`, so these lead that queue whatever other tests stored.
+      const old = (ms: number) => new Date(Date.UTC(1990, 0, 1) + ms);
+      const rejected = { status: 'rejected' as const, proof: proof(randomHex()), reason: 'r' };
+      const first = taskRow(bob.id, hidden.id, { ...rejected, claimedAt: old(1), submittedAt: old(5) });
+      const second = taskRow(ann.id, shown.id, { ...rejected, claimedAt: old(2), submittedAt: old(9) });
+      for (const t of [second, first]) await repos.tasks.insert(t);
+      const page = await repos.tasks.listByStatusWithParties('rejected', { limit: 2, offset: 0 });
+      expect(page).toEqual([
+        {
+          ...first,
+          submitter: { id: bob.id, name: 'Bob Example', email: bob.email },
+          app: { id: hidden.id, name: 'Hidden' },
+        },
+        {
+          ...second,
+          submitter: { id: ann.id, name: 'Ann Example', email: ann.email },
+          app: { id: shown.id, name: 'Shown' },
+        },
+      ]);
+      const plain = await repos.tasks.listByStatus('rejected', { limit: 2, offset: 0 });
+      expect(page.map((t) => t.id)).toEqual(plain.map((t) => t.id));
+      const next = await repos.tasks.listByStatusWithParties('rejected', { limit: 1, offset: 1 });
+      expect(next.map((t) => t.id)).toEqual([second.id]);
+      tamper(page[0]);
+      expect(await repos.tasks.findById(first.id)).toEqual(first);
+    });
   });
 }

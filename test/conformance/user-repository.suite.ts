@@ -1,5 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Repositories } from '../../src/domain/repositories.js';
+import type { User } from '../../src/domain/user.js';
 import { codeOf } from '../domain/fixture.js';
 import { at, type OpenRepositories, userRow } from '../domain/rows.js';
 import { tamper } from './tamper.js';
@@ -45,6 +47,44 @@ export function userRepositorySuite(name: string, open: OpenRepositories): void 
       expect(promoted).toEqual({ ...u, role: 'admin', version: 2, updatedAt: at(5) });
       expect(await repos.users.setRole(u.id, 'user', 1, at(6))).toBeUndefined();
       expect(await repos.users.setRole('missing', 'admin', 1, at(6))).toBeUndefined();
+    });
+
+    it('lists users by email, paged, optionally those whose name or email contains a text, wildcards literal', async () => {
+      const tag = randomUUID().slice(0, 8);
+      const rows = [
+        userRow({ email: `b-${tag}@example.com`, name: 'Zed' }),
+        userRow({ email: `a-${tag}@example.com`, name: `Anna ${tag.toUpperCase()}` }),
+        userRow({ email: `c-${tag}_x@example.com`, name: '100% Carl' }),
+      ];
+      for (const u of rows) await repos.users.insert(u);
+      const [b, a, c] = rows as [User, User, User];
+      const ids = async (search: string | undefined, limit = 10, offset = 0) =>
+        (await repos.users.list({ search, limit, offset })).map((u) => u.id);
+      expect(await ids(tag)).toEqual([a.id, b.id, c.id]);
+      expect(await ids(tag, 2, 1)).toEqual([b.id, c.id]);
+      expect(await ids(tag, 1, 3)).toEqual([]);
+      // Case-insensitive on the name (the email is stored lower-case).
+      expect(await ids(`anna ${tag}`)).toEqual([a.id]);
+      expect(await ids(`${tag}_x`)).toEqual([c.id]);
+      // `_` and `%` match themselves only.
+      expect(await ids(`${tag}_`)).toEqual([c.id]);
+      expect(await ids('100%')).toEqual(expect.arrayContaining([c.id]));
+      expect(await ids(`${tag}%`)).toEqual([]);
+      const all = await repos.users.list({ limit: 1000, offset: 0 });
+      expect(all.map((u) => u.id)).toEqual(expect.arrayContaining([a.id, b.id, c.id]));
+      const emails = all.map((u) => u.email);
+      expect(emails).toEqual([...emails].sort((x, y) => (x < y ? -1 : x > y ? 1 : 0)));
+      tamper(all[0]);
+      expect(await repos.users.findById(a.id)).toEqual(a);
+    });
+
+    it('counts the admins, inside a transaction as outside', async () => {
+      const before = await repos.users.lockAdmins();
+      const admin = userRow({ role: 'admin' });
+      await repos.users.insert(admin);
+      await repos.users.insert(userRow());
+      expect(await repos.users.lockAdmins()).toBe(before + 1);
+      expect(await repos.transaction((tx) => tx.users.lockAdmins())).toBe(before + 1);
     });
   });
 }

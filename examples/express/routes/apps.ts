@@ -2,7 +2,7 @@
 import { Router } from 'express';
 import { serializeAppList } from '../../shared/app-list-json.js';
 import type { Container } from '../../shared/container.js';
-import { createAppBody, idParams, parseInput, updateAppBody } from '../../shared/schemas.js';
+import { appsQuery, createAppBody, idParams, parseInput, updateAppBody } from '../../shared/schemas.js';
 import { actorOf, adminOnly, authenticate } from '../authenticate.js';
 
 /** `GET /apps`, `POST /apps`, `PATCH /apps/:id`, `POST /apps/:id/claim`. */
@@ -15,7 +15,8 @@ export function appsRouter(container: Container): Router {
 
   router.get('/', auth, async (req, res) => {
     // Serialised by the compiled serializer rather than res.json's JSON.stringify (see app-list-json.ts).
-    res.type('json').send(serializeAppList({ items: await services.apps.list(actorOf(req)) }));
+    const query = parseInput(appsQuery, req.query, 'query');
+    res.type('json').send(serializeAppList({ items: await services.apps.list(actorOf(req), query) }));
   });
 
   router.post('/', auth, adminOnly, async (req, res) => {

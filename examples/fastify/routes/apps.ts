@@ -1,7 +1,7 @@
 /** The app catalogue and claiming an app. */
 import type { FastifyPluginAsync } from 'fastify';
 import { appListSchema } from '../../shared/app-list-json.js';
-import { createAppBody, idParams, updateAppBody } from '../../shared/schemas.js';
+import { appsQuery, createAppBody, idParams, updateAppBody } from '../../shared/schemas.js';
 import { actorOf, adminOnly } from '../plugin.js';
 import type { ZodTypeProvider } from '../zod-type-provider.js';
 
@@ -13,8 +13,8 @@ export const appRoutes: FastifyPluginAsync = async (fastify) => {
   app.addHook('onRequest', app.authenticate);
 
   // A response schema: Fastify serialises the list with fast-json-stringify, compiled once (see app-list-json.ts).
-  app.get('/apps', { schema: { response: { 200: appListSchema } } }, async (request) => ({
-    items: await services.apps.list(actorOf(request)),
+  app.get('/apps', { schema: { querystring: appsQuery, response: { 200: appListSchema } } }, async (request) => ({
+    items: await services.apps.list(actorOf(request), request.query),
   }));
 
   app.post('/apps', { onRequest: adminOnly, schema: { body: createAppBody } }, async (request, reply) => {
