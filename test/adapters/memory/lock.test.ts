@@ -1,6 +1,6 @@
 import { describe } from 'vitest';
 import { memoryLock } from '../../../adapters/memory/lock.js';
-import { lockConformance } from '../../conformance/lock.suite.js';
+import { lockConformance } from '../../../src/testing/lock-suite.js';
 
 describe('memoryLock conformance', () => {
   lockConformance(() => memoryLock());

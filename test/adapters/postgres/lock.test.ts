@@ -8,7 +8,7 @@ import { migrate } from '../../../adapters/postgres/migrate.js';
 import { isTickworkError } from '../../../src/errors.js';
 import { silentLogger } from '../../../src/internal/silent-logger.js';
 import type { AcquireRequest, LockAdapter } from '../../../src/scheduler/lock-adapter.js';
-import { lockConformance } from '../../conformance/lock.suite.js';
+import { lockConformance } from '../../../src/testing/lock-suite.js';
 import { freshPglite, isolatedPool } from '../../helpers/postgres.js';
 import { DATABASE_URL, describeWithPostgres } from '../../helpers/services.js';
 import { schedulerScenarios } from '../../scheduler/scenarios.js';

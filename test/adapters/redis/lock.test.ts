@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { redisLock } from '../../../adapters/redis/lock.js';
 import { isTickworkError } from '../../../src/errors.js';
-import { lockConformance } from '../../conformance/lock.suite.js';
+import { lockConformance } from '../../../src/testing/lock-suite.js';
 import { describeWithRedis, randomSuffix } from '../../helpers/services.js';
 import { schedulerScenarios } from '../../scheduler/scenarios.js';
 import {

@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { expect, it } from 'vitest';
-import type { AcquireRequest, AcquireResult, LockAdapter } from '../../src/scheduler/lock-adapter.js';
+import type { AcquireRequest, AcquireResult, LockAdapter } from '../scheduler/lock-adapter.js';
 
 /** Builds one lock adapter per test; may share a server, the suite isolates jobs by random names. */
 export type LockFactory = () => LockAdapter | Promise<LockAdapter>;
