@@ -10,6 +10,7 @@ export const entry = {
   redis: 'adapters/redis/index.ts',
   postgres: 'adapters/postgres/index.ts',
   fs: 'adapters/fs/index.ts',
+  testing: 'src/testing/index.ts',
   cli: 'src/cli/main.ts',
 } as const;
 
@@ -17,7 +18,14 @@ export default defineConfig({
   entry,
   format: ['esm'],
   dts: {
-    entry: { index: entry.index, memory: entry.memory, redis: entry.redis, postgres: entry.postgres, fs: entry.fs },
+    entry: {
+      index: entry.index,
+      memory: entry.memory,
+      redis: entry.redis,
+      postgres: entry.postgres,
+      fs: entry.fs,
+      testing: entry.testing,
+    },
   },
   // One shared chunk per module, so `src/errors.ts` exists once however many subpaths a user imports.
   splitting: true,

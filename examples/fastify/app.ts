@@ -9,7 +9,7 @@ import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, LogController } from 'fastify';
 import { checkOrigin, WEB_ROOT, webConfig } from '../shared/browser-security.js';
 import type { Container } from '../shared/container.js';
-import { routeNotFound, toHttpError } from '../shared/http-errors.js';
+import { routeNotFound, shuttingDown, toHttpError } from '../shared/http-errors.js';
 import { logRequest } from '../shared/logger.js';
 import { rateLimitedError, rateLimitRules } from '../shared/rate-limits.js';
 import { answerClientError, SECURITY_HEADERS } from '../shared/security-headers.js';
@@ -42,6 +42,9 @@ export async function buildFastifyApp(container: Container, options: FastifyAppO
     bodyLimit: JSON_BODY_LIMIT,
     // Let `close()` end idle keep-alive connections, so shutdown is not held up by an idle client.
     forceCloseConnections: 'idle',
+    // Fastify's own 503 while closing has neither the error shape nor the security headers: the onRequest
+    // hook below answers those requests instead.
+    return503OnClosing: false,
     // A longer path parameter than any id (200 characters) is the router's 414, in the error shape below.
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
     // The router's own refusals (a URL that does not decode, an over-long parameter) answer before any hook
@@ -97,6 +100,18 @@ export async function buildFastifyApp(container: Container, options: FastifyAppO
   app.addHook('onRequest', (_request, reply, done) => {
     for (const [name, value] of securityHeaders) reply.raw.setHeader(name, value);
     done();
+  });
+  // A request that reaches a closing server (pipelined, or on a keep-alive connection still busy) is shed
+  // before any work, with the security headers just set, the error shape and `Connection: close`.
+  let closing = false;
+  app.addHook('preClose', (done) => {
+    closing = true;
+    done();
+  });
+  app.addHook('onRequest', (_request, reply, done) => {
+    if (!closing) return done();
+    const { status, body } = shuttingDown();
+    reply.code(status).header('connection', 'close').send(body);
   });
   // The web page's requests travel with the session cookie: refuse the ones another site made a browser send.
   app.addHook('onRequest', async (request) =>

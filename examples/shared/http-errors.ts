@@ -137,6 +137,15 @@ export function toHttpError(error: unknown): HttpError {
   return { status: 500, body: { error: { code: 'INTERNAL', message: 'Internal server error' } } };
 }
 
+/**
+ * The 503 answer for a request that arrives while the server shuts down (on a connection already open). Built
+ * here, not through {@link toHttpError}, whose generic 5xx text would blame a backing service.
+ */
+export function shuttingDown(): HttpError {
+  const message = 'The server is shutting down; try again on a new connection';
+  return { status: ERROR_STATUS.UNAVAILABLE, body: { error: { code: 'UNAVAILABLE', message } } };
+}
+
 /** The 404 answer for a route that does not exist. */
 export function routeNotFound(method: string, path: string): HttpError {
   return toHttpError(new TickworkError('NOT_FOUND', `No route ${method} ${path}`, { details: { method, path } }));

@@ -65,7 +65,7 @@ export interface LoadIsinSnapshotOptions {
 }
 
 /**
- * The port every snapshot adapter implements; `test/conformance/isin-snapshot-store.suite.ts` is its contract.
+ * The port every snapshot adapter implements; `isinSnapshotStoreConformance` (`tickwork/testing`) is its contract.
  * A save replaces the whole snapshot atomically: a reader sees the old one or the new one, never a mix.
  */
 export interface IsinSnapshotStore {

@@ -5,8 +5,8 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { proofStoreConformance } from 'tickwork/testing';
 import type { ProofStore } from '../../src/domain/proof-store.js';
-import { proofStoreSuite } from '../conformance/proof-store.suite.js';
 import { blocksOf } from './doc-blocks.js';
 import { root } from './guides.js';
 
@@ -27,7 +27,7 @@ const { blobProofStore } = (await import(pathToFileURL(file).href)) as {
   }) => ProofStore;
 };
 
-proofStoreSuite('the example adapter of the guide', async () => {
+proofStoreConformance('the example adapter of the guide', async () => {
   const blobs = new Map<string, Uint8Array>();
   const client = {
     async get(key: string) {

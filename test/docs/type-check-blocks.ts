@@ -55,6 +55,7 @@ export function typeCheckSnippets(
         'tickwork/redis': subpath('adapters/redis/index.ts'),
         'tickwork/postgres': subpath('adapters/postgres/index.ts'),
         'tickwork/fs': subpath('adapters/fs/index.ts'),
+        'tickwork/testing': subpath('src/testing/index.ts'),
       },
     },
   );

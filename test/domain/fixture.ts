@@ -7,6 +7,8 @@ import type { Repositories } from '../../src/domain/repositories.js';
 import type { PublicUser } from '../../src/domain/user.js';
 import { png } from './images.js';
 
+export { codeOf } from '../../src/testing/code-of.js';
+
 /** Cheap scrypt parameters: the hashing code path is the same, only the cost is lower. */
 export const TEST_SCRYPT = { N: 1024, r: 8, p: 1 } as const;
 
@@ -66,13 +68,3 @@ export function world(repositories: Repositories, options: Partial<CreateService
 
 /** A distinct valid PNG per seed. */
 export const shot = (seed = 0): Uint8Array => png(4, 4, seed);
-
-/** The code of the error `promise` rejects with (or `'RESOLVED'`). */
-export async function codeOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-    return 'RESOLVED';
-  } catch (error) {
-    return (error as { code?: string }).code ?? `UNCODED: ${String(error)}`;
-  }
-}

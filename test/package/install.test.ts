@@ -2,7 +2,8 @@
  * Installable from a clone: a fresh clone has no `dist/`, so `npm pack` there must build it (the `prepare`
  * script, which npm also runs for `npm install <git url>`). Clones this repository (with any uncommitted
  * edits laid over it, so the test checks the tree under test), packs it, installs the tarball into an empty
- * project, then imports every subpath, `require`s the root and runs the bin there.
+ * project, then imports every subpath, `require`s the root and runs the bin there, and runs the conformance
+ * suites of `tickwork/testing` on the packed memory adapters with vitest, as an adapter author would.
  */
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -20,6 +21,18 @@ const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
 const specifiers = Object.keys(pkg.exports)
   .filter((k) => k !== './package.json')
   .map((subpath) => (subpath === '.' ? pkg.name : `${pkg.name}/${subpath.slice(2)}`));
+const testing = `${pkg.name}/testing`;
+
+/** An adapter author's test file: the packed suites on the packed memory adapters. */
+const CONFORMANCE_TEST = `
+import { memoryIsinSnapshotStore, memoryLock, memoryProofStore, memoryRepositories } from '${pkg.name}/memory';
+import { isinSnapshotStoreConformance, lockConformance, proofStoreConformance, repositoriesConformance } from '${testing}';
+
+lockConformance('memoryLock', () => ({ lock: memoryLock() }));
+isinSnapshotStoreConformance('memory', () => ({ store: memoryIsinSnapshotStore() }));
+proofStoreConformance('memory', () => ({ store: memoryProofStore() }));
+repositoriesConformance('memory', () => ({ repositories: memoryRepositories() }));
+`;
 
 function run(command: string, args: string[], cwd: string): string {
   return execFileSync(command, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
@@ -85,9 +98,9 @@ describe('a package packed from a fresh clone', () => {
     expect(lock.packages[`node_modules/${pkg.name}`]?.version).toBe(pkg.version);
     for (const dependency of Object.keys(pkg.dependencies))
       expect(lock.packages).toHaveProperty(`node_modules/${dependency}`);
-    // The drivers are optional peers: npm installs none of them on its own.
-    for (const driver of ['pg', 'ioredis', 'redis', '@electric-sql/pglite'])
-      expect(lock.packages).not.toHaveProperty(`node_modules/${driver}`);
+    // The drivers and vitest are optional peers: npm installs none of them on its own.
+    for (const peer of ['pg', 'ioredis', 'redis', '@electric-sql/pglite', 'vitest'])
+      expect(lock.packages).not.toHaveProperty(`node_modules/${peer}`);
   });
 
   it('imports every subpath and requires the root', () => {
@@ -100,22 +113,60 @@ describe('a package packed from a fresh clone', () => {
         `
         import { createRequire } from 'node:module';
         const counts = {};
-        for (const spec of ${JSON.stringify(specifiers)}) counts[spec] = Object.keys(await import(spec)).length;
+        for (const spec of ${JSON.stringify(specifiers.filter((s) => s !== testing))}) {
+          counts[spec] = Object.keys(await import(spec)).length;
+        }
+        // Without vitest (an optional peer, not installed here) only tickwork/testing fails to load.
+        const missing = await import(${JSON.stringify(testing)}).then(() => 'loaded', (e) => e.code);
         const cjs = createRequire(process.cwd() + '/')(${JSON.stringify(pkg.name)});
-        console.log(JSON.stringify({ counts, required: typeof cjs.isTickworkError, ids: cjs.extractIds('{"id":7}') }));
+        console.log(JSON.stringify({ counts, missing, required: typeof cjs.isTickworkError, ids: cjs.extractIds('{"id":7}') }));
         `,
       ],
       project,
     );
-    const { counts, required, ids } = JSON.parse(out) as {
+    const { counts, missing, required, ids } = JSON.parse(out) as {
       counts: Record<string, number>;
+      missing: string;
       required: string;
       ids: number[];
     };
-    expect(Object.keys(counts).sort()).toEqual([...specifiers].sort());
-    for (const spec of specifiers) expect(counts[spec], spec).toBeGreaterThan(0);
+    const loadable = specifiers.filter((s) => s !== testing);
+    expect(Object.keys(counts).sort()).toEqual([...loadable].sort());
+    for (const spec of loadable) expect(counts[spec], spec).toBeGreaterThan(0);
+    expect(missing).toBe('ERR_MODULE_NOT_FOUND');
     expect(required).toBe('function');
     expect(ids).toEqual([7]);
+  });
+
+  it('runs the conformance suites of tickwork/testing with the vitest of the consumer', () => {
+    // The consumer installs vitest beside tickwork; linking this checkout's copy stands in for that install.
+    symlinkSync(join(root, 'node_modules', 'vitest'), join(project, 'node_modules', 'vitest'), 'dir');
+    writeFileSync(join(project, 'adapter.test.js'), CONFORMANCE_TEST);
+    const out = run(
+      process.execPath,
+      [join(project, 'node_modules', 'vitest', 'vitest.mjs'), 'run', '--reporter=json', '--root', project],
+      project,
+    );
+    const report = JSON.parse(out.slice(out.indexOf('{'))) as {
+      success: boolean;
+      numPassedTests: number;
+      numFailedTests: number;
+      testResults: { assertionResults: { fullName: string }[] }[];
+    };
+    const names = report.testResults.flatMap((r) => r.assertionResults.map((a) => a.fullName));
+    expect(report.numFailedTests).toBe(0);
+    expect(report.success).toBe(true);
+    for (const suite of ['memoryLock', 'IsinSnapshotStore conformance: memory', 'ProofStore on memory']) {
+      expect(
+        names.some((n) => n.startsWith(suite)),
+        suite,
+      ).toBe(true);
+    }
+    for (const repository of ['User', 'Session', 'App', 'Task', 'Ledger'])
+      expect(
+        names.some((n) => n.startsWith(`${repository}Repository`)),
+        repository,
+      ).toBe(true);
   });
 
   it('runs the bin', () => {

@@ -2,11 +2,11 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { isinSnapshotStoreConformance } from 'tickwork/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { fsIsinSnapshotStore } from '../../../adapters/fs/isin-snapshot-store.js';
 import { isTickworkError } from '../../../src/errors.js';
 import { IsinSet } from '../../../src/isin/isin-set.js';
-import { isinSnapshotStoreSuite } from '../../conformance/isin-snapshot-store.suite.js';
 import { distinctIsins } from '../../isin/generate.js';
 
 const dirs: string[] = [];
@@ -19,7 +19,7 @@ afterAll(async () => {
   await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
 });
 
-isinSnapshotStoreSuite('fs', async () => {
+isinSnapshotStoreConformance('fs', async () => {
   const dir = await tempDir();
   return { store: fsIsinSnapshotStore({ dir: join(dir, 'nested') }), close: async () => {} };
 });

@@ -2,17 +2,17 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { proofStoreConformance } from 'tickwork/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { fsProofStore } from '../../../adapters/fs/proof-store.js';
 import { memoryRepositories } from '../../../adapters/memory/repositories.js';
 import { isTickworkError } from '../../../src/errors.js';
-import { proofStoreSuite } from '../../conformance/proof-store.suite.js';
 import { shot, world } from '../../domain/fixture.js';
 
 const root = mkdtempSync(join(tmpdir(), 'tickwork-proofs-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-proofStoreSuite('fs', async () => ({ store: fsProofStore({ dir: join(root, 'suite') }), close: async () => {} }));
+proofStoreConformance('fs', async () => ({ store: fsProofStore({ dir: join(root, 'suite') }), close: async () => {} }));
 
 describe('fsProofStore', () => {
   it('lays files out by hash and leaves no temporary files behind', async () => {

@@ -1,6 +1,6 @@
+import { lockConformance } from 'tickwork/testing';
 import { describe } from 'vitest';
 import { memoryLock } from '../../../adapters/memory/lock.js';
-import { lockConformance } from '../../conformance/lock.suite.js';
 
 describe('memoryLock conformance', () => {
   lockConformance(() => memoryLock());

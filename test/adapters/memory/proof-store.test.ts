@@ -1,4 +1,4 @@
+import { proofStoreConformance } from 'tickwork/testing';
 import { memoryProofStore } from '../../../adapters/memory/proof-store.js';
-import { proofStoreSuite } from '../../conformance/proof-store.suite.js';
 
-proofStoreSuite('memory', async () => ({ store: memoryProofStore(), close: async () => {} }));
+proofStoreConformance('memory', async () => ({ store: memoryProofStore(), close: async () => {} }));

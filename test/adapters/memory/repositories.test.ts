@@ -1,4 +1,4 @@
+import { repositoriesConformance } from 'tickwork/testing';
 import { memoryRepositories } from '../../../adapters/memory/repositories.js';
-import { repositorySuites } from '../../conformance/repositories.js';
 
-repositorySuites('memory', async () => ({ repositories: memoryRepositories(), close: async () => {} }));
+repositoriesConformance('memory', async () => ({ repositories: memoryRepositories(), close: async () => {} }));

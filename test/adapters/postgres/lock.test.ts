@@ -2,13 +2,13 @@
 import { randomUUID } from 'node:crypto';
 import type { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
+import { lockConformance } from 'tickwork/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postgresLock } from '../../../adapters/postgres/lock.js';
 import { migrate } from '../../../adapters/postgres/migrate.js';
 import { isTickworkError } from '../../../src/errors.js';
 import { silentLogger } from '../../../src/internal/silent-logger.js';
 import type { AcquireRequest, LockAdapter } from '../../../src/scheduler/lock-adapter.js';
-import { lockConformance } from '../../conformance/lock.suite.js';
 import { freshPglite, isolatedPool } from '../../helpers/postgres.js';
 import { DATABASE_URL, describeWithPostgres } from '../../helpers/services.js';
 import { schedulerScenarios } from '../../scheduler/scenarios.js';

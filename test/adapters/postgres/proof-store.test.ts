@@ -1,21 +1,21 @@
+import { proofStoreConformance } from 'tickwork/testing';
 import { describe, expect, it } from 'vitest';
 import { migrate } from '../../../adapters/postgres/migrate.js';
 import { postgresProofStore } from '../../../adapters/postgres/proof-store.js';
 import { proofKey } from '../../../src/domain/proof-store.js';
 import { isTickworkError } from '../../../src/errors.js';
-import { proofStoreSuite } from '../../conformance/proof-store.suite.js';
 import { shot } from '../../domain/fixture.js';
 import { freshPglite, isolatedPool } from '../../helpers/postgres.js';
 import { DATABASE_URL, describeWithPostgres } from '../../helpers/services.js';
 
-proofStoreSuite('postgres on PGlite', async () => {
+proofStoreConformance('postgres on PGlite', async () => {
   const db = await freshPglite();
   await migrate(db);
   return { store: postgresProofStore({ db }), close: () => db.close() };
 });
 
 describeWithPostgres('real PostgreSQL server', () => {
-  proofStoreSuite('postgres on a server', async () => {
+  proofStoreConformance('postgres on a server', async () => {
     const { pool, close } = await isolatedPool(4);
     await migrate(pool);
     return { store: postgresProofStore({ db: pool }), close };

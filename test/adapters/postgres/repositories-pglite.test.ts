@@ -1,7 +1,7 @@
+import { repositoriesConformance } from 'tickwork/testing';
 import { describe, expect, it } from 'vitest';
 import { postgresRepositories } from '../../../adapters/postgres/repositories.js';
 import { isTickworkError } from '../../../src/errors.js';
-import { repositorySuites } from '../../conformance/repositories.js';
 import { openPglite } from '../../domain/open-postgres.js';
 import { servicesSuite } from '../../domain/services.suite.js';
 
@@ -17,5 +17,5 @@ describe('postgresRepositories', () => {
   });
 });
 
-repositorySuites('PGlite', openPglite);
+repositoriesConformance('PGlite', openPglite);
 servicesSuite('PGlite', openPglite);

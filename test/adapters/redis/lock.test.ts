@@ -1,8 +1,9 @@
 /** The Redis lock on the real server, through each supported major of ioredis and node-redis. */
+
+import { lockConformance } from 'tickwork/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { redisLock } from '../../../adapters/redis/lock.js';
 import { isTickworkError } from '../../../src/errors.js';
-import { lockConformance } from '../../conformance/lock.suite.js';
 import { describeWithRedis, randomSuffix } from '../../helpers/services.js';
 import { schedulerScenarios } from '../../scheduler/scenarios.js';
 import {

@@ -1,18 +1,42 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ProofStore } from '../../src/domain/proof-store.js';
-import { codeOf, shot } from '../domain/fixture.js';
+import type { ProofStore } from '../domain/proof-store.js';
+import type { MaybePromise } from '../types.js';
+import { codeOf } from './code-of.js';
 
 const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
+/**
+ * Distinct bytes per seed behind a PNG signature. The port stores opaque bytes, so the suite needs no real
+ * image; the non-zero first byte lets the copy check see a change.
+ */
+const shot = (seed: number): Uint8Array =>
+  Uint8Array.from([0x89, 0x50, 0x4e, 0x47, ...createHash('sha512').update(`proof ${seed}`).digest()]);
 
-/** ProofStore conformance: content-addressed put/get/has. */
-export function proofStoreSuite(
-  name: string,
-  open: () => Promise<{ store: ProofStore; close(): Promise<void> }>,
-): void {
+/** What the proof-store suite's factory answers: a store and how to dispose of it. */
+export interface ProofStoreHandle {
+  /** The store under test. The suite's keys are the hashes of its own bytes, so a shared store is fine. */
+  readonly store: ProofStore;
+  /** Called once after the suite's last test. */
+  readonly close?: () => MaybePromise<void>;
+}
+
+/**
+ * Registers the `ProofStore` conformance tests (a `describe` block named after `name`): content-addressed
+ * `put`/`get`/`has`, reads that are copies, `VALIDATION` for bytes that do not match their key and for keys
+ * that are not a lowercase SHA-256. `open` is called once.
+ *
+ * @example
+ * ```ts
+ * import { memoryProofStore } from 'tickwork/memory';
+ * import { proofStoreConformance } from 'tickwork/testing';
+ *
+ * proofStoreConformance('memory', () => ({ store: memoryProofStore() }));
+ * ```
+ */
+export function proofStoreConformance(name: string, open: () => MaybePromise<ProofStoreHandle>): void {
   describe(`ProofStore on ${name}`, () => {
     let store: ProofStore;
-    let close: (() => Promise<void>) | undefined;
+    let close: ProofStoreHandle['close'];
     beforeAll(async () => {
       ({ store, close } = await open());
     });

@@ -4,16 +4,82 @@
  */
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { expect, it } from 'vitest';
-import type { AcquireRequest, AcquireResult, LockAdapter } from '../../src/scheduler/lock-adapter.js';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import type { AcquireRequest, AcquireResult, LockAdapter } from '../scheduler/lock-adapter.js';
+import type { MaybePromise } from '../types.js';
 
-/** Builds one lock adapter per test; may share a server, the suite isolates jobs by random names. */
-export type LockFactory = () => LockAdapter | Promise<LockAdapter>;
+/** A lock under test and how to dispose of it. */
+export interface LockHandle {
+  /** The adapter under test. */
+  readonly lock: LockAdapter;
+  /** Called when the test that asked for this lock ends (quit a client the factory connected). */
+  readonly close?: () => MaybePromise<void>;
+}
+
+/**
+ * Builds one lock adapter per test, alone or with a `close`. Adapters may share a server: the suite isolates
+ * jobs by random names.
+ */
+export type LockFactory = () => MaybePromise<LockAdapter | LockHandle>;
+
+/** Options of the named form of {@link lockConformance}. */
+export interface LockConformanceOptions {
+  /** Timeout of each test in ms, for a lock on a slow network (the longest test waits about 2.5 s). @default vitest's `testTimeout` */
+  readonly timeout?: number;
+}
+
+/** The factory as the tests call it: the adapter, with its `close` registered for the end of the test. */
+function adapterOf(factory: LockFactory): () => Promise<LockAdapter> {
+  return async () => {
+    const made = await factory();
+    if ('acquire' in made) return made;
+    const { close } = made;
+    if (close) onTestFinished(() => close());
+    return made.lock;
+  };
+}
 
 const outcome = (fence: number) => ({ status: 'succeeded' as const, fence, at: Date.now() });
 
-/** Registers the conformance tests for one adapter (call inside a `describe`). */
-export function lockConformance(makeLock: LockFactory): void {
+/**
+ * Registers the `LockAdapter` conformance tests inside the current `describe`: one holder per tick, fences
+ * that only grow, leases that expire, exclusive and at-most-once jobs, one winner among concurrent acquirers.
+ *
+ * @example
+ * ```ts
+ * import { memoryLock } from 'tickwork/memory';
+ * import { lockConformance } from 'tickwork/testing';
+ * import { describe } from 'vitest';
+ *
+ * describe('memoryLock', () => {
+ *   lockConformance(() => memoryLock());
+ * });
+ * ```
+ */
+export function lockConformance(makeLock: LockFactory): void;
+/**
+ * Registers the `LockAdapter` conformance tests in a `describe` block of their own, named `name`.
+ *
+ * @example
+ * ```ts
+ * import { memoryLock } from 'tickwork/memory';
+ * import { lockConformance } from 'tickwork/testing';
+ *
+ * lockConformance('memoryLock', () => ({ lock: memoryLock(), close: () => {} }), { timeout: 30_000 });
+ * ```
+ */
+export function lockConformance(name: string, makeLock: LockFactory, options?: LockConformanceOptions): void;
+export function lockConformance(
+  first: string | LockFactory,
+  factory?: LockFactory,
+  options: LockConformanceOptions = {},
+): void {
+  if (typeof first === 'string') {
+    if (!factory) throw new TypeError('lockConformance(name, factory): the factory is missing');
+    describe(first, { timeout: options.timeout }, () => lockConformance(factory));
+    return;
+  }
+  const makeLock = adapterOf(first);
   const job = () => `job-${randomUUID().slice(0, 8)}`;
   const req = (over: Partial<AcquireRequest> & { job: string }): AcquireRequest => ({
     tick: '1000',

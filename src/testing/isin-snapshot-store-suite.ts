@@ -1,17 +1,20 @@
 /**
  * The contract of the IsinSnapshotStore port. Every adapter runs it: memory (the reference), fs, PGlite and
- * a real PostgreSQL server.
+ * a real PostgreSQL server; `tickwork/testing` hands it to authors of other stores.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { isTickworkError } from '../../src/errors.js';
-import { IsinSet } from '../../src/isin/isin-set.js';
-import type { IsinSnapshot, IsinSnapshotStore } from '../../src/isin/snapshot-store.js';
-import { distinctIsins } from '../isin/generate.js';
+import { isTickworkError } from '../errors.js';
+import { IsinSet } from '../isin/isin-set.js';
+import type { IsinSnapshot, IsinSnapshotStore } from '../isin/snapshot-store.js';
+import type { MaybePromise } from '../types.js';
+import { distinctIsins } from './isins.js';
 
-/** A store under test and how to dispose of it. */
-export interface StoreHandle {
+/** What the snapshot-store suite's factory answers: an empty store and how to dispose of it. */
+export interface IsinSnapshotStoreHandle {
+  /** The store under test: empty, since the suite reuses names such as `list` in every test. */
   readonly store: IsinSnapshotStore;
-  close(): Promise<void>;
+  /** Called after each test (remove a directory, drop a table the factory made). */
+  readonly close?: () => MaybePromise<void>;
 }
 
 const snapshot = (isins: readonly string[], etag = 'e1'): IsinSnapshot => ({
@@ -25,10 +28,22 @@ const snapshot = (isins: readonly string[], etag = 'e1'): IsinSnapshot => ({
   },
 });
 
-/** Registers the suite for one adapter. `open` must return a fresh, empty store each time. */
-export function isinSnapshotStoreSuite(adapter: string, open: () => Promise<StoreHandle>): void {
+/**
+ * Registers the `IsinSnapshotStore` conformance tests (a `describe` block named after `adapter`): round trips,
+ * fences that refuse older writers with `STALE_FENCE`, racing writers, unsafe names. `open` is called before
+ * every test and must answer a fresh, empty store.
+ *
+ * @example
+ * ```ts
+ * import { memoryIsinSnapshotStore } from 'tickwork/memory';
+ * import { isinSnapshotStoreConformance } from 'tickwork/testing';
+ *
+ * isinSnapshotStoreConformance('memory', () => ({ store: memoryIsinSnapshotStore() }));
+ * ```
+ */
+export function isinSnapshotStoreConformance(adapter: string, open: () => MaybePromise<IsinSnapshotStoreHandle>): void {
   describe(`IsinSnapshotStore conformance: ${adapter}`, () => {
-    let handle: StoreHandle | undefined;
+    let handle: IsinSnapshotStoreHandle | undefined;
     let store: IsinSnapshotStore;
     beforeEach(async () => {
       handle = await open();
@@ -38,7 +53,7 @@ export function isinSnapshotStoreSuite(adapter: string, open: () => Promise<Stor
       // After a failed set-up there is nothing to close, and the set-up error is the one to report.
       const opened = handle;
       handle = undefined;
-      await opened?.close();
+      await opened?.close?.();
     });
 
     it('has nothing for an unknown name', async () => {

@@ -1,15 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Repositories } from '../../src/domain/repositories.js';
-import { codeOf } from '../domain/fixture.js';
-import { appRow, at, type OpenRepositories } from '../domain/rows.js';
+import type { Repositories } from '../domain/repositories.js';
+import { codeOf } from './code-of.js';
+import type { OpenRepositories, RepositoriesHandle } from './open-repositories.js';
+import { appRow, at } from './rows.js';
 import { tamper } from './tamper.js';
 
-/** AppRepository conformance. */
-export function appRepositorySuite(name: string, open: OpenRepositories): void {
+/**
+ * Registers the `AppRepository` conformance tests (a `describe` block named after `name`): unique package names
+ * and ids, compare-and-set updates, last-writer-wins updates, rows a caller cannot change, listing order.
+ */
+export function appRepositoryConformance(name: string, open: OpenRepositories): void {
   describe(`AppRepository on ${name}`, () => {
     let repos: Repositories;
-    let close: (() => Promise<void>) | undefined;
+    let close: RepositoriesHandle['close'];
     beforeAll(async () => {
       ({ repositories: repos, close } = await open());
     });

@@ -1,15 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Repositories } from '../../src/domain/repositories.js';
-import type { Session } from '../../src/domain/session.js';
-import { codeOf } from '../domain/fixture.js';
-import { type OpenRepositories, userRow } from '../domain/rows.js';
+import type { Repositories } from '../domain/repositories.js';
+import type { Session } from '../domain/session.js';
+import { codeOf } from './code-of.js';
+import type { OpenRepositories, RepositoriesHandle } from './open-repositories.js';
+import { userRow } from './rows.js';
 
-/** SessionRepository conformance. */
-export function sessionRepositorySuite(name: string, open: OpenRepositories): void {
+/** Registers the `SessionRepository` conformance tests: store, find and delete by token hash; expire. */
+export function sessionRepositoryConformance(name: string, open: OpenRepositories): void {
   describe(`SessionRepository on ${name}`, () => {
     let repos: Repositories;
-    let close: (() => Promise<void>) | undefined;
+    let close: RepositoriesHandle['close'];
     let userId: string;
     // Far in the past, so no other test's session expires in the window this suite deletes.
     const at = (ms: number) => new Date(Date.UTC(2000, 0, 1) + ms);

@@ -1,13 +1,9 @@
 /** Entity factories for the repository conformance suites: valid rows with unique ids. */
 import { randomUUID } from 'node:crypto';
-import type { App } from '../../src/domain/app.js';
-import type { LedgerEntry } from '../../src/domain/ledger-entry.js';
-import type { Repositories } from '../../src/domain/repositories.js';
-import type { Task } from '../../src/domain/task.js';
-import type { User } from '../../src/domain/user.js';
-
-/** What a conformance suite opens: fresh, migrated repositories and a way to close them. */
-export type OpenRepositories = () => Promise<{ repositories: Repositories; close(): Promise<void> }>;
+import type { App } from '../domain/app.js';
+import type { LedgerEntry } from '../domain/ledger-entry.js';
+import type { Task } from '../domain/task.js';
+import type { User } from '../domain/user.js';
 
 const at = (ms: number) => new Date(Date.UTC(2026, 0, 1) + ms);
 

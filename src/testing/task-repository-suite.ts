@@ -1,9 +1,10 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Repositories } from '../../src/domain/repositories.js';
-import type { ProofRef } from '../../src/domain/task.js';
-import { codeOf } from '../domain/fixture.js';
-import { appRow, at, entryRow, type OpenRepositories, taskRow, userRow } from '../domain/rows.js';
+import type { Repositories } from '../domain/repositories.js';
+import type { ProofRef } from '../domain/task.js';
+import { codeOf } from './code-of.js';
+import type { OpenRepositories, RepositoriesHandle } from './open-repositories.js';
+import { appRow, at, entryRow, taskRow, userRow } from './rows.js';
 import { tamper } from './tamper.js';
 
 const randomHex = () => randomBytes(32).toString('hex');
@@ -15,11 +16,14 @@ const proof = (c: string): ProofRef => ({
   height: 3,
 });
 
-/** TaskRepository conformance. */
-export function taskRepositorySuite(name: string, open: OpenRepositories): void {
+/**
+ * Registers the `TaskRepository` conformance tests: one task per user and app, compare-and-set transitions,
+ * the atomic approve-and-award step (exactly one of many concurrent approvals wins), listings and counts.
+ */
+export function taskRepositoryConformance(name: string, open: OpenRepositories): void {
   describe(`TaskRepository on ${name}`, () => {
     let repos: Repositories;
-    let close: (() => Promise<void>) | undefined;
+    let close: RepositoriesHandle['close'];
     const newUser = async () => {
       const u = userRow();
       await repos.users.insert(u);

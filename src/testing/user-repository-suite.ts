@@ -1,16 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Repositories } from '../../src/domain/repositories.js';
-import type { User } from '../../src/domain/user.js';
-import { codeOf } from '../domain/fixture.js';
-import { at, type OpenRepositories, userRow } from '../domain/rows.js';
+import type { Repositories } from '../domain/repositories.js';
+import type { User } from '../domain/user.js';
+import { codeOf } from './code-of.js';
+import type { OpenRepositories, RepositoriesHandle } from './open-repositories.js';
+import { at, userRow } from './rows.js';
 import { tamper } from './tamper.js';
 
-/** UserRepository conformance: every adapter must pass it unchanged. */
-export function userRepositorySuite(name: string, open: OpenRepositories): void {
+/** Registers the `UserRepository` conformance tests: unique emails and ids, roles set at an expected version. */
+export function userRepositoryConformance(name: string, open: OpenRepositories): void {
   describe(`UserRepository on ${name}`, () => {
     let repos: Repositories;
-    let close: (() => Promise<void>) | undefined;
+    let close: RepositoriesHandle['close'];
     beforeAll(async () => {
       ({ repositories: repos, close } = await open());
     });

@@ -1,13 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Repositories } from '../../src/domain/repositories.js';
-import { TickworkError } from '../../src/errors.js';
-import { appRow, at, entryRow, type OpenRepositories, taskRow, userRow } from '../domain/rows.js';
+import type { Repositories } from '../domain/repositories.js';
+import { TickworkError } from '../errors.js';
+import type { OpenRepositories, RepositoriesHandle } from './open-repositories.js';
+import { appRow, at, entryRow, taskRow, userRow } from './rows.js';
 
-/** LedgerRepository and transaction-boundary conformance. */
-export function ledgerRepositorySuite(name: string, open: OpenRepositories): void {
+/**
+ * Registers the `LedgerRepository` and `transaction` conformance tests: idempotent appends, balances, paged
+ * history, and a transaction that commits as one unit or not at all.
+ */
+export function ledgerRepositoryConformance(name: string, open: OpenRepositories): void {
   describe(`LedgerRepository and transactions on ${name}`, () => {
     let repos: Repositories;
-    let close: (() => Promise<void>) | undefined;
+    let close: RepositoriesHandle['close'];
     const newUser = async () => {
       const u = userRow();
       await repos.users.insert(u);
