@@ -62,6 +62,25 @@ export interface AppService {
 
 const ID = IdSchema;
 
+/**
+ * The unclaimed listing of each frozen row. An adapter that hands out frozen rows (the memory adapter) never
+ * changes one: a changed app is a new row. So the listing of a frozen row is built once, frozen too, and the
+ * same object is returned while the row is stored, instead of a copy of every row on every list; callers that
+ * serialise a listing may keep their output per object (the examples' `GET /apps` does). Rows that are not
+ * frozen (read fresh from a database) get a new listing each time. Entries go with their rows (a WeakMap).
+ */
+const unclaimedListings = new WeakMap<App, AppListing>();
+
+function listingOf(app: App, claim: AppClaim | null): AppListing {
+  if (claim !== null || !Object.isFrozen(app)) return { ...app, claim };
+  let listing = unclaimedListings.get(app);
+  if (listing === undefined) {
+    listing = Object.freeze({ ...app, claim: null });
+    unclaimedListings.set(app, listing);
+  }
+  return listing;
+}
+
 function packageTaken(error: unknown): never {
   if (error instanceof TickworkError && error.code === 'CONFLICT') {
     throw new TickworkError('CONFLICT', 'An app with this package name is listed already', {
@@ -139,7 +158,7 @@ export function createAppService(ctx: ServiceContext): AppService {
       const activeOnly = !(options.includeInactive === true && role === 'admin');
       const [apps, tasks] = await Promise.all([repos.apps.list({ activeOnly }), repos.tasks.listByUser(id)]);
       const claims = new Map(tasks.map((t) => [t.appId, { taskId: t.id, status: t.status }]));
-      return apps.map((app) => ({ ...app, claim: claims.get(app.id) ?? null }));
+      return apps.map((app) => listingOf(app, claims.get(app.id) ?? null));
     },
   };
 }
