@@ -85,7 +85,12 @@ for (const framework of frameworks) {
           body,
           headers: { 'content-type': 'application/json', cookie, ...headers },
         });
-      for (const headers of [{ origin: 'http://evil.example' }, {}, { 'sec-fetch-site': 'cross-site' }]) {
+      const foreign: Record<string, string>[] = [
+        { origin: 'http://evil.example' },
+        {},
+        { 'sec-fetch-site': 'cross-site' },
+      ];
+      for (const headers of foreign) {
         const answer = await send(headers);
         expect({ headers, status: answer.status }).toEqual({ headers, status: 403 });
         expectShapedError(answer, 'FORBIDDEN');
