@@ -29,4 +29,28 @@ describe('serializeAppList', () => {
     const leaky = { ...listing(null), passwordHash: 'secret' } as AppListing;
     expect(serializeAppList({ items: [leaky] })).not.toContain('secret');
   });
+
+  it('answers what the listings say now: a changed app is a new object, and unfrozen listings are read afresh', () => {
+    const first = Object.freeze(listing(null));
+    const other = Object.freeze({ ...listing(null), id: 'a2' });
+    const before = serializeAppList({ items: [first, other] });
+    expect(serializeAppList({ items: [first, other] })).toBe(before);
+    // The memory adapter's update: a new frozen row, so a new listing.
+    const renamed = Object.freeze({ ...first, name: 'Renamed', version: 4 });
+    const after = JSON.parse(serializeAppList({ items: [renamed, other] }));
+    expect(after.items.map((a: AppListing) => [a.name, a.version])).toEqual([
+      ['Renamed', 4],
+      [other.name, 3],
+    ]);
+    expect(JSON.parse(serializeAppList({ items: [other] })).items).toHaveLength(1);
+    // A listing that is not frozen may change in place: every answer reads it again.
+    const open = listing(null) as { -readonly [K in keyof AppListing]: AppListing[K] };
+    expect(JSON.parse(serializeAppList({ items: [open] })).items[0].points).toBe(10);
+    open.points = 11;
+    open.claim = { taskId: 't9', status: 'claimed' };
+    expect(JSON.parse(serializeAppList({ items: [open] })).items[0]).toMatchObject({
+      points: 11,
+      claim: { taskId: 't9', status: 'claimed' },
+    });
+  });
 });

@@ -77,6 +77,33 @@ for (const framework of frameworks) {
       }
     });
 
+    it('refuses a cookie-signed change from another origin (403) before it reaches the route', async () => {
+      const cookie = `tickwork_session=${user}`;
+      const body = '{}';
+      const send = (headers: Record<string, string>) =>
+        http.send('POST', '/auth/logout', {
+          body,
+          headers: { 'content-type': 'application/json', cookie, ...headers },
+        });
+      const foreign: Record<string, string>[] = [
+        { origin: 'http://evil.example' },
+        {},
+        { 'sec-fetch-site': 'cross-site' },
+      ];
+      for (const headers of foreign) {
+        const answer = await send(headers);
+        expect({ headers, status: answer.status }).toEqual({ headers, status: 403 });
+        expectShapedError(answer, 'FORBIDDEN');
+        expect(answer.headers.get('x-content-type-options')).toBe('nosniff');
+      }
+      // None of them signed the user out; the same request from this origin does.
+      expect((await http.get('/me', user)).status).toBe(200);
+      expect((await send({ origin: new URL(server.url).origin })).status).toBeLessThan(300);
+      expect((await http.get('/me', user)).status).toBe(401);
+      const email = `hostile-${framework}@example.com`;
+      user = (await http.post('/auth/login', { email, password: `password-of-${email}` })).body.token;
+    });
+
     it('refuses common passwords at registration', async () => {
       const answer = await http.post('/auth/register', {
         email: `common-${framework}@example.com`,

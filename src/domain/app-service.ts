@@ -76,6 +76,30 @@ const ListSchema = z.strictObject({
   includeInactive: z.boolean().optional(),
 });
 
+/**
+ * The unclaimed listing of each frozen row. An adapter that hands out frozen rows (the memory adapter) never
+ * changes one: a changed app is a new row. So the listing of a frozen row is built once, frozen too, and the
+ * same object is returned while the row is stored, instead of a copy of every row on every list; callers that
+ * serialise a listing may keep their output per object (the examples' `GET /apps` does). Rows that are not
+ * frozen (read fresh from a database) get a new listing each time. Entries go with their rows (a WeakMap).
+ */
+const unclaimedListings = new WeakMap<App, AppListing>();
+
+function listingOf(app: App, claim: AppClaim | null): AppListing {
+  if (claim !== null || !Object.isFrozen(app)) return { ...app, claim };
+  let listing = unclaimedListings.get(app);
+  if (listing === undefined) {
+    listing = Object.freeze({ ...app, claim: null });
+    unclaimedListings.set(app, listing);
+  }
+  return listing;
+}
+
+/** `{}` and nothing else (a `null` or a non-object still goes to the parser, which says what is wrong). */
+function isEmptyObject(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && Object.keys(value).length === 0;
+}
+
 function packageTaken(error: unknown): never {
   if (error instanceof TickworkError && error.code === 'CONFLICT') {
     throw new TickworkError('CONFLICT', 'An app with this package name is listed already', {
@@ -154,7 +178,8 @@ export function createAppService(ctx: ServiceContext): AppService {
 
     async list(actor, options = {}) {
       const { id, role } = requireActor(actor);
-      const q = parseInput(ListSchema, options, 'app query');
+      // The common call has no options: skip the parse on the catalogue's hot path.
+      const q = isEmptyObject(options) ? {} : parseInput(ListSchema, options, 'app query');
       // `includeInactive` has always meant "if I am an admin": a non-admin gets the active apps. An explicit
       // status other than `active` from a non-admin is refused instead, so the caller learns why.
       const status = q.status ?? (q.includeInactive && role === 'admin' ? 'all' : 'active');
@@ -168,7 +193,7 @@ export function createAppService(ctx: ServiceContext): AppService {
       const claims = new Map(tasks.map((t) => [t.appId, { taskId: t.id, status: t.status }]));
       return apps
         .filter((app) => status !== 'inactive' || !app.active)
-        .map((app) => ({ ...app, claim: claims.get(app.id) ?? null }));
+        .map((app) => listingOf(app, claims.get(app.id) ?? null));
     },
   };
 }

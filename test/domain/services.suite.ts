@@ -242,6 +242,28 @@ export function servicesSuite(
         expect(list.find((a) => a.id === a1)?.claim).toEqual({ taskId: t.id, status: 'claimed' });
         expect(list.find((a) => a.id === a2)?.claim).toBeNull();
       });
+
+      it('lists each app as it is now, after every change and claim, listed again and again', async () => {
+        const admin = await w.admin();
+        const u = await w.user();
+        const other = await w.user();
+        const appId = await w.app(admin, 30);
+        const listed = async (actor: typeof u) => (await w.services.apps.list(actor)).find((a) => a.id === appId);
+        expect(await listed(u)).toMatchObject({ points: 30, claim: null });
+        expect(await listed(u)).toMatchObject({ points: 30, claim: null });
+        const changed = await w.services.apps.update(admin, appId, { points: 35, name: 'Renamed app' });
+        expect(await listed(u)).toMatchObject({
+          points: 35,
+          name: 'Renamed app',
+          version: changed.version,
+          claim: null,
+        });
+        const task = await w.services.tasks.claim(u, appId);
+        expect(await listed(u)).toMatchObject({ points: 35, claim: { taskId: task.id, status: 'claimed' } });
+        expect(await listed(other)).toMatchObject({ points: 35, claim: null });
+        await w.services.apps.deactivate(admin, appId);
+        expect(await listed(other)).toBeUndefined();
+      });
     });
 
     describe('tasks', () => {

@@ -1,6 +1,6 @@
 /** The app catalogue and claiming an app. */
 import type { FastifyPluginAsync } from 'fastify';
-import { appListSchema } from '../../shared/app-list-json.js';
+import { serializeAppList } from '../../shared/app-list-json.js';
 import { appsQuery, createAppBody, idParams, updateAppBody } from '../../shared/schemas.js';
 import { actorOf, adminOnly } from '../plugin.js';
 import type { ZodTypeProvider } from '../zod-type-provider.js';
@@ -12,10 +12,13 @@ export const appRoutes: FastifyPluginAsync = async (fastify) => {
   // Every route here needs a signed-in user; which user may do what is decided by the services.
   app.addHook('onRequest', app.authenticate);
 
-  // A response schema: Fastify serialises the list with fast-json-stringify, compiled once (see app-list-json.ts).
-  app.get('/apps', { schema: { querystring: appsQuery, response: { 200: appListSchema } } }, async (request) => ({
-    items: await services.apps.list(actorOf(request), request.query),
-  }));
+  // The shared serializer (see app-list-json.ts), not a response schema: it keeps the JSON of listings that
+  // cannot change, and a string with a JSON type skips Fastify's serialisation hooks.
+  app.get('/apps', { schema: { querystring: appsQuery } }, async (request, reply) =>
+    reply
+      .type('application/json; charset=utf-8')
+      .send(serializeAppList({ items: await services.apps.list(actorOf(request), request.query) })),
+  );
 
   app.post('/apps', { onRequest: adminOnly, schema: { body: createAppBody } }, async (request, reply) => {
     reply.code(201);
