@@ -5,15 +5,20 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { expect, it } from 'vitest';
-import type { AcquireRequest, AcquireResult, LockAdapter } from '../../src/scheduler/lock-adapter.js';
+import type { AcquireRequest, AcquireResult, HistoryBounds, LockAdapter } from '../../src/scheduler/lock-adapter.js';
+import { lockConsoleConformance } from './lock-console.suite.js';
 
-/** Builds one lock adapter per test; may share a server, the suite isolates jobs by random names. */
-export type LockFactory = () => LockAdapter | Promise<LockAdapter>;
+/**
+ * Builds one lock adapter per test, with the given history bounds (pass them on to the adapter's options); may
+ * share a server, the suite isolates jobs by random names.
+ */
+export type LockFactory = (bounds?: HistoryBounds) => LockAdapter | Promise<LockAdapter>;
 
 const outcome = (fence: number) => ({ status: 'succeeded' as const, fence, at: Date.now() });
 
 /** Registers the conformance tests for one adapter (call inside a `describe`). */
 export function lockConformance(makeLock: LockFactory): void {
+  lockConsoleConformance(makeLock);
   const job = () => `job-${randomUUID().slice(0, 8)}`;
   const req = (over: Partial<AcquireRequest> & { job: string }): AcquireRequest => ({
     tick: '1000',
