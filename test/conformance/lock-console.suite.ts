@@ -11,8 +11,11 @@ import type { AcquireRequest, HistoryBounds, LockAdapter, RunRecord } from '../.
 /** Builds one lock adapter per test, with the given history bounds. */
 export type BoundedLockFactory = (bounds?: HistoryBounds) => LockAdapter | Promise<LockAdapter>;
 
-/** Registers the console conformance tests (called by `lockConformance`). */
-export function lockConsoleConformance(makeLock: BoundedLockFactory): void {
+/** Builds an acquisition request: the suite's defaults, overridden by `over`. */
+export type RequestBuilder = (over: Partial<AcquireRequest> & { job: string }) => AcquireRequest;
+
+/** Registers the console conformance tests (called by `lockConformance` with its request builder). */
+export function lockConsoleConformance(makeLock: BoundedLockFactory, req: RequestBuilder): void {
   const job = () => `console-${randomUUID().slice(0, 8)}`;
   const entry = (j: string, endedAt: number, over: Partial<RunRecord> = {}): RunRecord => ({
     id: randomUUID(),
@@ -29,20 +32,8 @@ export function lockConsoleConformance(makeLock: BoundedLockFactory): void {
     manual: false,
     ...over,
   });
-  const scheduled = (j: string, tickMs: number, over: Partial<AcquireRequest> = {}): AcquireRequest => ({
-    job: j,
-    tick: String(tickMs),
-    tickMs,
-    token: randomUUID(),
-    ttlMs: 5000,
-    earlyToleranceMs: null,
-    maxLateMs: null,
-    kind: 'scheduled',
-    exclusive: false,
-    atMostOnce: false,
-    retentionMs: 60_000,
-    ...over,
-  });
+  const scheduled = (j: string, tickMs: number, over: Partial<AcquireRequest> = {}): AcquireRequest =>
+    req({ job: j, tick: String(tickMs), tickMs, earlyToleranceMs: null, ...over });
 
   it('keeps the run history newest first, pages it with `before`, and keeps an entry id once', async () => {
     const lock = await makeLock();

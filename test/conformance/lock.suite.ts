@@ -18,7 +18,6 @@ const outcome = (fence: number) => ({ status: 'succeeded' as const, fence, at: D
 
 /** Registers the conformance tests for one adapter (call inside a `describe`). */
 export function lockConformance(makeLock: LockFactory): void {
-  lockConsoleConformance(makeLock);
   const job = () => `job-${randomUUID().slice(0, 8)}`;
   const req = (over: Partial<AcquireRequest> & { job: string }): AcquireRequest => ({
     tick: '1000',
@@ -33,6 +32,7 @@ export function lockConformance(makeLock: LockFactory): void {
     retentionMs: 60_000,
     ...over,
   });
+  lockConsoleConformance(makeLock, req);
   const at = (j: string, tickMs: number, over: Partial<AcquireRequest> = {}) =>
     req({ job: j, tick: String(tickMs), tickMs, ...over });
   const complete = (lock: LockAdapter, r: AcquireRequest, fence: number, advance = true) =>
