@@ -11,7 +11,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { migrate } from '../../adapters/postgres/migrate.js';
 import { isolatedPool } from '../helpers/postgres.js';
 import { DATABASE_URL, describeWithPostgres } from '../helpers/services.js';
-import { consoleWorker, fleetConsoleScenario } from './fleet-console.js';
+import { fleetConsoleScenario, spawnConsolePair } from './fleet-console.js';
 import { until } from './helpers.js';
 
 const PROCESSES = 4;
@@ -129,24 +129,18 @@ describeWithPostgres('scheduler in real processes on the PostgreSQL lock', () =>
     await own.pool.query(
       'CREATE TABLE fleet_runs (tick bigint NOT NULL, fence bigint NOT NULL, pid int NOT NULL, phase text NOT NULL, at bigint NOT NULL)',
     );
-    const spawned = Array.from({ length: 2 }, () =>
-      spawn(process.execPath, ['--import', 'tsx', worker], {
-        env: { ...process.env, DATABASE_URL, SCHEMA: own.schema, JOB: 'console', LEASE_TTL: '2000', WORK_MS: '100' },
-        stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
-      }),
-    );
-    children.push(...spawned);
-    let ready = 0;
-    for (const c of spawned) c.stdout?.on('data', (chunk: Buffer) => void (ready += chunk.includes('ready') ? 1 : 0));
     try {
-      await until(() => ready === 2, 60_000, 'both workers ready');
-      const [a, b] = spawned.map(consoleWorker);
-      if (!a || !b) throw new Error('two workers expected');
-      await fleetConsoleScenario(a, b);
+      const pair = await spawnConsolePair(
+        worker,
+        { DATABASE_URL, SCHEMA: own.schema, JOB: 'console', LEASE_TTL: '2000', WORK_MS: '100' },
+        children,
+      );
+      try {
+        await fleetConsoleScenario(pair.a, pair.b);
+      } finally {
+        await pair.stop();
+      }
     } finally {
-      const exits = spawned.map((c) => new Promise((r) => c.once('exit', r)));
-      for (const c of spawned) c.kill('SIGTERM');
-      await Promise.all(exits);
       await own.close();
     }
   }, 120_000);

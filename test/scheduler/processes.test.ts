@@ -10,7 +10,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, expect, it } from 'vitest';
 import { deletePrefix, ioredisClient } from '../adapters/redis/redis-clients.js';
 import { describeWithRedis, REDIS_URL, randomSuffix } from '../helpers/services.js';
-import { consoleWorker, fleetConsoleScenario } from './fleet-console.js';
+import { fleetConsoleScenario, spawnConsolePair } from './fleet-console.js';
 import { until } from './helpers.js';
 
 const PROCESSES = 8;
@@ -130,24 +130,15 @@ describeWithRedis('scheduler in real processes on the Redis lock', () => {
 
   it('fleet console on 2 processes: pause skips everywhere, resume, trigger once, shared history', async () => {
     const consolePrefix = `${prefix}console:`;
-    const spawned = Array.from({ length: 2 }, () =>
-      spawn(process.execPath, ['--import', 'tsx', worker], {
-        env: { ...process.env, REDIS_URL, PREFIX: consolePrefix, JOB: 'console', LEASE_TTL: '2000', WORK_MS: '100' },
-        stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
-      }),
+    const pair = await spawnConsolePair(
+      worker,
+      { REDIS_URL, PREFIX: consolePrefix, JOB: 'console', LEASE_TTL: '2000', WORK_MS: '100' },
+      children,
     );
-    children.push(...spawned);
-    let ready = 0;
-    for (const c of spawned) c.stdout?.on('data', (chunk: Buffer) => void (ready += chunk.includes('ready') ? 1 : 0));
-    await until(() => ready === 2, 60_000, 'both workers ready');
-    const [a, b] = spawned.map(consoleWorker);
-    if (!a || !b) throw new Error('two workers expected');
     try {
-      await fleetConsoleScenario(a, b);
+      await fleetConsoleScenario(pair.a, pair.b);
     } finally {
-      const exits = spawned.map((c) => new Promise((r) => c.once('exit', r)));
-      for (const c of spawned) c.kill('SIGTERM');
-      await Promise.all(exits);
+      await pair.stop();
       await deletePrefix(redis, consolePrefix);
     }
   }, 120_000);
