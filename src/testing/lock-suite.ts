@@ -5,8 +5,9 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import type { AcquireRequest, AcquireResult, LockAdapter } from '../scheduler/lock-adapter.js';
+import type { AcquireRequest, AcquireResult, HistoryBounds, LockAdapter } from '../scheduler/lock-adapter.js';
 import type { MaybePromise } from '../types.js';
+import { lockConsoleConformance } from './lock-console-suite.js';
 
 /** A lock under test and how to dispose of it. */
 export interface LockHandle {
@@ -17,10 +18,11 @@ export interface LockHandle {
 }
 
 /**
- * Builds one lock adapter per test, alone or with a `close`. Adapters may share a server: the suite isolates
- * jobs by random names.
+ * Builds one lock adapter per test, alone or with a `close`, with the given history bounds when the test asks for
+ * some (pass them on to the adapter's options). Adapters may share a server: the suite isolates jobs by random
+ * names.
  */
-export type LockFactory = () => MaybePromise<LockAdapter | LockHandle>;
+export type LockFactory = (bounds?: HistoryBounds) => MaybePromise<LockAdapter | LockHandle>;
 
 /** Options of the named form of {@link lockConformance}. */
 export interface LockConformanceOptions {
@@ -29,9 +31,9 @@ export interface LockConformanceOptions {
 }
 
 /** The factory as the tests call it: the adapter, with its `close` registered for the end of the test. */
-function adapterOf(factory: LockFactory): () => Promise<LockAdapter> {
-  return async () => {
-    const made = await factory();
+function adapterOf(factory: LockFactory): (bounds?: HistoryBounds) => Promise<LockAdapter> {
+  return async (bounds) => {
+    const made = await factory(bounds);
     if ('acquire' in made) return made;
     const { close } = made;
     if (close) onTestFinished(() => close());
@@ -94,6 +96,7 @@ export function lockConformance(
     retentionMs: 60_000,
     ...over,
   });
+  lockConsoleConformance(makeLock, req);
   const at = (j: string, tickMs: number, over: Partial<AcquireRequest> = {}) =>
     req({ job: j, tick: String(tickMs), tickMs, ...over });
   const complete = (lock: LockAdapter, r: AcquireRequest, fence: number, advance = true) =>

@@ -3,5 +3,5 @@ import { describe } from 'vitest';
 import { memoryLock } from '../../../adapters/memory/lock.js';
 
 describe('memoryLock conformance', () => {
-  lockConformance(() => memoryLock());
+  lockConformance((bounds) => memoryLock(bounds));
 });

@@ -1,0 +1,55 @@
+/**
+ * The Redis lock's fleet control and run history scripts: one script call per operation, every key under the
+ * job's `{job}` hash tag (one Cluster slot). Keys: `paused` (no TTL: a pause lasts until resumed), `requests`
+ * (a list of queued manual runs, taken with a plain `LPOP`) and `hist` (a list of entry JSON, newest write
+ * first, trimmed to the count bound on every write); the request and history keys expire `maxAge` after their
+ * last write, so a removed job's entries go away by themselves. A history write costs four commands; ordering
+ * by `endedAt`, the age bound, paging and deduplication by id happen when the history is read.
+ */
+
+/** KEYS: hist. ARGV: entryJson, limit, maxAgeMs. */
+export const RECORD = `
+redis.call('LPUSH', KEYS[1], ARGV[1])
+redis.call('LTRIM', KEYS[1], 0, tonumber(ARGV[2]) - 1)
+redis.call('PEXPIRE', KEYS[1], ARGV[3])
+return 1
+`;
+
+/** KEYS: hist. Returns {nowMs, entries…} (entry JSON, newest write first). */
+export const HISTORY = `
+local t = redis.call('TIME')
+local out = redis.call('LRANGE', KEYS[1], 0, -1)
+table.insert(out, 1, tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000))
+return out
+`;
+
+/** KEYS: paused. ARGV: paused (1 | 0). */
+export const SET_PAUSED = `
+if ARGV[1] == '1' then redis.call('SET', KEYS[1], '1') else redis.call('DEL', KEYS[1]) end
+return 1
+`;
+
+/** KEYS: requests. ARGV: requestJson, maxAgeMs. Queues a manual run request. */
+export const REQUEST_RUN = `
+redis.call('RPUSH', KEYS[1], ARGV[1])
+redis.call('PEXPIRE', KEYS[1], ARGV[2])
+return 1
+`;
+
+/**
+ * KEYS: paused, requests, holders, hist. Drops holder entries whose lease expired (a holder that died), then
+ * returns {paused, queued requests, nowMs, {history entries…}, holders…} with holders as a flat list of
+ * `<expiresAtMs>|<instanceId>|<tick>` values.
+ */
+export const STATUS = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local out = {redis.call('EXISTS', KEYS[1]), redis.call('LLEN', KEYS[2]), now, redis.call('LRANGE', KEYS[4], 0, -1)}
+local holders = redis.call('HGETALL', KEYS[3])
+for i = 1, #holders, 2 do
+  local v = holders[i + 1]
+  local bar = string.find(v, '|', 1, true)
+  if tonumber(string.sub(v, 1, bar - 1)) > now then out[#out + 1] = v else redis.call('HDEL', KEYS[3], holders[i]) end
+end
+return out
+`;
