@@ -54,7 +54,7 @@ const outcome = (fence: number) => ({ status: 'succeeded' as const, fence, at: D
  * import { describe } from 'vitest';
  *
  * describe('memoryLock', () => {
- *   lockConformance(() => memoryLock());
+ *   lockConformance((bounds) => memoryLock(bounds));
  * });
  * ```
  */
@@ -67,7 +67,7 @@ export function lockConformance(makeLock: LockFactory): void;
  * import { memoryLock } from 'tickwork/memory';
  * import { lockConformance } from 'tickwork/testing';
  *
- * lockConformance('memoryLock', () => ({ lock: memoryLock(), close: () => {} }), { timeout: 30_000 });
+ * lockConformance('memoryLock', (bounds) => ({ lock: memoryLock(bounds), close: () => {} }), { timeout: 30_000 });
  * ```
  */
 export function lockConformance(name: string, makeLock: LockFactory, options?: LockConformanceOptions): void;

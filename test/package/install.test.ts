@@ -28,7 +28,7 @@ const CONFORMANCE_TEST = `
 import { memoryIsinSnapshotStore, memoryLock, memoryProofStore, memoryRepositories } from '${pkg.name}/memory';
 import { isinSnapshotStoreConformance, lockConformance, proofStoreConformance, repositoriesConformance } from '${testing}';
 
-lockConformance('memoryLock', () => ({ lock: memoryLock() }));
+lockConformance('memoryLock', (bounds) => ({ lock: memoryLock(bounds) }));
 isinSnapshotStoreConformance('memory', () => ({ store: memoryIsinSnapshotStore() }));
 proofStoreConformance('memory', () => ({ store: memoryProofStore() }));
 repositoriesConformance('memory', () => ({ repositories: memoryRepositories() }));

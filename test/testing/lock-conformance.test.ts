@@ -12,9 +12,9 @@ describe('lockConformance with a handle', () => {
   let closed = 0;
   lockConformance(
     'memoryLock, opened and closed per test',
-    () => {
+    (bounds) => {
       opened++;
-      return { lock: memoryLock(), close: () => void closed++ };
+      return { lock: memoryLock(bounds), close: () => void closed++ };
     },
     { timeout: 30_000 },
   );
