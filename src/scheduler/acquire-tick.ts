@@ -28,6 +28,8 @@ export interface NotAcquired {
 }
 
 const MIN_RETENTION_MS = 60_000;
+/** How often a manual run that meets a running tick of its job asks again. */
+const MANUAL_OVERLAP_POLL_MS = 1000;
 
 /** The retention of a tick's markers: the job's option, or three periods and at least a minute. */
 export function retentionOf(job: JobRecord, plan: TickPlan): number {
@@ -38,7 +40,8 @@ export function retentionOf(job: JobRecord, plan: TickPlan): number {
  * Tries until the lease is won or the tick is out of reach:
  * - `held`: another instance holds the tick; wait for its lease to expire and take over (at least once),
  *   for as long as the tick stays claimed (the lock answers `done` or `stale` once it no longer is);
- * - `overlap`: another tick of the job runs; wait for it while this tick is within its lateness;
+ * - `overlap`: another tick of the job runs; wait for it while this tick is within its lateness (a catch-up
+ *   tick or a manual run: until its deadline);
  * - `early` and lock errors: wait, until the tick's deadline;
  * - anything else is final.
  */
@@ -88,9 +91,12 @@ export async function acquireTick(rt: Runtime, job: JobRecord, plan: TickPlan): 
     } else if (result.reason === 'held') {
       wait = result.retryInMs + 5;
       limit = Number.POSITIVE_INFINITY;
-    } else if (result.reason === 'overlap' && !plan.manual) {
-      wait = result.retryInMs + 5;
-      limit = plan.catchUp ? plan.deadline : plan.ms + rt.lateness;
+    } else if (result.reason === 'overlap') {
+      // A scheduled tick waits only within its lateness; a caught-up tick or a manual run (somebody asked for
+      // it) waits for the running one until its deadline. `retryInMs` is when the running lease would expire; a
+      // manual run looks again every second, so it starts soon after the running one ends.
+      wait = plan.manual ? Math.min(result.retryInMs + 5, MANUAL_OVERLAP_POLL_MS) : result.retryInMs + 5;
+      limit = plan.catchUp || plan.manual ? plan.deadline : plan.ms + rt.lateness;
     } else if (result.reason === 'paused') {
       return { reason: 'paused', first: result.first === true };
     } else {

@@ -11,7 +11,8 @@ export type { TickResult } from './execute-run.js';
 /**
  * Runs one tick end to end: acquire (waiting out early and held leases), run with retries, complete. A run
  * that held the lease is recorded in the fleet's history by this instance; a skip only when the whole fleet
- * skipped the tick (`paused`, by the one instance whose refusal moved the cursor).
+ * skipped the tick (`paused`, by the one instance whose refusal moved the cursor) or when a manual run, which
+ * one instance alone attempts, could not start.
  */
 export async function runTick(rt: Runtime, job: JobRecord, plan: TickPlan): Promise<TickResult> {
   const ev: TickEvent = { name: job.name, tick: new Date(plan.ms), tickId: plan.id, instanceId: rt.instanceId };
@@ -47,10 +48,14 @@ export async function runTick(rt: Runtime, job: JobRecord, plan: TickPlan): Prom
   };
 
   if (rt.stopping.signal.aborted) return skip('stopped');
-  if (job.exclusive && job.active.size > 0) return skip('overlap');
+  // A scheduled tick that meets this instance's own run of the job is skipped at once; a manual run waits for it
+  // in `acquireTick`, as it waits for a run elsewhere, because somebody asked for it.
+  if (job.exclusive && job.active.size > 0 && !plan.manual) return skip('overlap');
 
   const won = await acquireTick(rt, job, plan);
-  if (!('token' in won)) return skip(won.reason, won.error, won.reason === 'paused' && won.first === true);
+  // A manual run that could not start is recorded, so the operator who asked for it sees why.
+  if (!('token' in won))
+    return skip(won.reason, won.error, plan.manual || (won.reason === 'paused' && won.first === true));
   const running = executeRun(rt, job, plan, ev, won);
   job.active.add(running);
   let report: RunReport;

@@ -224,6 +224,45 @@ describe('fleet control on one shared lock', () => {
     expect((await a.jobs())[0]).toMatchObject({ pendingTriggers: 0, running: [], lastRun: { manual: true } });
   });
 
+  it('a trigger that meets a running tick of the job waits for it, then runs, wherever the request is taken', async () => {
+    const lock = memoryLock();
+    const a = createScheduler({ lock, instanceId: 'a', controlInterval: 20 });
+    const b = createScheduler({ lock, instanceId: 'b', controlInterval: 20 });
+    let release = () => {};
+    const gate = new Promise<void>((r) => {
+      release = r;
+    });
+    const seen: string[] = [];
+    for (const s of [a, b]) {
+      s.add({
+        name: 'o',
+        cron: '0 0 1 1 *',
+        run: async ({ tickId }) => {
+          seen.push(tickId);
+          if (seen.length === 1) await gate;
+        },
+      });
+    }
+    started.push(a, b);
+    await Promise.all([a.start(), b.start()]);
+    const first = a.trigger('o', { here: true });
+    await until(() => seen.length === 1, 20_000, 'the first run to start');
+    // Both instances poll for the request while the first run holds the job: whichever takes it must wait.
+    const receipt = await b.trigger('o');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(seen).toHaveLength(1);
+    release();
+    expect(await first).toMatchObject({ outcome: 'succeeded' });
+    await until(() => seen.includes(receipt.tickId), 20_000, 'the requested run after the first');
+    // History writes are not awaited by the run: read until both are there.
+    let history = await a.history('o');
+    for (let i = 0; i < 400 && history.length < 2; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      history = await a.history('o');
+    }
+    expect(history.map((h) => h.outcome)).toEqual(['succeeded', 'succeeded']);
+  });
+
   it('jobs() says which instance runs which tick', async () => {
     const lock = memoryLock();
     const a = createScheduler({ lock, instanceId: 'runner' });
