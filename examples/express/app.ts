@@ -11,6 +11,7 @@ import { routeNotFound, toHttpError, unsupportedMediaType } from '../shared/http
 import { logRequest } from '../shared/logger.js';
 import { SECURITY_HEADERS } from '../shared/security-headers.js';
 import { expressRateLimits } from './rate-limits.js';
+import { requestMetrics } from './request-metrics.js';
 import { accountRouter } from './routes/account.js';
 import { appsRouter } from './routes/apps.js';
 import { systemRouter } from './routes/system.js';
@@ -44,6 +45,8 @@ export function buildExpressApp(container: Container): Express {
   };
   const limits = expressRateLimits(container);
 
+  // Only when metrics are on (METRICS_PORT): otherwise a request costs no timer and no listener for them.
+  if (container.metrics) app.use(requestMetrics(container.metrics.observeRequest));
   app.use(requestLog);
   // helmet's headers, recorded once at start (SECURITY_HEADERS), set in one loop per request rather than through
   // helmet's dozen middlewares.

@@ -16,6 +16,7 @@ import { answerClientError, SECURITY_HEADERS } from '../shared/security-headers.
 import { httpServerOptions } from '../shared/timeouts.js';
 import { tickworkPlugin } from './plugin.js';
 import { accountRoutes } from './routes/account.js';
+import { addRequestMetrics } from './request-metrics.js';
 import { appRoutes } from './routes/apps.js';
 import { systemRoutes } from './routes/system.js';
 import { taskRoutes } from './routes/tasks.js';
@@ -78,6 +79,9 @@ export async function buildFastifyApp(container: Container, options: FastifyAppO
     });
     done();
   });
+
+  // Only when metrics are on (METRICS_PORT): otherwise a request costs no hook for them.
+  if (container.metrics) addRequestMetrics(app, container.metrics.observeRequest);
 
   app.setErrorHandler(async (error, request, reply) => {
     const { status, body } = toHttpError(error);
