@@ -24,7 +24,12 @@ export interface MetricsServer {
 /** Starts the listener on `host:port` (0 picks a free port). */
 export async function startMetricsServer(
   metrics: Metrics,
-  options: { readonly host: string; readonly port: number; readonly timeouts: Timeouts; readonly logger: ExampleLogger },
+  options: {
+    readonly host: string;
+    readonly port: number;
+    readonly timeouts: Timeouts;
+    readonly logger: ExampleLogger;
+  },
 ): Promise<MetricsServer> {
   const server = createServer(httpServerOptions(options.timeouts), (request, response) => {
     for (const [name, value] of Object.entries(SECURITY_HEADERS)) response.setHeader(name, value);
