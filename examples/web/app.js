@@ -6,6 +6,7 @@
 import { api, describeError } from './api.js';
 import { h } from './dom.js';
 import { adminViews } from './views-admin.js';
+import { JOBS_ROUTE, jobViews } from './views-jobs.js';
 import { userViews } from './views-user.js';
 
 const main = document.getElementById('main');
@@ -36,7 +37,12 @@ const session = {
   },
 };
 
-const views = { ...userViews, ...adminViews };
+const views = { ...userViews, ...adminViews, ...jobViews };
+
+/** The view of `route`: an exact match, or the Jobs page for `/admin/jobs/<name>` (that job's history). */
+function viewOf(route) {
+  return views[route] ?? (route.startsWith(`${JOBS_ROUTE}/`) ? views[JOBS_ROUTE] : undefined);
+}
 const PUBLIC = new Set(['/login', '/register']);
 
 function navLink(route, label) {
@@ -57,6 +63,7 @@ function renderNav() {
       navLink('/admin/apps', 'Manage apps'),
       navLink('/admin/review', 'Review'),
       navLink('/admin/isin', 'ISIN sync'),
+      navLink(JOBS_ROUTE, 'Jobs'),
     );
   }
   const out = h('button', {
@@ -84,7 +91,7 @@ async function render() {
     history.replaceState(null, '', `#${route}`);
   }
   renderNav();
-  const view = views[route] ?? notFound;
+  const view = viewOf(route) ?? notFound;
   const heading = h('h1', { tabindex: -1, text: view.title });
   const body = h('div');
   main.replaceChildren(heading, body);
