@@ -14,6 +14,7 @@ import { expressRateLimits } from './rate-limits.js';
 import { requestMetrics } from './request-metrics.js';
 import { accountRouter } from './routes/account.js';
 import { appsRouter } from './routes/apps.js';
+import { jobsRouter } from './routes/jobs.js';
 import { systemRouter } from './routes/system.js';
 import { tasksRouter } from './routes/tasks.js';
 
@@ -75,6 +76,7 @@ export function buildExpressApp(container: Container): Express {
   app.use(accountRouter(container, limits));
   app.use('/apps', appsRouter(container));
   app.use(tasksRouter(container));
+  app.use(jobsRouter(container));
   // The web page, after the API so API requests never touch the file system.
   app.get('/web-config', (_req, res) => {
     res.json(webConfig(config));

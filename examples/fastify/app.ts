@@ -18,6 +18,7 @@ import { tickworkPlugin } from './plugin.js';
 import { addRequestMetrics } from './request-metrics.js';
 import { accountRoutes } from './routes/account.js';
 import { appRoutes } from './routes/apps.js';
+import { jobRoutes } from './routes/jobs.js';
 import { systemRoutes } from './routes/system.js';
 import { taskRoutes } from './routes/tasks.js';
 import { zodValidatorCompiler } from './zod-type-provider.js';
@@ -119,6 +120,7 @@ export async function buildFastifyApp(container: Container, options: FastifyAppO
   await app.register(accountRoutes, { limits: rateLimitRules(config) });
   await app.register(appRoutes);
   await app.register(taskRoutes);
+  await app.register(jobRoutes);
   await app.register(systemRoutes, { extractMaxBytes: EXTRACT_BODY_LIMIT });
   // The web page: one route per file present at start (no wildcard, so unknown paths stay the JSON 404).
   await app.register(fastifyStatic, { root: WEB_ROOT, wildcard: false, index: 'index.html' });

@@ -26,10 +26,12 @@ import type { Clock } from '../../src/types.js';
 import { type AdminPasswordSource, bootstrapAdmin } from './admin-bootstrap.js';
 import type { ExampleConfig } from './config.js';
 import { createIsinJob, type IsinJob } from './isin-job.js';
+import { createJobConsole, type JobConsole } from './job-console.js';
 import type { ExampleLogger } from './logger.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { type MetricsServer, startMetricsServer } from './metrics-server.js';
 import { createPgPool } from './pg-pool.js';
+import { redactSourceIn } from './redact-source.js';
 import { MIN_PASSWORD_LENGTH } from './schemas.js';
 
 /** Extra wiring for tests and embedding; a server started from the environment passes none. */
@@ -72,6 +74,8 @@ export interface Container {
   readonly scheduler: Scheduler;
   /** The ISIN sync job: status and manual trigger. */
   readonly isin: IsinJob;
+  /** The scheduler's jobs for the operator console: state, history, pause, resume, Run now. */
+  readonly jobs: JobConsole;
   /** The bootstrap admin. */
   readonly admin: AdminLogin;
   /** The Prometheus metrics when `METRICS_PORT` is set (the servers record their requests in them), else `undefined`. */
@@ -176,6 +180,8 @@ export async function createContainer(
       services,
       scheduler,
       isin,
+      // A failed sync's message quotes the source as configured, credentials and all.
+      jobs: createJobConsole({ scheduler, redact: (message) => redactSourceIn(message, config.isinSource) }),
       admin: { email: config.adminEmail, generatedPassword, passwordSource },
       redis,
       metrics,
