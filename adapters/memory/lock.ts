@@ -2,18 +2,24 @@ import {
   type AcquireRequest,
   type AcquireResult,
   type CompleteRequest,
+  type FleetJobState,
+  type HistoryBounds,
+  historyBoundsOf,
   type JobLockState,
+  type LeaseHolder,
   type LeaseRef,
   type LockAdapter,
+  type ManualRequest,
   nextFence,
   type TickOutcome,
   type TickState,
   takeoverGraceMs,
 } from '../../src/scheduler/lock-adapter.js';
 import type { Clock } from '../../src/types.js';
+import { type RunHistory, runHistory } from './run-history.js';
 
 /** Options of {@link memoryLock}. */
-export interface MemoryLockOptions {
+export interface MemoryLockOptions extends HistoryBounds {
   /**
    * One clock for both the lock's wall time and lease expiry. Tests inject one to control time.
    * @default wall time from `Date.now()`, monotonic `performance.now()` for lease expiry
@@ -24,6 +30,8 @@ export interface MemoryLockOptions {
 interface Lease {
   token: string;
   expiresAt: number;
+  /** The acquirer's instance id. */
+  holder?: string;
 }
 
 type Marker =
@@ -43,6 +51,11 @@ interface JobEntry {
   /** The exclusive holder and the tick it runs; outlives the tick lease by the takeover grace. */
   running?: Lease & { tick: string };
   ticks: Map<string, TickEntry>;
+  /** Fleet control: paused fleet-wide. */
+  paused: boolean;
+  /** Manual run requests not yet taken, oldest first. */
+  requests: ManualRequest[];
+  history: RunHistory;
 }
 
 /** Expired entries are dropped lazily on access, plus one full sweep at most this often. */
@@ -65,13 +78,22 @@ export function memoryLock(options: MemoryLockOptions = {}): LockAdapter {
   const clock = options.clock;
   const wall = clock ? () => clock.now() : () => Date.now();
   const mono = clock ? () => clock.now() : () => performance.now();
+  const bounds = historyBoundsOf(options);
   const jobs = new Map<string, JobEntry>();
   let lastSweep = Number.NEGATIVE_INFINITY;
 
   const jobEntry = (job: string): JobEntry => {
     let entry = jobs.get(job);
     if (!entry) {
-      entry = { fence: 0, cursor: null, highWaterMark: null, ticks: new Map() };
+      entry = {
+        fence: 0,
+        cursor: null,
+        highWaterMark: null,
+        ticks: new Map(),
+        paused: false,
+        requests: [],
+        history: runHistory(bounds),
+      };
       jobs.set(job, entry);
     }
     return entry;
@@ -134,8 +156,15 @@ export function memoryLock(options: MemoryLockOptions = {}): LockAdapter {
       if (r.earlyToleranceMs !== null && r.tickMs > serverTime + r.earlyToleranceMs) {
         return refuse('early', r.tickMs - serverTime);
       }
-      if (tick?.lease) return refuse('held', tick.lease.expiresAt - now);
       const scheduled = r.kind !== 'manual';
+      if (scheduled && entry.paused) {
+        // A paused tick nobody claimed is handled by the fleet: the cursor passes it, and the one caller that
+        // moved it is told it came first (it records the skip).
+        const first = r.kind === 'scheduled' && !marker && (entry.cursor === null || r.tickMs > entry.cursor);
+        if (first) entry.cursor = r.tickMs;
+        return { acquired: false, reason: 'paused', serverTime, retryInMs: 0, first };
+      }
+      if (tick?.lease) return refuse('held', tick.lease.expiresAt - now);
       const takeover = marker?.kind === 'claimed';
       if (scheduled) {
         const cursor = entry.cursor;
@@ -159,7 +188,7 @@ export function memoryLock(options: MemoryLockOptions = {}): LockAdapter {
       }
       const markerTtl = Math.max(r.retentionMs, r.ttlMs);
       entry.ticks.set(r.tick, {
-        lease: { token: r.token, expiresAt },
+        lease: { token: r.token, expiresAt, holder: r.instanceId ?? '' },
         marker: { kind: r.atMostOnce ? 'started' : 'claimed', expiresAt: now + markerTtl },
       });
       if (scheduled && (entry.cursor === null || r.tickMs > entry.cursor)) entry.cursor = r.tickMs;
@@ -222,6 +251,44 @@ export function memoryLock(options: MemoryLockOptions = {}): LockAdapter {
       else if (t?.lease) state = { status: 'leased', ttlMs: Math.ceil(t.lease.expiresAt - now) };
       else if (t?.marker) state = { status: t.marker.kind };
       return { ...base, tick: state };
+    },
+
+    async record(job, entry) {
+      jobEntry(job).history.add(entry, wall());
+    },
+
+    async history(job, query) {
+      return jobs.get(job)?.history.list(query, wall()) ?? [];
+    },
+
+    async setPaused(job, paused) {
+      jobEntry(job).paused = paused;
+    },
+
+    async requestRun(job, request) {
+      jobEntry(job).requests.push({ ...request });
+    },
+
+    async poll(job) {
+      const entry = jobs.get(job);
+      return { paused: entry?.paused ?? false, request: entry?.requests.shift() ?? null };
+    },
+
+    async status(job): Promise<FleetJobState> {
+      const now = mono();
+      const entry = jobs.get(job);
+      if (!entry) return { paused: false, running: [], last: null, pendingRequests: 0 };
+      const running: LeaseHolder[] = [];
+      for (const tick of [...entry.ticks.keys()]) {
+        const lease = live(entry, tick, now)?.lease;
+        if (lease) running.push({ tick, instanceId: lease.holder ?? '', ttlMs: Math.ceil(lease.expiresAt - now) });
+      }
+      return {
+        paused: entry.paused,
+        running,
+        last: entry.history.list({ limit: 1 }, wall())[0] ?? null,
+        pendingRequests: entry.requests.length,
+      };
     },
   };
 }

@@ -13,15 +13,16 @@
 import type { Migration } from './migrate.js';
 
 /** Milliseconds as an interval. */
-const ms = (x: string) => `((${x}) * interval '1 millisecond')`;
+export const ms = (x: string) => `((${x}) * interval '1 millisecond')`;
 /** A timestamptz as whole UTC milliseconds, rounded down (like Redis `TIME` in the Redis lock). */
-const epochMs = (x: string) => `floor(extract(epoch FROM ${x}) * 1000)::bigint`;
+export const epochMs = (x: string) => `floor(extract(epoch FROM ${x}) * 1000)::bigint`;
 /** Milliseconds from `now_ts` until `x`, rounded up and never negative (a `retryInMs` or a `ttlMs`). */
-const msUntil = (x: string) => `greatest(0, ceil(extract(epoch FROM (${x} - now_ts)) * 1000))::bigint`;
+export const msUntil = (x: string) => `greatest(0, ceil(extract(epoch FROM (${x} - now_ts)) * 1000))::bigint`;
 
 /** The signatures `postgresLock` calls; `prepare()` checks that each exists. */
 export const LOCK_FUNCTIONS = [
-  'tickwork_lock_acquire(text, text, bigint, text, bigint, bigint, bigint, text, boolean, boolean, bigint, bigint, boolean)',
+  'tickwork_lock_acquire(text, text, bigint, text, bigint, bigint, bigint, text, boolean, boolean, bigint, bigint, boolean, text)',
+  'tickwork_lock_record(text, text, bigint, jsonb, integer, bigint)',
   'tickwork_lock_renew(text, text, text, bigint, bigint, boolean)',
   'tickwork_lock_complete(text, text, text, bigint, jsonb, bigint, boolean, boolean)',
   'tickwork_lock_release(text, text, text, boolean)',
@@ -43,13 +44,31 @@ const LOCK_JOB_OR_FALSE = `${ASYNC_COMMIT}
 
 // `SET search_path FROM CURRENT` pins the functions to the schema they were created in, so a caller's
 // search_path can neither redirect their tables nor shadow them.
-const FUNCTION = 'LANGUAGE plpgsql SET search_path FROM CURRENT AS $$';
+export const FUNCTION = 'LANGUAGE plpgsql SET search_path FROM CURRENT AS $$';
 
-const ACQUIRE = `CREATE FUNCTION tickwork_lock_acquire(
+/**
+ * A paused job (scheduler-002): its scheduled and catch-up ticks are refused; a scheduled tick nobody claimed
+ * moves the cursor, and the one caller that moved it is told `first` (it records the skip in the history).
+ */
+const PAUSED_REFUSAL = `
+  IF scheduled AND j.paused THEN
+    refusal := 'paused';
+    IF p_kind = 'scheduled' AND mark IS NULL AND (j.cursor_ms IS NULL OR p_tick_ms > j.cursor_ms) THEN
+      UPDATE tickwork_lock_jobs x SET cursor_ms = p_tick_ms WHERE x.job = p_job;
+      first := true;
+    END IF;
+    RETURN NEXT; RETURN;
+  END IF;`;
+
+/**
+ * The acquire function. `control` is its scheduler-002 form: a `p_instance` argument kept as the lease's
+ * holder, the paused refusal and a `first` column; without it, the text of scheduler-001 (released: unchanged).
+ */
+export const acquireFunction = (control: boolean) => `CREATE FUNCTION tickwork_lock_acquire(
   p_job text, p_tick text, p_tick_ms bigint, p_token text, p_ttl_ms bigint, p_early_ms bigint,
   p_max_late_ms bigint, p_kind text, p_exclusive boolean, p_at_most_once boolean, p_retention_ms bigint,
-  p_grace_ms bigint, p_async boolean
-) RETURNS TABLE (acquired boolean, refusal text, new_fence bigint, server_ms bigint, retry_ms bigint, takeover boolean)
+  p_grace_ms bigint, p_async boolean${control ? ', p_instance text' : ''}
+) RETURNS TABLE (acquired boolean, refusal text, new_fence bigint, server_ms bigint, retry_ms bigint, takeover boolean${control ? ', first boolean' : ''})
 ${FUNCTION}
 DECLARE
   j tickwork_lock_jobs%ROWTYPE;
@@ -71,7 +90,7 @@ BEGIN${ASYNC_COMMIT}
   retry_ms := 0;
   new_fence := 0;
   acquired := false;
-  takeover := false;
+  takeover := false;${control ? '\n  first := false;' : ''}
 
   -- Expired rows of this job go a few at a time, so the table never grows with the number of ticks run.
   DELETE FROM tickwork_lock_ticks d WHERE d.ctid = ANY (ARRAY(
@@ -87,7 +106,7 @@ BEGIN${ASYNC_COMMIT}
   END IF;
   IF p_early_ms IS NOT NULL AND p_tick_ms > now_ms + p_early_ms THEN
     refusal := 'early'; retry_ms := p_tick_ms - now_ms; RETURN NEXT; RETURN;
-  END IF;
+  END IF;${control ? PAUSED_REFUSAL : ''}
   IF t.lease_expires_at > now_ts THEN
     refusal := 'held'; retry_ms := ${msUntil('t.lease_expires_at')}; RETURN NEXT; RETURN;
   END IF;
@@ -115,11 +134,11 @@ BEGIN${ASYNC_COMMIT}
     j.running_expires_at := lease_expires + ${ms('CASE WHEN p_at_most_once THEN 0 ELSE p_grace_ms END')};
   END IF;
 
-  INSERT INTO tickwork_lock_ticks AS x (job, tick, lease_token, lease_expires_at, marker, marker_expires_at, outcome)
+  INSERT INTO tickwork_lock_ticks AS x (job, tick, lease_token, lease_expires_at, marker, marker_expires_at, outcome${control ? ', lease_holder' : ''})
   VALUES (p_job, p_tick, p_token, lease_expires, CASE WHEN p_at_most_once THEN 'started' ELSE 'claimed' END,
-          now_ts + ${ms('greatest(p_retention_ms, p_ttl_ms)')}, NULL)
+          now_ts + ${ms('greatest(p_retention_ms, p_ttl_ms)')}, NULL${control ? ', p_instance' : ''})
   ON CONFLICT (job, tick) DO UPDATE SET lease_token = EXCLUDED.lease_token, lease_expires_at = EXCLUDED.lease_expires_at,
-    marker = EXCLUDED.marker, marker_expires_at = EXCLUDED.marker_expires_at, outcome = NULL;
+    marker = EXCLUDED.marker, marker_expires_at = EXCLUDED.marker_expires_at, outcome = NULL${control ? ', lease_holder = EXCLUDED.lease_holder' : ''};
 
   IF scheduled AND (j.cursor_ms IS NULL OR p_tick_ms > j.cursor_ms) THEN j.cursor_ms := p_tick_ms; END IF;
   j.fence := greatest(j.fence + 1, now_ms * 1000);
@@ -226,7 +245,7 @@ export const lockMigration: Migration = {
     )`,
     // Finds a job's expired rows without reading its live ones (a marker always outlives its lease).
     'CREATE INDEX tickwork_lock_ticks_expiry ON tickwork_lock_ticks (job, marker_expires_at)',
-    ACQUIRE,
+    acquireFunction(false),
     RENEW,
     COMPLETE,
     RELEASE,

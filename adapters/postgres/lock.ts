@@ -3,7 +3,12 @@ import { assertInteger } from '../../src/internal/assert.js';
 import {
   type AcquireRefusal,
   type AcquireResult,
+  type HistoryBounds,
+  historyBoundsOf,
+  type LeaseHolder,
   type LockAdapter,
+  type ManualRequest,
+  type RunRecord,
   type TickOutcome,
   type TickState,
   takeoverGraceMs,
@@ -13,7 +18,7 @@ import { translatePgError } from './pg-errors.js';
 import type { SqlClient } from './sql-client.js';
 
 /** Options of {@link postgresLock}. */
-export interface PostgresLockOptions {
+export interface PostgresLockOptions extends HistoryBounds {
   /**
    * A `pg.Pool`, `pg.Client` or PGlite (anything with `query(text, params)`). Never closed by the lock. The
    * lock's tables and functions come from `migrate(db)` and live in the client's `search_path`. Bound each
@@ -36,8 +41,46 @@ export interface PostgresLockOptions {
   readonly synchronousCommit?: boolean;
 }
 
-const OPTIONS = new Set(['db', 'connectTimeout', 'synchronousCommit']);
-const REFUSALS = new Set<AcquireRefusal>(['done', 'started', 'stale', 'held', 'early', 'overlap']);
+const OPTIONS = new Set(['db', 'connectTimeout', 'synchronousCommit', 'historyLimit', 'historyMaxAge']);
+const REFUSALS = new Set<AcquireRefusal>(['done', 'started', 'stale', 'held', 'early', 'overlap', 'paused']);
+
+/** The database clock in UTC milliseconds, as SQL. */
+const NOW_MS = 'floor(extract(epoch FROM clock_timestamp()) * 1000)::bigint';
+
+// One statement: the paused flag, and the oldest live request of the job taken (deleted) for this caller.
+const POLL_SQL = `WITH taken AS (
+  DELETE FROM tickwork_lock_requests r WHERE r.seq = (
+    SELECT x.seq FROM tickwork_lock_requests x WHERE x.job = $1 AND x.expires_at > clock_timestamp()
+    ORDER BY x.seq LIMIT 1 FOR UPDATE SKIP LOCKED)
+  RETURNING r.request)
+SELECT coalesce((SELECT j.paused FROM tickwork_lock_jobs j WHERE j.job = $1), false) AS paused,
+  (SELECT t.request FROM taken t) AS request`;
+
+// Queues a request; the job's expired requests go in the same statement.
+const REQUEST_SQL = `WITH expired AS (
+  DELETE FROM tickwork_lock_requests r WHERE r.job = $1 AND r.expires_at <= clock_timestamp())
+INSERT INTO tickwork_lock_requests (job, request, expires_at)
+VALUES ($1, $2, clock_timestamp() + $3::double precision * interval '1 millisecond') RETURNING true AS ok`;
+
+const SET_PAUSED_SQL = `INSERT INTO tickwork_lock_jobs AS j (job, paused) VALUES ($1, $2)
+ON CONFLICT (job) DO UPDATE SET paused = EXCLUDED.paused RETURNING true AS ok`;
+
+const HISTORY_SQL = `SELECT h.entry FROM tickwork_lock_history h
+WHERE h.job = $1 AND ($2::bigint IS NULL OR h.ended_ms < $2) AND h.ended_ms >= ${NOW_MS} - $4
+ORDER BY h.ended_ms DESC, h.seq DESC LIMIT $3`;
+
+// Live leases and their holders, queued requests, the newest history entry: one read.
+const STATUS_SQL = `SELECT coalesce((SELECT j.paused FROM tickwork_lock_jobs j WHERE j.job = $1), false) AS paused,
+  (SELECT count(*) FROM tickwork_lock_requests r WHERE r.job = $1 AND r.expires_at > clock_timestamp()) AS pending,
+  (SELECT h.entry FROM tickwork_lock_history h WHERE h.job = $1 AND h.ended_ms >= ${NOW_MS} - $2
+    ORDER BY h.ended_ms DESC, h.seq DESC LIMIT 1) AS last,
+  coalesce((SELECT json_agg(json_build_object('tick', t.tick, 'instanceId', coalesce(t.lease_holder, ''),
+    'ttlMs', greatest(0, ceil(extract(epoch FROM (t.lease_expires_at - clock_timestamp())) * 1000)))
+    ORDER BY t.tick)
+    FROM tickwork_lock_ticks t WHERE t.job = $1 AND t.lease_expires_at > clock_timestamp()), '[]'::json) AS running`;
+
+/** A jsonb column: an object from `pg`, a string from a driver that does not parse it. */
+const fromJson = <T>(v: T | string): T => (typeof v === 'string' ? (JSON.parse(v) as T) : v);
 
 interface AcquireRow {
   acquired: boolean;
@@ -46,6 +89,7 @@ interface AcquireRow {
   server_ms: string | number;
   retry_ms: string | number;
   takeover: boolean;
+  first: boolean;
 }
 
 interface StateRow {
@@ -110,6 +154,7 @@ export function postgresLock(options: PostgresLockOptions): LockAdapter {
     });
   }
   const asyncCommit = !synchronousCommit;
+  const bounds = historyBoundsOf(options);
 
   const call = async <T>(context: string, sql: string, params: unknown[]): Promise<T> => {
     let rows: unknown[];
@@ -129,7 +174,7 @@ export function postgresLock(options: PostgresLockOptions): LockAdapter {
     async acquire(r): Promise<AcquireResult> {
       const row = await call<AcquireRow>(
         'Lock acquire failed',
-        'SELECT * FROM tickwork_lock_acquire($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)',
+        'SELECT * FROM tickwork_lock_acquire($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)',
         [
           r.job,
           r.tick,
@@ -144,12 +189,14 @@ export function postgresLock(options: PostgresLockOptions): LockAdapter {
           Math.ceil(r.retentionMs),
           takeoverGraceMs(Math.ceil(r.ttlMs)),
           asyncCommit,
+          r.instanceId ?? '',
         ],
       );
       const serverTime = Number(row.server_ms);
       if (row.acquired) return { acquired: true, fence: Number(row.new_fence), serverTime, takeover: row.takeover };
       const reason = row.refusal as AcquireRefusal;
       if (!REFUSALS.has(reason)) throw new TickworkError('INTERNAL', `Unexpected lock refusal ${String(reason)}.`);
+      if (reason === 'paused') return { acquired: false, reason, serverTime, retryInMs: 0, first: row.first === true };
       return { acquired: false, reason, serverTime, retryInMs: Number(row.retry_ms) };
     },
 
@@ -202,6 +249,59 @@ export function postgresLock(options: PostgresLockOptions): LockAdapter {
       } else if (row.status === 'leased') state = { status: 'leased', ttlMs: Number(row.ttl_ms) };
       else if (row.status === 'claimed' || row.status === 'started') state = { status: row.status };
       return { ...base, tick: state };
+    },
+
+    async record(job, entry) {
+      await call('History write failed', 'SELECT tickwork_lock_record($1, $2, $3, $4, $5, $6) AS ok', [
+        job,
+        entry.id,
+        Math.floor(entry.endedAt),
+        JSON.stringify(entry),
+        bounds.limit,
+        bounds.maxAgeMs,
+      ]);
+    },
+
+    async history(job, query) {
+      let rows: unknown[];
+      try {
+        ({ rows } = await db.query(HISTORY_SQL, [job, query.before ?? null, query.limit, bounds.maxAgeMs]));
+      } catch (error) {
+        throw translatePgError(error, 'History read failed');
+      }
+      return (rows as { entry: RunRecord | string }[]).map((r) => fromJson(r.entry));
+    },
+
+    async setPaused(job, paused) {
+      await call('Lock pause failed', SET_PAUSED_SQL, [job, paused]);
+    },
+
+    async requestRun(job, request) {
+      await call('Lock trigger failed', REQUEST_SQL, [job, JSON.stringify(request), bounds.maxAgeMs]);
+    },
+
+    async poll(job) {
+      const row = await call<{ paused: boolean; request: ManualRequest | string | null }>(
+        'Lock control poll failed',
+        POLL_SQL,
+        [job],
+      );
+      return { paused: row.paused === true, request: row.request === null ? null : fromJson(row.request) };
+    },
+
+    async status(job) {
+      const row = await call<{
+        paused: boolean;
+        pending: string | number;
+        last: RunRecord | string | null;
+        running: LeaseHolder[] | string;
+      }>('Lock status failed', STATUS_SQL, [job, bounds.maxAgeMs]);
+      return {
+        paused: row.paused === true,
+        running: fromJson(row.running).map((h) => ({ ...h, ttlMs: Number(h.ttlMs) })),
+        last: row.last === null ? null : fromJson(row.last),
+        pendingRequests: Number(row.pending),
+      };
     },
 
     prepare: ({ logger, signal }) => checkLockSchema({ db, logger, signal, connectTimeout }),

@@ -1,3 +1,4 @@
+import { lockConsoleMigration } from './lock-console-migration.js';
 import { lockMigration } from './lock-migration.js';
 import type { Migration } from './migrate.js';
 
@@ -135,4 +136,5 @@ export const migrations: readonly Migration[] = [
     ],
   },
   lockMigration,
+  lockConsoleMigration,
 ];

@@ -3,18 +3,24 @@ import { assertInteger } from '../../src/internal/assert.js';
 import {
   type AcquireRefusal,
   type AcquireResult,
+  type HistoryBounds,
+  historyBoundsOf,
+  type LeaseHolder,
   type LockAdapter,
+  type ManualRequest,
+  type RunRecord,
   type TickOutcome,
   type TickState,
   takeoverGraceMs,
 } from '../../src/scheduler/lock-adapter.js';
 import { deadlines } from './deadlines.js';
+import { HISTORY, POLL, RECORD, REQUEST_RUN, SET_PAUSED, STATUS } from './lock-control-scripts.js';
 import { ACQUIRE, COMPLETE, RELEASE, RENEW, STATE } from './lock-scripts.js';
 import { commandSender, luaScript, type RedisLikeClient } from './redis-client.js';
 import { checkRedisServer } from './server-check.js';
 
 /** Options of {@link redisLock}. */
-export interface RedisLockOptions {
+export interface RedisLockOptions extends HistoryBounds {
   /**
    * An ioredis client (`Redis` or `Cluster`) or a node-redis v5 client (`createClient()` or `createCluster()`).
    * The lock never closes it.
@@ -38,7 +44,7 @@ export interface RedisLockOptions {
   readonly connectTimeout?: number;
 }
 
-const REFUSALS = new Set<AcquireRefusal>(['done', 'started', 'stale', 'held', 'early', 'overlap']);
+const REFUSALS = new Set<AcquireRefusal>(['done', 'started', 'stale', 'held', 'early', 'overlap', 'paused']);
 const KIND = { scheduled: 's', 'catch-up': 'c', manual: 'm' } as const;
 
 /**
@@ -76,6 +82,13 @@ export function redisLock(options: RedisLockOptions): LockAdapter {
   const completeScript = script('lock complete', COMPLETE);
   const releaseScript = script('lock release', RELEASE);
   const stateScript = script('lock state', STATE);
+  const recordScript = script('lock history record', RECORD);
+  const historyScript = script('lock history', HISTORY);
+  const setPausedScript = script('lock pause', SET_PAUSED);
+  const requestScript = script('lock trigger', REQUEST_RUN);
+  const pollScript = script('lock control poll', POLL);
+  const statusScript = script('lock status', STATUS);
+  const bounds = historyBoundsOf(options);
 
   const jobKey = (job: string) => `${prefix}{${job}}`;
   const lease = (job: string, tick: string) => `${jobKey(job)}:t:${tick}:lease`;
@@ -84,11 +97,24 @@ export function redisLock(options: RedisLockOptions): LockAdapter {
   const fence = (job: string) => `${jobKey(job)}:fence`;
   const hwm = (job: string) => `${jobKey(job)}:hwm`;
   const cursor = (job: string) => `${jobKey(job)}:cursor`;
+  const paused = (job: string) => `${jobKey(job)}:paused`;
+  const holders = (job: string) => `${jobKey(job)}:holders`;
+  const requests = (job: string) => `${jobKey(job)}:requests`;
+  const hist = (job: string) => `${jobKey(job)}:hist`;
+  const histData = (job: string) => `${jobKey(job)}:hist:data`;
 
   return {
     async acquire(r): Promise<AcquireResult> {
       const reply = (await acquireScript.run(
-        [lease(r.job, r.tick), mark(r.job, r.tick), fence(r.job), running(r.job), cursor(r.job)],
+        [
+          lease(r.job, r.tick),
+          mark(r.job, r.tick),
+          fence(r.job),
+          running(r.job),
+          cursor(r.job),
+          paused(r.job),
+          holders(r.job),
+        ],
         [
           r.token,
           r.ttlMs,
@@ -101,6 +127,7 @@ export function redisLock(options: RedisLockOptions): LockAdapter {
           r.maxLateMs ?? '',
           takeoverGraceMs(r.ttlMs),
           r.tick,
+          r.instanceId ?? '',
         ],
       )) as [number | string, number | string, number | string, number | string];
       const [ok, value, now, extra] = reply;
@@ -109,12 +136,15 @@ export function redisLock(options: RedisLockOptions): LockAdapter {
       }
       const reason = String(value) as AcquireRefusal;
       if (!REFUSALS.has(reason)) throw new TickworkError('INTERNAL', `Unexpected lock reply ${JSON.stringify(reply)}.`);
+      if (reason === 'paused') {
+        return { acquired: false, reason, serverTime: Number(now), retryInMs: 0, first: Number(extra) === 1 };
+      }
       return { acquired: false, reason, serverTime: Number(now), retryInMs: Number(extra) };
     },
 
     async renew(l) {
       const reply = await renewScript.run(
-        [lease(l.job, l.tick), running(l.job), mark(l.job, l.tick)],
+        [lease(l.job, l.tick), running(l.job), mark(l.job, l.tick), holders(l.job)],
         [l.token, l.ttlMs, takeoverGraceMs(l.ttlMs)],
       );
       return Number(reply) === 1;
@@ -122,14 +152,14 @@ export function redisLock(options: RedisLockOptions): LockAdapter {
 
     async complete(r) {
       const reply = await completeScript.run(
-        [lease(r.job, r.tick), mark(r.job, r.tick), hwm(r.job), running(r.job)],
+        [lease(r.job, r.tick), mark(r.job, r.tick), hwm(r.job), running(r.job), holders(r.job)],
         [r.token, JSON.stringify(r.outcome), r.retentionMs, r.tickMs, r.advanceHighWaterMark ? 1 : 0],
       );
       return Number(reply) === 1;
     },
 
     async release(l) {
-      return Number(await releaseScript.run([lease(l.job, l.tick), running(l.job)], [l.token])) === 1;
+      return Number(await releaseScript.run([lease(l.job, l.tick), running(l.job), holders(l.job)], [l.token])) === 1;
     },
 
     async state(job, tick) {
@@ -150,6 +180,56 @@ export function redisLock(options: RedisLockOptions): LockAdapter {
       else if (status === 'leased') state = { status: 'leased', ttlMs: Number(detail) };
       else if (status === 'started' || status === 'claimed') state = { status };
       return { ...base, tick: state };
+    },
+
+    async record(job, entry) {
+      await recordScript.run(
+        [hist(job), histData(job)],
+        [entry.id, entry.endedAt, JSON.stringify(entry), bounds.limit, bounds.maxAgeMs],
+      );
+    },
+
+    async history(job, query) {
+      const reply = (await historyScript.run(
+        [hist(job), histData(job)],
+        [query.limit, query.before ?? '', bounds.maxAgeMs],
+      )) as (string | null)[];
+      return reply.filter((v): v is string => typeof v === 'string').map((v) => JSON.parse(v) as RunRecord);
+    },
+
+    async setPaused(job, on) {
+      await setPausedScript.run([paused(job)], [on ? 1 : 0]);
+    },
+
+    async requestRun(job, request) {
+      await requestScript.run([requests(job)], [JSON.stringify(request), bounds.maxAgeMs]);
+    },
+
+    async poll(job) {
+      const [p, request] = (await pollScript.run([paused(job), requests(job)], [])) as [number, string];
+      return { paused: Number(p) === 1, request: request ? (JSON.parse(request) as ManualRequest) : null };
+    },
+
+    async status(job) {
+      const [p, queued, now, last, ...live] = (await statusScript.run(
+        [paused(job), requests(job), holders(job), hist(job), histData(job)],
+        [bounds.maxAgeMs],
+      )) as [number, number, number, string, ...string[]];
+      const running: LeaseHolder[] = live.map((v) => {
+        const bar = v.indexOf('|');
+        const lastBar = v.lastIndexOf('|');
+        return {
+          tick: v.slice(lastBar + 1),
+          instanceId: v.slice(bar + 1, lastBar),
+          ttlMs: Math.max(0, Number(v.slice(0, bar)) - Number(now)),
+        };
+      });
+      return {
+        paused: Number(p) === 1,
+        running,
+        last: last ? (JSON.parse(last) as RunRecord) : null,
+        pendingRequests: Number(queued),
+      };
     },
 
     prepare: ({ logger, signal }) =>

@@ -41,7 +41,7 @@ export interface IsinStatus {
   readonly schedule: { readonly cron: string; readonly timezone: string };
   /** The next scheduled runs. */
   readonly nextRuns: readonly string[];
-  /** Whether a run is in progress on this process. */
+  /** Whether a run is in progress anywhere in the fleet. */
   readonly running: boolean;
   /** How the last tick ended here (`succeeded`, `failed`, `skipped:<reason>`, `missed`), or `null`. */
   readonly lastOutcome: string | null;
@@ -119,7 +119,7 @@ export function createIsinJob(options: IsinJobOptions): IsinJob {
   });
 
   async function status(): Promise<IsinStatus> {
-    const job = scheduler.jobs().find((j) => j.name === ISIN_JOB);
+    const job = (await scheduler.jobs()).find((j) => j.name === ISIN_JOB);
     const stored = await store.load(ISIN_JOB);
     return {
       job: ISIN_JOB,
@@ -127,8 +127,8 @@ export function createIsinJob(options: IsinJobOptions): IsinJob {
       source: redactSource(config.isinSource),
       schedule: { cron: config.isinCron, timezone: config.isinTimezone },
       nextRuns: (job?.nextRuns ?? []).map((d) => d.toISOString()),
-      running: (job?.running ?? 0) > 0,
-      lastOutcome: job?.lastRun?.outcome ?? null,
+      running: (job?.running.length ?? 0) > 0,
+      lastOutcome: job?.lastRunHere?.outcome ?? null,
       // A failed fetch's reason quotes the source as configured, credentials and all.
       lastRun: lastRun?.result.reason
         ? {
@@ -148,8 +148,9 @@ export function createIsinJob(options: IsinJobOptions): IsinJob {
       if (actor.role !== 'admin') throw new TickworkError('FORBIDDEN', 'Only an admin may run the ISIN sync');
       // The scheduler keeps retrying an unreachable lock until the job's next tick; the request waits no longer
       // than the sync's own deadline.
-      const outcome = await withDeadline(
-        scheduler.trigger(ISIN_JOB),
+      // `here`: this request runs it and waits for its outcome (a plain trigger would only queue it for the fleet).
+      const { outcome } = await withDeadline(
+        scheduler.trigger(ISIN_JOB, { here: true }),
         config.timeouts.isinSyncMs,
         () =>
           new TickworkError('TIMEOUT', 'The ISIN sync did not finish within ISIN_SYNC_TIMEOUT_MS', {
@@ -165,7 +166,7 @@ export function createIsinJob(options: IsinJobOptions): IsinJob {
     },
     async syncIfEmpty() {
       if (await store.load(ISIN_JOB)) return;
-      const outcome = await scheduler.trigger(ISIN_JOB);
+      const { outcome } = await scheduler.trigger(ISIN_JOB, { here: true });
       logger.info({ job: ISIN_JOB, outcome }, 'initial isin sync');
     },
   };

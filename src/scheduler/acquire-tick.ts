@@ -3,6 +3,7 @@
  * tick, a live holder, an overlapping run, an unreachable lock) within the tick's window.
  */
 import { randomUUID } from 'node:crypto';
+import { publishLockError } from './channels.js';
 import type { AcquireRefusal, AcquireResult } from './lock-adapter.js';
 import type { TickPlan } from './plan.js';
 import type { JobRecord, Runtime } from './runtime.js';
@@ -22,6 +23,8 @@ export interface Acquired {
 export interface NotAcquired {
   readonly reason: SkipReason;
   readonly error?: unknown;
+  /** For `paused`: this instance's refusal moved the lock's cursor past the tick, so it records the skip. */
+  readonly first?: boolean;
 }
 
 const MIN_RETENTION_MS = 60_000;
@@ -62,9 +65,11 @@ export async function acquireTick(rt: Runtime, job: JobRecord, plan: TickPlan): 
         exclusive: job.exclusive,
         atMostOnce: job.atMostOnce,
         retentionMs,
+        instanceId: rt.instanceId,
       });
     } catch (error) {
       lockError = error;
+      publishLockError(rt.instanceId, job.name, 'acquire', error);
     }
     const now = rt.clock.now();
     if (result) reportSkew(rt, now, result.serverTime);
@@ -86,6 +91,8 @@ export async function acquireTick(rt: Runtime, job: JobRecord, plan: TickPlan): 
     } else if (result.reason === 'overlap' && !plan.manual) {
       wait = result.retryInMs + 5;
       limit = plan.catchUp ? plan.deadline : plan.ms + rt.lateness;
+    } else if (result.reason === 'paused') {
+      return { reason: 'paused', first: result.first === true };
     } else {
       return { reason: result.reason };
     }

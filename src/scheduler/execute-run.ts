@@ -4,6 +4,7 @@
  */
 import pRetry, { AbortError } from 'p-retry';
 import type { Acquired } from './acquire-tick.js';
+import { publish, publishLockError } from './channels.js';
 import { keepLease } from './lease-keeper.js';
 import type { TickPlan } from './plan.js';
 import { type JobRecord, leaseLostError, type Runtime, timeoutError, withFields } from './runtime.js';
@@ -12,6 +13,18 @@ import type { JobContext, LastRun, TickEvent } from './types.js';
 
 /** How a tick ended on this instance. */
 export type TickResult = LastRun['outcome'];
+
+/** How a run whose lease was won ended, with what the history and the metrics need. */
+export interface RunReport {
+  readonly outcome: 'succeeded' | 'failed' | 'abandoned';
+  readonly error?: unknown;
+  /** Attempts started. */
+  readonly attempts: number;
+  /** Milliseconds from the first attempt (or the lease, if none started) to the end. */
+  readonly durationMs: number;
+  /** When the first attempt started, by the scheduler's clock; `null` if none did. */
+  readonly startedAt: number | null;
+}
 
 /** Rejects with the signal's reason as soon as it aborts, even if `promise` never settles. */
 function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
@@ -30,7 +43,7 @@ export async function executeRun(
   plan: TickPlan,
   ev: TickEvent,
   won: Acquired,
-): Promise<{ outcome: TickResult; error?: unknown }> {
+): Promise<RunReport> {
   const { fence } = won;
   const lease = { job: job.key, tick: plan.key, token: won.token };
   const controller = new AbortController();
@@ -45,7 +58,7 @@ export async function executeRun(
     name: job.name,
     tickId: plan.id,
     onLost: () => {
-      rt.events.emit('lease:lost', { ...ev, fence });
+      leaseLost();
       rt.logger.warn({ job: job.name, tickId: plan.id, fence }, 'lease lost; aborting the run');
       abort(leaseLostError(job.name, plan.id));
     },
@@ -70,6 +83,7 @@ export async function executeRun(
     leaseRemainingMs: () => keeper.remainingMs(),
   };
   const startedAt = performance.now();
+  let firstAttemptAt: number | null = null;
   let attempts = 0;
   let lastAttemptError: Error | undefined;
   // The handler of the current attempt, settled or not: the lease is kept until it settles.
@@ -85,6 +99,19 @@ export async function executeRun(
           throw new AbortError(lastAttemptError ?? 'retry window over');
         }
         attempts += 1;
+        if (attempts === 1) {
+          firstAttemptAt = rt.clock.now();
+          const delayMs = firstAttemptAt - plan.ms;
+          publish('tickwork:run:start', () => ({
+            job: job.name,
+            tickId: plan.id,
+            tick: ev.tick,
+            instanceId: rt.instanceId,
+            delayMs,
+            catchUp: plan.catchUp,
+            manual: plan.manual,
+          }));
+        }
         rt.events.emit('run:start', { ...ev, fence, attempt: attempts, catchUp: plan.catchUp });
         const current = Promise.resolve().then(() => job.run({ ...ctx, attempt: attempts }));
         handler = current;
@@ -140,9 +167,10 @@ export async function executeRun(
   }
   await keeper.stop();
   const durationMs = performance.now() - startedAt;
-  const failed = (error: unknown) => {
+  const report = { attempts, durationMs, startedAt: firstAttemptAt };
+  const failed = (error: unknown): RunReport => {
     rt.events.emit('run:failure', { ...ev, fence, attempts, durationMs, error });
-    return { outcome: 'failed' as const, error };
+    return { ...report, outcome: 'failed', error };
   };
 
   if (keeper.lost) return failed(leaseLostError(job.name, plan.id));
@@ -164,17 +192,23 @@ export async function executeRun(
       }),
     );
     if (!ok) {
-      rt.events.emit('lease:lost', { ...ev, fence });
+      leaseLost();
       return failed(leaseLostError(job.name, plan.id));
     }
   } catch (error) {
+    publishLockError(rt.instanceId, job.name, halted ? 'release' : 'complete', error);
     logger.error({ err: error }, halted ? 'could not release the lease' : 'could not mark the tick done');
     if (!succeeded || halted) return abandoned ? abandon() : failed(failure);
   }
   if (abandoned) return abandon();
   if (!succeeded) return failed(failure);
   rt.events.emit('run:success', { ...ev, fence, attempts, durationMs });
-  return { outcome: 'succeeded' };
+  return { ...report, outcome: 'succeeded' };
+
+  function leaseLost() {
+    rt.events.emit('lease:lost', { ...ev, fence });
+    publish('tickwork:lease:lost', () => ({ job: job.name, tickId: plan.id, instanceId: rt.instanceId }));
+  }
 
   // A lock that blinks must not turn a finished run into one that looks dead: a few quick retries.
   async function persist<T>(op: () => Promise<T>): Promise<T> {
@@ -188,9 +222,9 @@ export async function executeRun(
     }
   }
 
-  function abandon() {
+  function abandon(): RunReport {
     logger.error({ err: failure, abandonAfter: job.abandonAfter }, 'handler ignored its abort; run abandoned');
     rt.events.emit('run:abandoned', { ...ev, fence, durationMs, error: failure });
-    return { outcome: 'abandoned' as const, error: failure };
+    return { ...report, outcome: 'abandoned', error: failure };
   }
 }

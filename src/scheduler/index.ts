@@ -1,22 +1,51 @@
+export type {
+  HistoryErrorMessage,
+  LeaseLostMessage,
+  LockErrorMessage,
+  RunEndMessage,
+  RunSkippedMessage,
+  RunStartMessage,
+  SchedulerChannelMessages,
+  SchedulerChannelName,
+  TickMessage,
+  TickMissedMessage,
+} from './channels.js';
+export { schedulerChannels } from './channels.js';
 export type { Listener } from './events.js';
 export type {
   AcquireRefusal,
   AcquireRequest,
   AcquireResult,
   CompleteRequest,
+  ControlPoll,
+  FleetJobState,
+  HistoryBounds,
+  HistoryQuery,
   JobLockState,
+  LeaseHolder,
   LeaseRef,
   LockAdapter,
+  ManualRequest,
+  RunOutcome,
+  RunRecord,
   TickOutcome,
   TickState,
 } from './lock-adapter.js';
-export { nextFence, takeoverGraceMs } from './lock-adapter.js';
+export {
+  DEFAULT_HISTORY_LIMIT,
+  DEFAULT_HISTORY_MAX_AGE_MS,
+  HISTORY_MESSAGE_MAX,
+  historyBoundsOf,
+  nextFence,
+  takeoverGraceMs,
+} from './lock-adapter.js';
 export type { TickResult } from './run-tick.js';
 export type { Scheduler, StopOptions } from './scheduler.js';
-export { createScheduler } from './scheduler.js';
+export { createScheduler, MAX_HISTORY_PAGE } from './scheduler.js';
 export { tickIdOf } from './ticks.js';
 export type {
   ClockSkewEvent,
+  HistoryOptions,
   JobContext,
   JobErrorEvent,
   JobHandler,
@@ -24,9 +53,11 @@ export type {
   JobStatus,
   LastRun,
   LeaseLostEvent,
+  ManualRunResult,
   RetryOptions,
   RunAbandonedEvent,
   RunFailureEvent,
+  RunningTick,
   RunSkippedEvent,
   RunStartEvent,
   RunSuccessEvent,
@@ -34,4 +65,6 @@ export type {
   SchedulerOptions,
   SkipReason,
   TickEvent,
+  TriggerOptions,
+  TriggerReceipt,
 } from './types.js';

@@ -3,6 +3,7 @@
  * is certainly still held. The deadline is counted from when a request was *sent*, never from its reply, so
  * a slow reply or a paused process can only make it earlier.
  */
+import { publishLockError } from './channels.js';
 import type { LeaseRef } from './lock-adapter.js';
 import { leaseLostError, type Runtime } from './runtime.js';
 
@@ -77,6 +78,7 @@ export function keepLease(k: KeptLease): LeaseKeeper {
       armValidity();
       scheduleRenewal(ttl / 3);
     } catch (error) {
+      publishLockError(rt.instanceId, k.name, 'renew', error);
       rt.logger.warn({ job: k.name, tickId: k.tickId, err: error }, 'lease renewal failed; retrying');
       if (!stopped && !lost) scheduleRenewal(Math.min(ttl / 3, 500));
     }

@@ -9,6 +9,7 @@
  *
  * @module
  */
+import { assertInteger } from '../internal/assert.js';
 import type { Logger } from '../types.js';
 
 /** Why an acquisition was refused. */
@@ -27,7 +28,12 @@ export type AcquireRefusal =
   /** The tick is still in the future by the lock's own clock (Redis server time for Redis). */
   | 'early'
   /** `overlap: 'skip'`: another tick of the same job is still running somewhere. */
-  | 'overlap';
+  | 'overlap'
+  /**
+   * The job is paused fleet-wide ({@link LockAdapter.setPaused}); scheduled and catch-up ticks only, a manual
+   * run is never refused for it. A paused tick that was never claimed moves the cursor: the fleet has handled it.
+   */
+  | 'paused';
 
 /** What the scheduler asks for when it wants to run a tick. */
 export interface AcquireRequest {
@@ -60,6 +66,8 @@ export interface AcquireRequest {
   readonly atMostOnce: boolean;
   /** How long per-tick markers live, in milliseconds (an optimisation; the cursor decides correctness). */
   readonly retentionMs: number;
+  /** The acquiring scheduler's instance id, kept beside the lease so `status()` can say who runs what. */
+  readonly instanceId?: string;
 }
 
 /** The answer to {@link LockAdapter.acquire}. */
@@ -86,6 +94,11 @@ export type AcquireResult =
       readonly serverTime: number;
       /** For `held`, `overlap` and `early`: milliseconds until the blocker is gone unless renewed. */
       readonly retryInMs: number;
+      /**
+       * For `paused`: `true` for the one caller whose refusal moved the cursor past the tick, so exactly one
+       * instance of the fleet records the skip in the history.
+       */
+      readonly first?: boolean;
     };
 
 /** Identifies a lease held by a token. */
@@ -161,6 +174,112 @@ export interface JobLockState {
   readonly tick?: TickState;
 }
 
+/** How a run recorded in the history ended. */
+export type RunOutcome = 'succeeded' | 'failed' | 'skipped' | 'abandoned' | 'missed';
+
+/**
+ * One entry of a job's run history, kept by the lock so the whole fleet shares it. Times are UTC
+ * milliseconds by the recording instance's clock. Skips are recorded only when the whole fleet skipped the
+ * tick (`paused`, once per tick); per-instance skips (`held`, `done`, `overlap`…) are events and metrics only.
+ */
+export interface RunRecord {
+  /** Unique per job: the run's lease token, or `<tickId>:<outcome>` for a skip or a missed tick (deduplicated). */
+  readonly id: string;
+  /** Job name. */
+  readonly job: string;
+  /** The scheduled tick (for a manual run, when it was started). */
+  readonly tickAt: number;
+  /** The tick id (`<name>@<ISO instant>` or `<name>@manual:<uuid>`). */
+  readonly tickId: string;
+  /** The instance that ran (or skipped, or missed) it. */
+  readonly instanceId: string;
+  /** When the first attempt started; `null` when nothing ran (`skipped`, `missed`). */
+  readonly startedAt: number | null;
+  /** When it ended (for a skip or a miss: when that was decided). Orders the history. */
+  readonly endedAt: number;
+  /** How it ended. */
+  readonly outcome: RunOutcome;
+  /** For `skipped`: why. */
+  readonly reason?: string;
+  /** Attempts made (0 when nothing ran). */
+  readonly attempts: number;
+  /** The run's fence; `null` when nothing ran. */
+  readonly fence: number | null;
+  /** `true` for a catch-up run. */
+  readonly catchUp: boolean;
+  /** `true` for a manual run (`trigger`). */
+  readonly manual: boolean;
+  /** The error's code, for failed and abandoned runs (a `TickworkError` code or the driver's `code`). */
+  readonly errorCode?: string;
+  /** The error's message, cut to {@link HISTORY_MESSAGE_MAX} characters. */
+  readonly errorMessage?: string;
+}
+
+/** Longest error message kept in a {@link RunRecord}. */
+export const HISTORY_MESSAGE_MAX = 300;
+
+/** Which history entries {@link LockAdapter.history} returns. */
+export interface HistoryQuery {
+  /** Most entries returned, newest first. */
+  readonly limit: number;
+  /** Only entries that ended strictly before this instant (UTC milliseconds): the `endedAt` of the last page's last entry. */
+  readonly before?: number;
+}
+
+/** Bounds of the run history, options of every lock adapter. */
+export interface HistoryBounds {
+  /**
+   * Entries kept per job; older ones are dropped as new ones are recorded.
+   * @default 100
+   */
+  readonly historyLimit?: number;
+  /**
+   * Milliseconds an entry is kept; the job's history and control keys expire this long after their last write.
+   * @default 604800000 (seven days)
+   */
+  readonly historyMaxAge?: number;
+}
+
+/** A request for a manual run, stored until one instance of the fleet takes it. */
+export interface ManualRequest {
+  /** The run's id: its tick id is `<name>@manual:<id>`. */
+  readonly id: string;
+  /** The instance that asked for it. */
+  readonly requestedBy: string;
+  /** When it was asked for, UTC milliseconds. */
+  readonly requestedAt: number;
+}
+
+/** What {@link LockAdapter.poll} answers: one read per job per poll. */
+export interface ControlPoll {
+  /** Whether the job is paused fleet-wide. */
+  readonly paused: boolean;
+  /** A manual run request taken for this caller alone (removed from the queue), or `null`. */
+  readonly request: ManualRequest | null;
+}
+
+/** A live lease, as {@link LockAdapter.status} reports it. */
+export interface LeaseHolder {
+  /** Tick key (UTC milliseconds as a string, or `manual-<uuid>`). */
+  readonly tick: string;
+  /** The holder's instance id (`''` when the acquirer did not give one). */
+  readonly instanceId: string;
+  /** Milliseconds left on the lease. */
+  readonly ttlMs: number;
+}
+
+/** The fleet's view of one job, from {@link LockAdapter.status}. */
+export interface FleetJobState {
+  /** Whether the job is paused fleet-wide. */
+  readonly paused: boolean;
+  /** Live leases of the job, across the fleet. */
+  readonly running: readonly LeaseHolder[];
+  /** The newest history entry, or `null`. */
+  readonly last: RunRecord | null;
+  /** Manual run requests not yet taken. */
+  readonly pendingRequests: number;
+}
+
 /**
  * Shared lock state for a fleet of schedulers. Adapters: `memoryLock()` (`tickwork/memory`),
  * `redisLock({ client })` (`tickwork/redis`) and `postgresLock({ db })` (`tickwork/postgres`). All pass the
@@ -188,6 +307,21 @@ export interface LockAdapter {
    * `TickworkError` when the backend cannot be used at all.
    */
   prepare?(context: { readonly logger: Logger; readonly signal?: AbortSignal }): Promise<void>;
+  /**
+   * Adds one entry to the job's history and trims it to the adapter's bounds (count and age). An entry whose
+   * `id` is already recorded is ignored, so a skip or a miss seen by several instances is kept once.
+   */
+  record(job: string, entry: RunRecord): Promise<void>;
+  /** The job's history, newest first (by `endedAt`). */
+  history(job: string, query: HistoryQuery): Promise<RunRecord[]>;
+  /** Pauses (`true`) or resumes (`false`) the job fleet-wide: `acquire` refuses its scheduled ticks with `paused`. */
+  setPaused(job: string, paused: boolean): Promise<void>;
+  /** Queues a manual run request for one instance of the fleet to take through {@link LockAdapter.poll}. */
+  requestRun(job: string, request: ManualRequest): Promise<void>;
+  /** One round trip: the paused flag, and the oldest queued manual request, taken atomically for this caller. */
+  poll(job: string): Promise<ControlPoll>;
+  /** The fleet's view of the job: paused, live leases and who holds them, the newest history entry. */
+  status(job: string): Promise<FleetJobState>;
 }
 
 /**
@@ -205,4 +339,18 @@ export function takeoverGraceMs(ttlMs: number): number {
  */
 export function nextFence(last: number, serverTime: number): number {
   return Math.max(last + 1, Math.floor(serverTime) * 1000);
+}
+
+/** Default {@link HistoryBounds.historyLimit}. */
+export const DEFAULT_HISTORY_LIMIT = 100;
+/** Default {@link HistoryBounds.historyMaxAge}: seven days. */
+export const DEFAULT_HISTORY_MAX_AGE_MS = 7 * 24 * 3_600_000;
+
+/** Checks and defaults an adapter's history bounds (`INVALID_OPTION` naming the option). */
+export function historyBoundsOf(options: HistoryBounds): { readonly limit: number; readonly maxAgeMs: number } {
+  const limit = options.historyLimit ?? DEFAULT_HISTORY_LIMIT;
+  assertInteger('historyLimit', limit);
+  const maxAgeMs = options.historyMaxAge ?? DEFAULT_HISTORY_MAX_AGE_MS;
+  assertInteger('historyMaxAge', maxAgeMs);
+  return { limit, maxAgeMs };
 }

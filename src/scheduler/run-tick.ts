@@ -1,35 +1,78 @@
 import { acquireTick } from './acquire-tick.js';
-import { executeRun, type TickResult } from './execute-run.js';
+import { errorCodeOf, publish } from './channels.js';
+import { executeRun, type RunReport, type TickResult } from './execute-run.js';
+import { errorFields, recordHistory } from './history-writer.js';
 import type { TickPlan } from './plan.js';
 import type { JobRecord, Runtime } from './runtime.js';
 import type { SkipReason, TickEvent } from './types.js';
 
 export type { TickResult } from './execute-run.js';
 
-/** Runs one tick end to end: acquire (waiting out early and held leases), run with retries, complete. */
+/**
+ * Runs one tick end to end: acquire (waiting out early and held leases), run with retries, complete. A run
+ * that held the lease is recorded in the fleet's history by this instance; a skip only when the whole fleet
+ * skipped the tick (`paused`, by the one instance whose refusal moved the cursor).
+ */
 export async function runTick(rt: Runtime, job: JobRecord, plan: TickPlan): Promise<TickResult> {
   const ev: TickEvent = { name: job.name, tick: new Date(plan.ms), tickId: plan.id, instanceId: rt.instanceId };
   const finish = (outcome: TickResult, error?: unknown): TickResult => {
     job.lastRun = { tick: ev.tick, tickId: plan.id, outcome, at: new Date(rt.clock.now()), error };
     return outcome;
   };
-  const skip = (reason: SkipReason, error?: unknown): TickResult => {
+  const entry = (token: string) => ({
+    id: token,
+    job: job.name,
+    tickAt: plan.ms,
+    tickId: plan.id,
+    instanceId: rt.instanceId,
+    catchUp: plan.catchUp,
+    manual: plan.manual,
+  });
+  const skip = (reason: SkipReason, error?: unknown, recordIt = false): TickResult => {
     rt.events.emit('run:skipped', error === undefined ? { ...ev, reason } : { ...ev, reason, error });
+    publish('tickwork:run:skipped', () => ({ job: job.name, tickId: plan.id, instanceId: rt.instanceId, reason }));
+    if (recordIt) {
+      const at = rt.clock.now();
+      recordHistory(rt, job, {
+        ...entry(`${plan.id}:skipped`),
+        startedAt: null,
+        endedAt: at,
+        outcome: 'skipped',
+        reason,
+        attempts: 0,
+        fence: null,
+      });
+    }
     return finish(`skipped:${reason}`, error);
   };
 
   if (rt.stopping.signal.aborted) return skip('stopped');
-  if (job.paused && !plan.manual) return skip('paused');
   if (job.exclusive && job.active.size > 0) return skip('overlap');
 
   const won = await acquireTick(rt, job, plan);
-  if (!('token' in won)) return skip(won.reason, won.error);
+  if (!('token' in won)) return skip(won.reason, won.error, won.reason === 'paused' && won.first === true);
   const running = executeRun(rt, job, plan, ev, won);
   job.active.add(running);
+  let report: RunReport;
   try {
-    const { outcome, error } = await running;
-    return finish(outcome, error);
+    report = await running;
   } finally {
     job.active.delete(running);
   }
+  const { outcome, error, attempts, durationMs, startedAt } = report;
+  publish('tickwork:run:end', () => {
+    const message = { job: job.name, tickId: plan.id, instanceId: rt.instanceId, outcome, durationMs, attempts };
+    const errorCode = outcome === 'succeeded' ? undefined : errorCodeOf(error);
+    return errorCode === undefined ? message : { ...message, errorCode };
+  });
+  recordHistory(rt, job, {
+    ...entry(won.token),
+    startedAt,
+    endedAt: rt.clock.now(),
+    outcome,
+    attempts,
+    fence: won.fence,
+    ...(outcome === 'succeeded' ? {} : errorFields(error)),
+  });
+  return finish(outcome, error);
 }

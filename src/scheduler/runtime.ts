@@ -11,6 +11,10 @@ export interface JobRecord {
   /** The lock's name for the job: name and schedule hash (see `jobKeyOf`). */
   readonly key: string;
   readonly calc: TickCalculator;
+  /** The schedule as given: a cron pattern or an interval. */
+  readonly schedule: { readonly cron: string } | { readonly every: number };
+  /** IANA time zone of the cron pattern (`UTC` for `every`). */
+  readonly timezone: string;
   readonly run: JobHandler;
   readonly retry: Required<Omit<RetryOptions, 'shouldRetry'>> & Pick<RetryOptions, 'shouldRetry'>;
   readonly timeout: number;
@@ -21,7 +25,10 @@ export interface JobRecord {
   readonly maxCatchUp: number;
   readonly atMostOnce: boolean;
   readonly doneRetention: number | undefined;
+  /** The fleet's paused flag as last read from the lock (the lock itself refuses paused ticks). */
   paused: boolean;
+  /** Aborts when `remove()` takes the job off this scheduler. */
+  readonly removed: AbortController;
   /** Runs holding a lease on this instance (an abandoned run leaves it). */
   readonly active: Set<Promise<unknown>>;
   lastRun: LastRun | null;
@@ -46,6 +53,8 @@ export interface Runtime {
   halting: AbortController;
   /** Every tick in flight (waiting for a lease or running), so `stop()` can await them. */
   readonly inflight: Set<Promise<unknown>>;
+  /** History writes not yet answered (fire and forget, bounded). */
+  readonly historyWrites: Set<Promise<unknown>>;
   lastSkewReport: number;
 }
 

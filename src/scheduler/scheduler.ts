@@ -4,14 +4,28 @@ import { TickworkError } from '../errors.js';
 import { assertInteger } from '../internal/assert.js';
 import { silentLogger, systemClock } from '../internal/silent-logger.js';
 import { dueTicks } from './catch-up.js';
+import { publish, publishLockError } from './channels.js';
+import { controlLoop } from './control-loop.js';
 import { createEmitter, type Listener } from './events.js';
+import { recordHistory } from './history-writer.js';
 import { toJob } from './job-options.js';
-import { manualPlan, scheduledPlan } from './plan.js';
-import { runTick, type TickResult } from './run-tick.js';
+import { jobStatus } from './job-status.js';
+import type { RunRecord } from './lock-adapter.js';
+import { manualPlan, scheduledPlan, type TickPlan } from './plan.js';
+import { runTick } from './run-tick.js';
 import { type JobRecord, type Runtime, stoppedError } from './runtime.js';
 import { delay, sleepUntil } from './sleep.js';
 import { nextTick, tickIdOf } from './ticks.js';
-import type { JobOptions, JobStatus, SchedulerEvents, SchedulerOptions } from './types.js';
+import type {
+  HistoryOptions,
+  JobOptions,
+  JobStatus,
+  ManualRunResult,
+  SchedulerEvents,
+  SchedulerOptions,
+  TriggerOptions,
+  TriggerReceipt,
+} from './types.js';
 
 /** Options of `scheduler.stop()`. */
 export interface StopOptions {
@@ -22,12 +36,20 @@ export interface StopOptions {
   readonly grace?: number;
 }
 
-/** A scheduler: add jobs, start, stop. Every tick of every job runs once across all schedulers sharing the lock. */
-export interface Scheduler {
+/**
+ * A scheduler: add jobs, start, stop. Every tick of every job runs once across all schedulers sharing the
+ * lock; pause, resume, manual runs and the run history are shared through the lock by the whole fleet.
+ */
+export interface Scheduler extends AsyncDisposable {
   /** This instance's id. */
   readonly instanceId: string;
   /** Registers a job; if the scheduler runs already, the job starts at once. Returns the scheduler. */
   add(options: JobOptions): Scheduler;
+  /**
+   * Takes a job off this scheduler: no new ticks here (a run in progress finishes). Other instances keep
+   * running it; its history and control entries in the lock expire after the lock's `historyMaxAge`.
+   */
+  remove(name: string): void;
   /** Runs the lock's start-up checks, then the timer loop of every job (catching up missed ticks first). */
   start(): Promise<void>;
   /**
@@ -35,17 +57,35 @@ export interface Scheduler {
    * (an unfinished tick is never marked done). Resolves when every run has settled.
    */
   stop(options?: StopOptions): Promise<void>;
-  /** Runs a job now, outside its schedule, under its own lease (`tickId` `<name>@manual:<uuid>`). */
-  trigger(name: string): Promise<TickResult>;
-  /** Pauses a job: its ticks are skipped with reason `paused` until `resume`. */
-  pause(name: string): void;
-  /** Resumes a paused job. */
-  resume(name: string): void;
-  /** Status of every job: next runs, last run and outcome. */
-  jobs(): JobStatus[];
+  /**
+   * Asks the fleet to run a job once now, outside its schedule, under its own lease and tick id
+   * (`<name>@manual:<uuid>`): resolves with the tick id once the request is stored in the lock; one instance
+   * (whichever reads it first, within `controlInterval`) runs it. A manual run ignores `pause`.
+   */
+  trigger(name: string, options?: TriggerOptions & { readonly here?: false }): Promise<TriggerReceipt>;
+  /** `{ here: true }`: runs the job on this instance now and resolves with its outcome once it ended. */
+  trigger(name: string, options: TriggerOptions & { readonly here: true }): Promise<ManualRunResult>;
+  /**
+   * Pauses a job fleet-wide: from the lock's next answer on, every instance skips its ticks with reason
+   * `paused` (recorded once per tick in the history) until `resume`. Manual runs still run.
+   */
+  pause(name: string): Promise<void>;
+  /** Resumes a job paused fleet-wide. */
+  resume(name: string): Promise<void>;
+  /** Fleet status of every job of this scheduler: paused, running where, last outcome, next runs, schedule. */
+  jobs(): Promise<JobStatus[]>;
+  /** The fleet's run history of a job, newest first. */
+  history(name: string, options?: HistoryOptions): Promise<RunRecord[]>;
   /** Subscribes to an event; returns the unsubscribe function. */
   on<E extends keyof SchedulerEvents>(event: E, listener: Listener<E>): () => void;
 }
+
+/** Most entries one `history()` call returns. */
+export const MAX_HISTORY_PAGE = 1000;
+
+/** Longest `stop()` waits for the last history writes. */
+const HISTORY_FLUSH_MS = 2000;
+const neverAborted = new AbortController().signal;
 
 /** An abort controller whose signal may have one listener per running tick without a leak warning. */
 function controller(): AbortController {
@@ -87,6 +127,8 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
   assertInteger('lateness', lateness, 0);
   const maxClockSkew = options.maxClockSkew ?? 1000;
   assertInteger('maxClockSkew', maxClockSkew, 0);
+  const controlInterval = options.controlInterval ?? 1000;
+  assertInteger('controlInterval', controlInterval, 10);
   const rt: Runtime = {
     lock: options.lock,
     logger,
@@ -99,6 +141,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     stopping: controller(),
     halting: controller(),
     inflight: new Set(),
+    historyWrites: new Set(),
     lastSkewReport: Number.NEGATIVE_INFINITY,
   };
   const jobs = new Map<string, JobRecord>();
@@ -120,8 +163,26 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
 
   const missed = (job: JobRecord, ticks: readonly number[], more: boolean) => {
     for (const ms of ticks) {
-      rt.events.emit('tick:missed', tickEvent(job, ms));
-      job.lastRun = { ...tickEvent(job, ms), outcome: 'missed', at: new Date(rt.clock.now()) };
+      const ev = tickEvent(job, ms);
+      const at = rt.clock.now();
+      rt.events.emit('tick:missed', ev);
+      publish('tickwork:tick:missed', () => ({ job: job.name, tickId: ev.tickId, instanceId: rt.instanceId }));
+      job.lastRun = { ...ev, outcome: 'missed', at: new Date(at) };
+      // Keyed by the tick: instances that start together and find the same tick missed record it once.
+      recordHistory(rt, job, {
+        id: `${ev.tickId}:missed`,
+        job: job.name,
+        tickAt: ms,
+        tickId: ev.tickId,
+        instanceId: rt.instanceId,
+        startedAt: null,
+        endedAt: at,
+        outcome: 'missed',
+        attempts: 0,
+        fence: null,
+        catchUp: false,
+        manual: false,
+      });
     }
     if (ticks.length > 0)
       logger.warn({ job: job.name, missed: more ? `>${ticks.length}` : ticks.length }, 'ticks missed');
@@ -161,16 +222,20 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       try {
         return (await rt.lock.state(job.key)).cursor;
       } catch (error) {
+        publishLockError(rt.instanceId, job.name, 'state', error);
         const level = wait === 100 ? 'warn' : 'debug';
         logger[level]({ job: job.name, err: error }, 'could not read the lock cursor; catch-up waits for the lock');
-        if (!(await delay(wait, rt.stopping.signal, rt.unref))) return undefined;
+        if (!(await delay(wait, signalOf(job), rt.unref))) return undefined;
         wait = Math.min(wait * 2, 5000);
       }
     }
   };
 
+  // A job's loop ends when the scheduler stops or the job is removed.
+  const signalOf = (job: JobRecord) => AbortSignal.any([rt.stopping.signal, job.removed.signal]);
+
   const loop = async (job: JobRecord): Promise<void> => {
-    const stop = rt.stopping.signal;
+    const stop = signalOf(job);
     try {
       const startedAt = rt.clock.now();
       job.cursor = startedAt;
@@ -204,11 +269,14 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     }
   };
 
-  const startLoop = (job: JobRecord) => {
-    const p = loop(job);
+  const startLoop = (job: JobRecord) => trackLoop(loop(job));
+
+  const trackLoop = (p: Promise<void>) => {
     loops.add(p);
     void p.finally(() => loops.delete(p));
   };
+
+  const runManual = (job: JobRecord, plan: TickPlan) => track(runTick(rt, job, plan));
 
   const get = (name: string): JobRecord => {
     const job = jobs.get(name);
@@ -229,6 +297,11 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       if (running) startLoop(job);
       return scheduler;
     },
+    remove(name) {
+      const job = get(name);
+      job.removed.abort();
+      jobs.delete(name);
+    },
     async start() {
       if (running) return;
       running = true;
@@ -242,6 +315,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
         throw error;
       }
       for (const job of jobs.values()) startLoop(job);
+      trackLoop(controlLoop({ rt, jobs: () => jobs.values(), intervalMs: controlInterval, runManual }));
     },
     async stop(stopOptions = {}) {
       const grace = stopOptions.grace ?? 10_000;
@@ -257,44 +331,68 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       clearTimeout(timer);
       rt.halting.abort(stoppedError());
       await settled();
+      // The last runs' history entries: waited for, but never longer than a lock call may take.
+      await Promise.race([Promise.allSettled([...rt.historyWrites]), delay(HISTORY_FLUSH_MS, neverAborted, true)]);
     },
-    async trigger(name) {
+    [Symbol.asyncDispose]: () => scheduler.stop(),
+    async trigger(name: string, triggerOptions?: TriggerOptions) {
       const job = get(name);
-      return track(runTick(rt, job, manualPlan(job, randomUUID(), rt.clock.now())));
+      const plan = manualPlan(job, randomUUID(), rt.clock.now());
+      if (triggerOptions?.here === true) {
+        const outcome = await track(runTick(rt, job, plan));
+        return { tickId: plan.id, outcome };
+      }
+      const id = plan.key.slice('manual-'.length);
+      await lockCall(job, 'requestRun', () =>
+        rt.lock.requestRun(job.key, { id, requestedBy: rt.instanceId, requestedAt: rt.clock.now() }),
+      );
+      return { tickId: plan.id };
     },
-    pause(name) {
-      get(name).paused = true;
+    async pause(name) {
+      const job = get(name);
+      await lockCall(job, 'setPaused', () => rt.lock.setPaused(job.key, true));
+      job.paused = true;
     },
-    resume(name) {
-      get(name).paused = false;
+    async resume(name) {
+      const job = get(name);
+      await lockCall(job, 'setPaused', () => rt.lock.setPaused(job.key, false));
+      job.paused = false;
     },
-    jobs() {
-      return [...jobs.values()].map((job) => {
-        const nextRuns: Date[] = [];
-        try {
-          let t = Math.max(job.cursor, rt.clock.now());
-          for (let i = 0; i < 5; i++) {
-            const n = nextTick(job.calc, t, job.name);
-            if (n === null) break;
-            nextRuns.push(new Date(n));
-            t = n;
-          }
-        } catch {
-          // A job whose next tick does not advance reports its error below, with no next runs.
-        }
-        const status: JobStatus = {
-          name: job.name,
-          key: job.key,
-          paused: job.paused,
-          running: job.active.size,
-          nextRuns,
-          lastRun: job.lastRun,
-        };
-        if (job.error !== undefined) status.error = job.error;
-        return status;
-      });
+    jobs: () => Promise.all([...jobs.values()].map((job) => lockCall(job, 'status', () => jobStatus(rt, job)))),
+    async history(name, historyOptions = {}) {
+      const job = get(name);
+      const limit = historyOptions.limit ?? 20;
+      assertInteger('limit', limit);
+      if (limit > MAX_HISTORY_PAGE) {
+        throw new TickworkError(
+          'INVALID_OPTION',
+          `Expected \`limit\` to be at most ${MAX_HISTORY_PAGE}, got ${limit}.`,
+          {
+            details: { option: 'limit' },
+          },
+        );
+      }
+      const before = historyOptions.before === undefined ? undefined : +historyOptions.before;
+      if (before !== undefined && !Number.isFinite(before)) {
+        throw new TickworkError('INVALID_OPTION', 'Expected `before` to be a valid Date or UTC milliseconds.', {
+          details: { option: 'before' },
+        });
+      }
+      return lockCall(job, 'history', () =>
+        rt.lock.history(job.key, before === undefined ? { limit } : { limit, before }),
+      );
     },
     on: (event, listener) => rt.events.on(event, listener),
-  };
+  } as Scheduler;
   return scheduler;
+
+  /** A lock call made for an operator: a failure is published on `tickwork:lock:error` and thrown. */
+  async function lockCall<T>(job: JobRecord, operation: string, call: () => Promise<T>): Promise<T> {
+    try {
+      return await call();
+    } catch (error) {
+      publishLockError(rt.instanceId, job.name, operation, error);
+      throw error;
+    }
+  }
 }

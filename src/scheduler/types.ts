@@ -4,7 +4,7 @@
  * @module
  */
 import type { Clock, Logger } from '../types.js';
-import type { LockAdapter } from './lock-adapter.js';
+import type { LockAdapter, RunRecord } from './lock-adapter.js';
 
 /**
  * What a job handler receives. Pass `signal` on to `fetch` and to the database; write with `fence` (or key
@@ -181,6 +181,12 @@ export interface SchedulerOptions {
    * @default false
    */
   readonly unref?: boolean;
+  /**
+   * Milliseconds between two reads of each job's fleet control (paused flag, queued manual runs): one lock
+   * call per job per interval. A `trigger()` from any instance starts within about this long.
+   * @default 1000
+   */
+  readonly controlInterval?: number;
 }
 
 /** Why a tick did not run here. */
@@ -315,20 +321,71 @@ export interface LastRun {
   error?: unknown;
 }
 
-/** Status of one job, from `scheduler.jobs()`. */
+/** A tick running somewhere in the fleet, from `scheduler.jobs()`. */
+export interface RunningTick {
+  /** The instance running it. */
+  instanceId: string;
+  /** Its tick id. */
+  tickId: string;
+  /** Milliseconds left on its lease (renewed while it runs). */
+  leaseTtlMs: number;
+}
+
+/** Status of one job across the fleet, from `scheduler.jobs()`. */
 export interface JobStatus {
   /** Job name. */
   name: string;
   /** The lock's name for the job: its name and a hash of its schedule (pass it to `lock.state()`). */
   key: string;
-  /** Whether the job is paused. */
+  /** The schedule: a cron pattern or an interval in milliseconds. */
+  schedule: { cron: string; every?: never } | { every: number; cron?: never };
+  /** IANA time zone of the cron pattern (`UTC` for `every`). */
+  timezone: string;
+  /** Whether the job is paused fleet-wide. */
   paused: boolean;
-  /** Runs of this job in progress on this instance. */
-  running: number;
+  /** Ticks of this job running anywhere in the fleet, with the instance that runs each. */
+  running: RunningTick[];
+  /** Manual runs requested and not yet taken by an instance. */
+  pendingTriggers: number;
   /** The next (up to five) ticks. */
   nextRuns: Date[];
-  /** The last tick that reached an outcome here, or `null`. */
-  lastRun: LastRun | null;
-  /** Set when the job stopped scheduling because of an error. */
+  /** The newest entry of the fleet's history of the job, or `null`. */
+  lastRun: RunRecord | null;
+  /** The last tick that reached an outcome on this instance, or `null`. */
+  lastRunHere: LastRun | null;
+  /** Set when the job stopped scheduling here because of an error. */
   error?: unknown;
+}
+
+/** Options of `scheduler.history()`. */
+export interface HistoryOptions {
+  /**
+   * Most entries returned (1 to 1000).
+   * @default 20
+   */
+  readonly limit?: number;
+  /** Only entries that ended before this instant: pass the `endedAt` of the previous page's last entry. */
+  readonly before?: Date | number;
+}
+
+/** Options of `scheduler.trigger()`. */
+export interface TriggerOptions {
+  /**
+   * `true`: run it on this instance now and resolve with its outcome once it ended. Otherwise the request is
+   * stored in the lock and one instance of the fleet (maybe this one) runs it within `controlInterval`.
+   * @default false
+   */
+  readonly here?: boolean;
+}
+
+/** What `scheduler.trigger(name)` resolves with once the request is stored. */
+export interface TriggerReceipt {
+  /** The manual run's tick id, `<name>@manual:<uuid>`: find it in `history()` once it ran. */
+  tickId: string;
+}
+
+/** What `scheduler.trigger(name, { here: true })` resolves with once the run ended on this instance. */
+export interface ManualRunResult extends TriggerReceipt {
+  /** How the run ended (`skipped:overlap` when another tick of the job was running). */
+  outcome: LastRun['outcome'];
 }

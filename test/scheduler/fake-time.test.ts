@@ -181,14 +181,25 @@ describe('scheduler on fake time', () => {
     const events = record(s);
     await s.start();
     await vi.advanceTimersByTimeAsync(2000);
-    s.pause('p');
-    expect(s.jobs()[0]?.paused).toBe(true);
+    await s.pause('p');
+    expect((await s.jobs())[0]?.paused).toBe(true);
     await vi.advanceTimersByTimeAsync(3000);
-    s.resume('p');
+    await s.resume('p');
     await vi.advanceTimersByTimeAsync(2000);
+    const history = await s.history('p', { limit: 10 });
     await stopAll(s);
     expect(runs).toEqual([1, 2, 6, 7].map((i) => T0 + i * 1000));
     expect(events.filter((e) => e.type === 'run:skipped' && e.reason === 'paused')).toHaveLength(3);
+    // Newest first: the paused ticks are in the fleet's history too, each once.
+    expect(history.map((h) => [h.tickAt - T0, h.outcome, h.reason])).toEqual([
+      [7000, 'succeeded', undefined],
+      [6000, 'succeeded', undefined],
+      [5000, 'skipped', 'paused'],
+      [4000, 'skipped', 'paused'],
+      [3000, 'skipped', 'paused'],
+      [2000, 'succeeded', undefined],
+      [1000, 'succeeded', undefined],
+    ]);
   });
 
   it('trigger runs a job now under a manual tick id that does not move the high-water mark', async () => {
@@ -197,11 +208,15 @@ describe('scheduler on fake time', () => {
     const ids: string[] = [];
     s.add({ name: 'm', cron: '0 0 * * *', run: ({ tickId }) => void ids.push(tickId) });
     await s.start();
-    expect(await s.trigger('m')).toBe('succeeded');
+    const result = await s.trigger('m', { here: true });
+    expect(result.outcome).toBe('succeeded');
     expect(ids[0]).toMatch(/^m@manual:[0-9a-f-]{36}$/);
-    expect((await lock.state(keyOf(s, 'm'))).highWaterMark).toBeNull();
-    const [status] = s.jobs();
-    expect(status?.lastRun).toMatchObject({ outcome: 'succeeded', tickId: ids[0] });
+    expect(result.tickId).toBe(ids[0]);
+    expect((await lock.state(await keyOf(s, 'm'))).highWaterMark).toBeNull();
+    const [status] = await s.jobs();
+    expect(status?.lastRun).toMatchObject({ outcome: 'succeeded', tickId: ids[0], manual: true, attempts: 1 });
+    expect(status?.lastRunHere).toMatchObject({ outcome: 'succeeded', tickId: ids[0] });
+    expect(status?.schedule).toEqual({ cron: '0 0 * * *' });
     expect(status?.nextRuns.map((d) => d.toISOString())).toEqual([
       '2025-01-02T00:00:00.000Z',
       '2025-01-03T00:00:00.000Z',
@@ -224,7 +239,7 @@ describe('scheduler on fake time', () => {
     await first.start();
     await vi.advanceTimersByTimeAsync(1000);
     await stopAll(first);
-    expect((await lock.state(keyOf(first, 'c'))).highWaterMark).toBe(T0 + 1000);
+    expect((await lock.state(await keyOf(first, 'c'))).highWaterMark).toBe(T0 + 1000);
     // Everything is down for ~9 ticks.
     await vi.advanceTimersByTimeAsync(9500);
     const second = createScheduler({ lock });
@@ -295,7 +310,7 @@ describe('scheduler on fake time', () => {
     s.add({ name: 'd', every: 1000, delivery, run: ({ tick: t, fence }) => void runs.push({ tick: +t, fence }) });
     // A holder that took the tick and then died: its lease simply runs out.
     const dead = await lock.acquire({
-      job: keyOf(s, 'd'),
+      job: await keyOf(s, 'd'),
       tick: String(tick),
       tickMs: tick,
       token: 'dead-process',
@@ -329,7 +344,7 @@ describe('scheduler on fake time', () => {
     const runs: string[] = [];
     a.add({ name: 'cleanup', cron: '*/2 * * * * *', run: ({ tickId }) => void runs.push(`a ${tickId}`) });
     b.add({ name: 'cleanup', cron: '*/3 * * * * *', run: ({ tickId }) => void runs.push(`b ${tickId}`) });
-    expect(keyOf(a, 'cleanup')).not.toBe(keyOf(b, 'cleanup'));
+    expect(await keyOf(a, 'cleanup')).not.toBe(await keyOf(b, 'cleanup'));
     await a.start();
     await b.start();
     await vi.advanceTimersByTimeAsync(12_000);
@@ -385,7 +400,7 @@ describe('scheduler on fake time', () => {
     expect(events.filter((e) => e.type === 'lease:lost')).toHaveLength(1);
     const failure = events.find((e) => e.type === 'run:failure');
     expect(failure?.type === 'run:failure' && isTickworkError(failure.error, 'LEASE_LOST')).toBe(true);
-    expect(s.jobs()[0]?.lastRun?.outcome).toBe('failed');
+    expect((await s.jobs())[0]?.lastRun).toMatchObject({ outcome: 'failed', errorCode: 'LEASE_LOST' });
   });
 
   it('checks options up front', () => {

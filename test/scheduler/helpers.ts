@@ -27,8 +27,8 @@ export function record(...schedulers: Scheduler[]): Recorded[] {
 }
 
 /** The lock's key of job `name` on scheduler `s` (name and schedule hash). */
-export function keyOf(s: Scheduler, name: string): string {
-  const job = s.jobs().find((j) => j.name === name);
+export async function keyOf(s: Scheduler, name: string): Promise<string> {
+  const job = (await s.jobs()).find((j) => j.name === name);
   if (!job) throw new Error(`no job ${name}`);
   return job.key;
 }

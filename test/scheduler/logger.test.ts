@@ -28,7 +28,7 @@ async function failingRun(logger: Logger | undefined): Promise<void> {
       throw new Error('handler failed');
     },
   });
-  expect(await s.trigger('noisy')).toBe('failed');
+  expect((await s.trigger('noisy', { here: true })).outcome).toBe('failed');
 }
 
 describe('logger port', () => {

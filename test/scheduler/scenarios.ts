@@ -100,7 +100,7 @@ export function schedulerScenarios(
     await until(() => tickKey !== undefined, 15_000, 'the first run');
     await s.stop({ grace: 5000 });
     expect(events.filter((e) => e.type === 'run:success')).toHaveLength(1);
-    expect((await lock.state(keyOf(s, name), tickKey)).tick?.status).toBe('done');
+    expect((await lock.state(await keyOf(s, name), tickKey)).tick?.status).toBe('done');
   });
 
   it('stop(): past the grace the signal aborts, and the lease is held until the handler settles, then given back', async () => {
@@ -122,7 +122,7 @@ export function schedulerScenarios(
           ctx.signal.addEventListener('abort', () => {
             // A handler that takes its time to clean up, longer than its lease: nobody else may start the tick.
             setTimeout(async () => {
-              whileSettling = (await lock.state(keyOf(s, name), tickKey)).tick?.status;
+              whileSettling = (await lock.state(await keyOf(s, name), tickKey)).tick?.status;
               settled = true;
               reject(ctx.signal.reason);
             }, 4500);
@@ -137,12 +137,12 @@ export function schedulerScenarios(
     expect(whileSettling).toBe('leased');
     const failure = events.find((e) => e.type === 'run:failure');
     expect(failure?.type === 'run:failure' && isTickworkError(failure.error, 'ABORTED')).toBe(true);
-    const state = await lock.state(keyOf(s, name), tickKey);
+    const state = await lock.state(await keyOf(s, name), tickKey);
     // Given back, not done: another instance may take the tick over at once.
     expect(state.tick).toEqual({ status: 'claimed' });
     expect(state.highWaterMark).toBeNull();
     const again = await lock.acquire({
-      job: keyOf(s, name),
+      job: await keyOf(s, name),
       tick: tickKey ?? '',
       tickMs: Number(tickKey),
       token: 'other',
@@ -197,7 +197,7 @@ export function schedulerScenarios(
     expect(runs.filter((id) => id === stubborn)).toHaveLength(1);
     expect(new Set(runs).size).toBe(runs.length);
     const tick = abandoned[0] ? String(+abandoned[0].tick) : '';
-    const state = await lock.state(keyOf(a, name), tick);
+    const state = await lock.state(await keyOf(a, name), tick);
     expect(state.tick).toMatchObject({ status: 'done', outcome: { status: 'abandoned' } });
   });
 }

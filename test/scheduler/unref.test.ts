@@ -13,7 +13,7 @@ it('lets the process exit while only unref-ed scheduler timers are pending', () 
     s.add({ name: 'yearly', cron: '0 0 1 1 *', run: () => {} });
     s.add({ name: 'often', every: 1000, run: () => {} });
     await s.start();
-    console.log('started', s.jobs().length);
+    console.log('started', (await s.jobs()).length);
   `;
   // Without unref the timers would keep the process alive and execFileSync would hit its timeout.
   const out = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], {
