@@ -13,11 +13,15 @@ import { parsePrometheus, type Sample, sampleSum } from './prometheus-text.js';
 
 const frameworks = Object.keys(FRAMEWORKS) as Framework[];
 
-async function scrape(url: string): Promise<Sample[]> {
-  const response = await fetch(url);
+async function scrapeText(url: string | undefined): Promise<string> {
+  const response = await fetch(url ?? 'http://metrics-port-not-set.invalid');
   expect(response.status).toBe(200);
   expect(response.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
-  return parsePrometheus(await response.text());
+  return response.text();
+}
+
+async function scrape(url: string | undefined): Promise<Sample[]> {
+  return parsePrometheus(await scrapeText(url));
 }
 
 describe('tickwork_domain_events_total', () => {
@@ -53,7 +57,8 @@ for (const framework of frameworks) {
     let admin: string;
 
     beforeAll(async () => {
-      server = await startTestServer(framework, { METRICS_PORT: '0' });
+      // The ISIN job ticks every second, so scheduled runs (and their start delays) happen during the test.
+      server = await startTestServer(framework, { METRICS_PORT: '0', ISIN_CRON: '* * * * * *' });
       http = client(server.url);
       admin = (await http.post('/auth/login', ADMIN)).body.token;
     });
@@ -72,7 +77,7 @@ for (const framework of frameworks) {
     });
 
     it('counts requests by route pattern and status, never by raw URL, and has the process metrics', async () => {
-      const before = await scrape(server.metricsUrl ?? '');
+      const before = await scrape(server.metricsUrl);
       const created = await http.post(
         '/apps',
         {
@@ -93,7 +98,7 @@ for (const framework of frameworks) {
       expect((await http.patch('/apps/no-such-app', { points: 2 }, admin)).status).toBe(404);
       expect((await http.get('/no/such/route')).status).toBe(404);
 
-      const after = await scrape(server.metricsUrl ?? '');
+      const after = await scrape(server.metricsUrl);
       const moved = (labels: Record<string, string>) =>
         sampleSum(after, 'tickwork_http_requests_total', labels) -
         sampleSum(before, 'tickwork_http_requests_total', labels);
@@ -112,6 +117,54 @@ for (const framework of frameworks) {
       for (const route of routes) expect(route).not.toContain(created.body.id);
       expect(sampleSum(after, 'process_cpu_user_seconds_total')).toBeGreaterThan(0);
       expect(after.some((s) => s.name === 'nodejs_eventloop_lag_seconds')).toBe(true);
+    });
+
+    it("counts the scheduler's runs, start delays and paused ticks from its diagnostics channels", async () => {
+      const before = await scrape(server.metricsUrl);
+      const history = async () =>
+        (await http.get('/admin/jobs/isin-sync/history?limit=100', admin)).body.items as {
+          tickId: string;
+          outcome: string;
+          reason?: string;
+        }[];
+      const triggered: string[] = [];
+      for (let i = 0; i < 2; i++) {
+        const answer = await http.post('/admin/jobs/isin-sync/trigger', undefined, admin);
+        expect(answer.status).toBe(202);
+        triggered.push(answer.body.tickId);
+      }
+      await expect
+        .poll(async () => (await history()).filter((r) => triggered.includes(r.tickId)).map((r) => r.outcome), {
+          timeout: 30_000,
+          interval: 250,
+        })
+        .toEqual(['succeeded', 'succeeded']);
+      expect((await http.post('/admin/jobs/isin-sync/pause', undefined, admin)).status).toBe(200);
+      try {
+        await expect
+          .poll(async () => (await history()).some((r) => r.reason === 'paused'), { timeout: 30_000, interval: 250 })
+          .toBe(true);
+      } finally {
+        expect((await http.post('/admin/jobs/isin-sync/resume', undefined, admin)).status).toBe(200);
+      }
+
+      const text = await scrapeText(server.metricsUrl);
+      const after = parsePrometheus(text);
+      const moved = (name: string, labels: Record<string, string>) =>
+        sampleSum(after, name, labels) - sampleSum(before, name, labels);
+      const job = { job: 'isin-sync' };
+      // Both manual runs, and the scheduled ones of the seconds this took.
+      expect(moved('tickwork_job_runs_total', { ...job, outcome: 'succeeded' })).toBeGreaterThanOrEqual(2);
+      expect(moved('tickwork_job_run_duration_seconds_count', { ...job, outcome: 'succeeded' })).toBe(
+        moved('tickwork_job_runs_total', { ...job, outcome: 'succeeded' }),
+      );
+      expect(moved('tickwork_job_skipped_total', { ...job, reason: 'paused' })).toBeGreaterThanOrEqual(1);
+      // Start delays count scheduled ticks only: the ticks of every second since the server started.
+      expect(sampleSum(after, 'tickwork_job_start_delay_seconds_count', job)).toBeGreaterThan(0);
+      expect(sampleSum(after, 'tickwork_job_runs_total', { ...job, outcome: 'failed' })).toBe(0);
+      for (const name of ['tickwork_lock_errors_total', 'tickwork_lease_lost_total', 'tickwork_job_missed_total']) {
+        expect(text).toContain(`# TYPE ${name} counter`);
+      }
     });
   });
 }
