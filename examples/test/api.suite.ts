@@ -411,6 +411,18 @@ export function apiSuite(
           .toBe(true);
         expect((await api.get('/admin/jobs', token)).body.items[0].paused).toBe(true);
 
+        // Run now, while paused (a manual run ignores pause, and no scheduled tick of the job runs beside it): one
+        // run, once, under the tick id the trigger answered.
+        const triggered = await api.post('/admin/jobs/isin-sync/trigger', undefined, token);
+        expect(triggered.status).toBe(202);
+        expect(triggered.body.tickId).toMatch(/^isin-sync@manual:/);
+        await expect
+          .poll(async () => (await runs()).items.filter((r) => r.tickId === triggered.body.tickId), {
+            timeout: 30_000,
+            interval: 250,
+          })
+          .toEqual([expect.objectContaining({ outcome: 'succeeded', manual: true, attempts: 1, error: null })]);
+
         // Resumed: a scheduled tick runs again.
         const resumed = await api.post('/admin/jobs/isin-sync/resume', undefined, token);
         expect(resumed.status).toBe(200);
@@ -425,17 +437,6 @@ export function apiSuite(
             { timeout: 30_000, interval: 250 },
           )
           .toBe(true);
-
-        // Run now: one manual run, once, under the tick id the trigger answered.
-        const triggered = await api.post('/admin/jobs/isin-sync/trigger', undefined, token);
-        expect(triggered.status).toBe(202);
-        expect(triggered.body.tickId).toMatch(/^isin-sync@manual:/);
-        await expect
-          .poll(async () => (await runs()).items.filter((r) => r.tickId === triggered.body.tickId), {
-            timeout: 30_000,
-            interval: 250,
-          })
-          .toEqual([expect.objectContaining({ outcome: 'succeeded', manual: true, attempts: 1, error: null })]);
 
         // Pages: newest first, `nextBefore` leads to older runs.
         const first = await runs('limit=2');

@@ -13,6 +13,7 @@ import { CSP_DIRECTIVES, checkOrigin } from '../shared/browser-security.js';
 import { cookieToken, requestToken, sessionCookie } from '../shared/browser-session.js';
 import { ADMIN, client, type Framework, startTestServer, type TestServer, UPLOAD_MAX_BYTES } from './harness.js';
 import { makePng } from './png.js';
+import { heading, openBrowserPage, signIn } from './web-browser.js';
 
 const SHOTS = join(process.cwd(), 'test-results', 'web');
 const frameworks: Framework[] = ['fastify', 'express'];
@@ -29,38 +30,13 @@ afterAll(async () => {
   await browser?.close();
 });
 
-/** A page in a fresh context (its own cookies) that fails the test on any script error or CSP violation. */
-async function openPage(width = 1024): Promise<{ context: BrowserContext; page: Page; problems: string[] }> {
-  const context = await browser.newContext({ viewport: { width, height: 800 } });
-  const page = await context.newPage();
-  const problems: string[] = [];
-  page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
-  page.on('console', (message) => {
-    // Failed requests the page handles itself (401 on /me, 403 on a refused page) are logged by Chromium too.
-    if (message.type() === 'error' && !/status of 40[13]/.test(message.text())) problems.push(message.text());
-  });
-  return { context, page, problems };
-}
-
-/** Waits for the page's h1 to say `title` and to hold the focus (focus moves to it after each navigation). */
-async function heading(page: Page, title: string): Promise<void> {
-  const h1 = page.locator('main h1');
-  // A navigation may wait on scrypt (sign-up hashes, sign-in verifies): on a loaded machine that takes seconds.
-  await expect.poll(() => h1.textContent(), { timeout: 20_000 }).toBe(title);
-  await expect.poll(() => page.evaluate(() => document.activeElement?.tagName), { timeout: 20_000 }).toBe('H1');
+/** A page in a fresh context that fails the test on any script error or CSP violation (see openBrowserPage). */
+function openPage(width = 1024): Promise<{ context: BrowserContext; page: Page; problems: string[] }> {
+  return openBrowserPage(browser, width);
 }
 
 async function shot(page: Page, framework: Framework, name: string): Promise<void> {
   await page.screenshot({ path: join(SHOTS, `${framework}-${name}.png`), fullPage: true });
-}
-
-async function signIn(page: Page, url: string, email: string, password: string): Promise<void> {
-  await page.goto(url);
-  await heading(page, 'Sign in');
-  await page.getByLabel('E-mail').fill(email);
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await heading(page, 'Apps');
 }
 
 describe('browser session and security helpers', () => {

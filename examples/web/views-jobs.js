@@ -13,16 +13,20 @@ const HISTORY_LIMIT = 20;
 /** The route of the page; `/admin/jobs/<name>` selects the job whose history is shown. */
 export const JOBS_ROUTE = '/admin/jobs';
 
-/** `iso` as a date and time in `timeZone`, with the zone's short name (`2 Dec 2026, 03:00:00 UTC`). */
-export function inZone(iso, timeZone) {
+/**
+ * `iso` as a date and time in `timeZone`, with the zone's short name: `Dec 2, 2026, 03:00:00 UTC`, or without
+ * the year when `short` (the history table).
+ */
+export function inZone(iso, timeZone, short = false) {
   if (!iso) return '—';
   const options = {
-    year: 'numeric',
+    ...(short ? {} : { year: 'numeric' }),
     month: 'short',
     day: 'numeric',
     hour: '2-digit',
     minute: '2-digit',
     second: '2-digit',
+    hourCycle: 'h23',
     timeZoneName: 'short',
   };
   try {
@@ -67,19 +71,24 @@ function jobFacts(job) {
   const running = job.running.length ? job.running.map((r) => `on ${r.instanceId} (${r.tickId})`).join('; ') : 'no';
   const last = job.lastRun;
   return facts([
-    ['Schedule', `${job.schedule.cron} (${job.schedule.timezone})`],
+    [
+      'Schedule',
+      job.schedule.cron !== undefined
+        ? `${job.schedule.cron} (${job.timezone})`
+        : `every ${duration(job.schedule.everyMs)}`,
+    ],
     [
       'Next tick',
       job.paused
-        ? `${inZone(job.nextTicks[0], job.schedule.timezone)} (will be skipped: paused)`
-        : inZone(job.nextTicks[0], job.schedule.timezone),
+        ? `${inZone(job.nextRuns[0], job.timezone)} (will be skipped: paused)`
+        : inZone(job.nextRuns[0], job.timezone),
     ],
     ['State', job.paused ? badge('paused') : 'active'],
     ['Running now', running],
     [
       'Last outcome',
       last
-        ? [outcomeBadge(last.outcome, last.reason), ` ${inZone(last.endedAt ?? last.startedAt, job.schedule.timezone)}`]
+        ? [outcomeBadge(last.outcome, last.reason), ` ${inZone(last.endedAt ?? last.startedAt, job.timezone)}`]
         : 'none yet',
     ],
   ]);
@@ -124,27 +133,30 @@ function confirmedAction({ label, ariaLabel, question, confirmLabel, action, dan
     if (event.key === 'Escape') close(true);
   });
   confirm.addEventListener('click', async () => {
-    confirm.disabled = true;
+    // Closed first, so the refresh the action ends with may relabel the button (Pause → Resume).
+    close(true);
+    open.disabled = true;
     try {
       await action();
-      close(true);
     } catch (e) {
       error.textContent = describeError(e);
     } finally {
-      confirm.disabled = false;
+      open.disabled = false;
+      open.focus();
     }
   });
   wrapper.append(open, region, error);
   return {
     element: wrapper,
-    /** Changes the button and the question (Pause ↔ Resume) unless the question is open. */
+    /** Changes the button and the question (Pause ↔ Resume) unless the question is open; false when it is. */
     relabel(next) {
-      if (!region.hidden) return;
+      if (!region.hidden) return false;
       open.textContent = next.label;
       open.setAttribute('aria-label', next.ariaLabel);
       prompt.textContent = next.question;
       region.setAttribute('aria-label', next.question);
       confirm.textContent = next.confirmLabel;
+      return true;
     },
   };
 }
@@ -160,13 +172,13 @@ function jobCard(job, session, refresh) {
           label: 'Resume',
           ariaLabel: `Resume ${job.name}`,
           question: `Resume ${job.name}? Its next tick runs as scheduled.`,
-          confirmLabel: `Resume ${job.name}`,
+          confirmLabel: `Yes, resume ${job.name}`,
         }
       : {
           label: 'Pause',
           ariaLabel: `Pause ${job.name}`,
           question: `Pause ${job.name} on every instance? Its ticks are skipped until it is resumed.`,
-          confirmLabel: `Pause ${job.name}`,
+          confirmLabel: `Yes, pause ${job.name}`,
         };
   let paused = job.paused;
   const toggle = confirmedAction({
@@ -183,7 +195,7 @@ function jobCard(job, session, refresh) {
     label: 'Run now',
     ariaLabel: `Run ${job.name} now`,
     question: `Run ${job.name} now, once, on one instance of the fleet?`,
-    confirmLabel: `Run ${job.name}`,
+    confirmLabel: `Yes, run ${job.name} now`,
     action: async () => {
       const { tickId } = await api('POST', jobPath(job.name, 'trigger'));
       session.say(`Started ${job.name} (tick ${tickId}).`);
@@ -203,10 +215,8 @@ function jobCard(job, session, refresh) {
     card,
     update(next) {
       details.replaceChildren(jobFacts(next));
-      if (next.paused !== paused) {
-        paused = next.paused;
-        toggle.relabel(pauseWording(paused));
-      }
+      // The wording and the action change together, and not under an open question: the next refresh does it.
+      if (next.paused !== paused && toggle.relabel(pauseWording(next.paused))) paused = next.paused;
     },
   };
 }
@@ -221,10 +231,10 @@ function historyRows(items, timeZone) {
       'tr',
       {},
       h('td', { text: run.instanceId }),
-      h('td', { text: inZone(run.startedAt ?? run.tick, timeZone) }),
+      h('td', { text: inZone(run.startedAt ?? run.tick, timeZone, true) }),
       h('td', { class: 'num', text: duration(run.durationMs) }),
       h('td', {}, outcomeBadge(run.outcome, run.reason), run.manual ? ' manual' : '', run.catchUp ? ' catch-up' : ''),
-      h('td', { text: run.error ? `${run.error.code}: ${run.error.message}` : '' }),
+      h('td', { class: 'error-text', text: run.error ? `${run.error.code}: ${run.error.message}` : '' }),
       h('td', { class: 'tick', text: run.tickId }),
     ),
   );
@@ -302,7 +312,7 @@ const jobs = {
         table = historyTable(job.name);
         historyBox.replaceChildren(historyTitle, table.element);
       }
-      table.tbody.replaceChildren(...historyRows(history.items, job.schedule.timezone));
+      table.tbody.replaceChildren(...historyRows(history.items, job.timezone));
     };
     async function refresh() {
       try {
