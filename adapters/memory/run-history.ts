@@ -14,7 +14,7 @@ export interface RunHistory {
 
 /** A bounded history keeping `limit` entries for at most `maxAgeMs`. */
 export function runHistory(bounds: { readonly limit: number; readonly maxAgeMs: number }): RunHistory {
-  // Newest first by `endedAt`; an entry ending at the same instant as another goes after it (insertion order).
+  // Newest first by `endedAt`; of entries ending at the same instant, the one recorded last comes first.
   let entries: RunRecord[] = [];
   const expire = (now: number) => {
     const oldest = now - bounds.maxAgeMs;
@@ -23,7 +23,7 @@ export function runHistory(bounds: { readonly limit: number; readonly maxAgeMs: 
   return {
     add(entry, now) {
       if (entries.some((e) => e.id === entry.id)) return;
-      const at = entries.findIndex((e) => e.endedAt < entry.endedAt);
+      const at = entries.findIndex((e) => e.endedAt <= entry.endedAt);
       entries.splice(at === -1 ? entries.length : at, 0, { ...entry });
       if (entries.length > bounds.limit) entries.length = bounds.limit;
       expire(now);

@@ -86,7 +86,8 @@ local h = redis.call('HGET', KEYS[4], ARGV[1])
 if h then
   local t = redis.call('TIME')
   local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-  redis.call('HSET', KEYS[4], ARGV[1], (now + ttl) .. string.sub(h, string.find(h, '|', 1, true)))
+  local bar = string.find(h, '|', 1, true)
+  redis.call('HSET', KEYS[4], ARGV[1], (now + ttl) .. string.sub(h, bar))
   if redis.call('PTTL', KEYS[4]) < 2 * ttl then redis.call('PEXPIRE', KEYS[4], 2 * ttl) end
 end
 local r = redis.call('GET', KEYS[2])

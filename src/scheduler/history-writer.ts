@@ -21,7 +21,9 @@ export function errorFields(error: unknown): Pick<RunRecord, 'errorCode' | 'erro
 }
 
 function reportFailure(rt: Runtime, job: JobRecord, error: unknown): void {
-  const level = rt.historyWrites.size === 0 ? 'warn' : 'debug';
+  // One warning when writes start failing, then quieter lines until one succeeds again.
+  const level = rt.historyFailing ? 'debug' : 'warn';
+  rt.historyFailing = true;
   rt.logger[level]({ job: job.name, err: error }, 'could not write the run history; the run is not affected');
   publish('tickwork:history:error', () => {
     const errorCode = errorCodeOf(error);
@@ -45,7 +47,12 @@ export function recordHistory(rt: Runtime, job: JobRecord, entry: RunRecord): vo
   }
   let write: Promise<unknown>;
   try {
-    write = Promise.resolve(rt.lock.record(job.key, entry)).catch((error: unknown) => reportFailure(rt, job, error));
+    write = Promise.resolve(rt.lock.record(job.key, entry)).then(
+      () => {
+        rt.historyFailing = false;
+      },
+      (error: unknown) => reportFailure(rt, job, error),
+    );
   } catch (error) {
     // An adapter that throws synchronously is treated like one that rejects.
     reportFailure(rt, job, error);

@@ -55,6 +55,8 @@ export interface Runtime {
   readonly inflight: Set<Promise<unknown>>;
   /** History writes not yet answered (fire and forget, bounded). */
   readonly historyWrites: Set<Promise<unknown>>;
+  /** Whether the last history write failed (the first failure is a warning, later ones debug lines). */
+  historyFailing: boolean;
   lastSkewReport: number;
 }
 

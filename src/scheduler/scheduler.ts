@@ -142,6 +142,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     halting: controller(),
     inflight: new Set(),
     historyWrites: new Set(),
+    historyFailing: false,
     lastSkewReport: Number.NEGATIVE_INFINITY,
   };
   const jobs = new Map<string, JobRecord>();

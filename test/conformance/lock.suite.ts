@@ -5,10 +5,14 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { expect, it } from 'vitest';
-import type { AcquireRequest, AcquireResult, LockAdapter } from '../../src/scheduler/lock-adapter.js';
+import type { AcquireRequest, AcquireResult, HistoryBounds, LockAdapter } from '../../src/scheduler/lock-adapter.js';
+import { lockConsoleConformance } from './lock-console.suite.js';
 
-/** Builds one lock adapter per test; may share a server, the suite isolates jobs by random names. */
-export type LockFactory = () => LockAdapter | Promise<LockAdapter>;
+/**
+ * Builds one lock adapter per test, with the given history bounds (pass them on to the adapter's options); may
+ * share a server, the suite isolates jobs by random names.
+ */
+export type LockFactory = (bounds?: HistoryBounds) => LockAdapter | Promise<LockAdapter>;
 
 const outcome = (fence: number) => ({ status: 'succeeded' as const, fence, at: Date.now() });
 
@@ -28,6 +32,7 @@ export function lockConformance(makeLock: LockFactory): void {
     retentionMs: 60_000,
     ...over,
   });
+  lockConsoleConformance(makeLock, req);
   const at = (j: string, tickMs: number, over: Partial<AcquireRequest> = {}) =>
     req({ job: j, tick: String(tickMs), tickMs, ...over });
   const complete = (lock: LockAdapter, r: AcquireRequest, fence: number, advance = true) =>

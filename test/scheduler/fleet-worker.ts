@@ -5,6 +5,7 @@
 import { Redis } from 'ioredis';
 import { redisLock } from '../../adapters/redis/lock.js';
 import { createScheduler } from '../../src/scheduler/index.js';
+import { serveControl } from './worker-control.js';
 
 const env = (name: string): string => {
   const value = process.env[name];
@@ -45,5 +46,6 @@ process.on('SIGTERM', () => {
   });
 });
 
+serveControl(scheduler, env('JOB'));
 await scheduler.start();
 process.stdout.write('ready\n');

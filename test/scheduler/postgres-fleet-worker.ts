@@ -6,6 +6,7 @@
 import pg from 'pg';
 import { postgresLock } from '../../adapters/postgres/lock.js';
 import { createScheduler } from '../../src/scheduler/index.js';
+import { serveControl } from './worker-control.js';
 
 const env = (name: string): string => {
   const value = process.env[name];
@@ -55,5 +56,6 @@ process.on('SIGTERM', () => {
   });
 });
 
+serveControl(scheduler, env('JOB'));
 await scheduler.start();
 process.stdout.write('ready\n');

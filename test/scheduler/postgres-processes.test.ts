@@ -1,7 +1,8 @@
 /**
  * Real processes on the PostgreSQL lock: 4 child processes run an every-second job for about 14 s; one is
  * killed with SIGKILL in the middle of a run. No tick completes twice, none is lost, the killed tick is taken
- * over by another process with a higher fence, and fences are unique.
+ * over by another process with a higher fence, and fences are unique. Then the fleet console on two processes:
+ * pause, resume, trigger and the shared history (`fleet-console.ts`).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { resolve } from 'node:path';
@@ -10,6 +11,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { migrate } from '../../adapters/postgres/migrate.js';
 import { isolatedPool } from '../helpers/postgres.js';
 import { DATABASE_URL, describeWithPostgres } from '../helpers/services.js';
+import { fleetConsoleScenario, spawnConsolePair } from './fleet-console.js';
 import { until } from './helpers.js';
 
 const PROCESSES = 4;
@@ -119,5 +121,27 @@ describeWithPostgres('scheduler in real processes on the PostgreSQL lock', () =>
     for (const r of starts) startsByTick.set(r.tick, (startsByTick.get(r.tick) ?? 0) + 1);
     expect([...startsByTick].filter(([t, n]) => n > 1 && t !== victim?.tick)).toEqual([]);
     expect(new Set(starts.map((r) => r.fence)).size).toBe(starts.length);
+  }, 120_000);
+
+  it('fleet console on 2 processes: pause skips everywhere, resume, trigger once, shared history', async () => {
+    const own = await isolatedPool(2);
+    await migrate(own.pool);
+    await own.pool.query(
+      'CREATE TABLE fleet_runs (tick bigint NOT NULL, fence bigint NOT NULL, pid int NOT NULL, phase text NOT NULL, at bigint NOT NULL)',
+    );
+    try {
+      const pair = await spawnConsolePair(
+        worker,
+        { DATABASE_URL, SCHEMA: own.schema, JOB: 'console', LEASE_TTL: '2000', WORK_MS: '100' },
+        children,
+      );
+      try {
+        await fleetConsoleScenario(pair.a, pair.b);
+      } finally {
+        await pair.stop();
+      }
+    } finally {
+      await own.close();
+    }
   }, 120_000);
 });

@@ -1,7 +1,8 @@
 /**
  * Real processes: 8 child processes run an every-second job on the Redis lock for over 20 s; one is killed
  * with SIGKILL in the middle of a run. No tick completes twice, none is lost, the killed tick is taken over
- * within lease ttl + 1 s, and fences grow strictly.
+ * within lease ttl + 1 s, and fences grow strictly. Then the fleet console on two processes: pause, resume,
+ * trigger and the shared history (`fleet-console.ts`).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { resolve } from 'node:path';
@@ -9,6 +10,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, expect, it } from 'vitest';
 import { deletePrefix, ioredisClient } from '../adapters/redis/redis-clients.js';
 import { describeWithRedis, REDIS_URL, randomSuffix } from '../helpers/services.js';
+import { fleetConsoleScenario, spawnConsolePair } from './fleet-console.js';
 import { until } from './helpers.js';
 
 const PROCESSES = 8;
@@ -124,5 +126,20 @@ describeWithRedis('scheduler in real processes on the Redis lock', () => {
     const byTick = starts.filter((r) => r !== takeover).sort((a, b) => a.tick - b.tick);
     for (let i = 1; i < byTick.length; i++) expect(byTick[i]?.fence).toBeGreaterThan(byTick[i - 1]?.fence ?? Infinity);
     expect(firstStarts.length).toBeGreaterThan(15);
+  }, 120_000);
+
+  it('fleet console on 2 processes: pause skips everywhere, resume, trigger once, shared history', async () => {
+    const consolePrefix = `${prefix}console:`;
+    const pair = await spawnConsolePair(
+      worker,
+      { REDIS_URL, PREFIX: consolePrefix, JOB: 'console', LEASE_TTL: '2000', WORK_MS: '100' },
+      children,
+    );
+    try {
+      await fleetConsoleScenario(pair.a, pair.b);
+    } finally {
+      await pair.stop();
+      await deletePrefix(redis, consolePrefix);
+    }
   }, 120_000);
 });

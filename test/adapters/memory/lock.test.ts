@@ -3,5 +3,5 @@ import { memoryLock } from '../../../adapters/memory/lock.js';
 import { lockConformance } from '../../conformance/lock.suite.js';
 
 describe('memoryLock conformance', () => {
-  lockConformance(() => memoryLock());
+  lockConformance((bounds) => memoryLock(bounds));
 });

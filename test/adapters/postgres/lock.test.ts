@@ -81,7 +81,7 @@ describe('postgresLock on PGlite', () => {
   });
   afterAll(() => db.close());
 
-  lockConformance(() => postgresLock({ db }));
+  lockConformance((bounds) => postgresLock({ db, ...bounds }));
 
   it('prepare() passes on a migrated schema and names migrate(db) on a bare one', async () => {
     await expect(postgresLock({ db }).prepare?.({ logger: silentLogger })).resolves.toBeUndefined();
@@ -135,7 +135,7 @@ describeWithPostgres('postgresLock on the PostgreSQL server', () => {
   afterAll(() => target.close());
 
   describe('conformance with a pg.Pool', () => {
-    lockConformance(() => postgresLock({ db: target.pool }));
+    lockConformance((bounds) => postgresLock({ db: target.pool, ...bounds }));
   });
 
   describe('conformance with a pg.Client', () => {
@@ -145,7 +145,7 @@ describeWithPostgres('postgresLock on the PostgreSQL server', () => {
       await client.connect();
     });
     afterAll(() => client.end());
-    lockConformance(() => postgresLock({ db: client }));
+    lockConformance((bounds) => postgresLock({ db: client, ...bounds }));
   });
 
   it('with synchronousCommit: false, turns synchronous_commit off for its own transaction only', async () => {

@@ -86,11 +86,11 @@ describeWithRedisCluster('redisLock on a 3-master Redis Cluster', () => {
   });
 
   describe('conformance with an ioredis Cluster client', () => {
-    lockConformance(() => redisLock({ client: io, prefix }));
+    lockConformance((bounds) => redisLock({ client: io, prefix, ...bounds }));
   });
 
   describe('conformance with a node-redis cluster client', () => {
-    lockConformance(() => redisLock({ client: node, prefix }));
+    lockConformance((bounds) => redisLock({ client: node, prefix, ...bounds }));
   });
 
   it('keeps every key of a job in one slot on one node, for jobs on every master', async () => {

@@ -34,7 +34,7 @@ describeWithRedis('redisLock', () => {
         opened = await kind.open();
       });
       afterAll(() => opened?.close());
-      lockConformance(() => redisLock({ client: (opened as OpenedRedisClient).client, prefix }));
+      lockConformance((bounds) => redisLock({ client: (opened as OpenedRedisClient).client, prefix, ...bounds }));
     });
   }
 
