@@ -5,18 +5,8 @@
  * two schedulers in one process (the tests) do not count each other's runs.
  */
 import { Counter, Histogram, type Registry } from 'prom-client';
+import { schedulerChannels as C } from '../../src/index.js';
 import { type ChannelMessage, labelOf, subscribeChannels } from './channel-subscriptions.js';
-
-/** The channels counted here, by name. */
-export const SCHEDULER_CHANNELS = {
-  runStart: 'tickwork:run:start',
-  runEnd: 'tickwork:run:end',
-  runSkipped: 'tickwork:run:skipped',
-  tickMissed: 'tickwork:tick:missed',
-  lockError: 'tickwork:lock:error',
-  leaseLost: 'tickwork:lease:lost',
-  historyError: 'tickwork:history:error',
-} as const;
 
 /** Seconds: from a few milliseconds (a quick job, a tick on time) to an hour (a long sync, a late tick). */
 const RUN_SECONDS = [0.005, 0.01, 0.05, 0.1, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600];
@@ -31,63 +21,54 @@ export function countSchedulerEvents(
   instanceId: string,
   onError: (channel: string, error: unknown) => void,
 ): () => void {
-  const registers = [registry];
-  const runs = new Counter({
-    name: 'tickwork_job_runs_total',
-    help: 'Finished runs by job and outcome (succeeded, failed, abandoned)',
-    labelNames: ['job', 'outcome'] as const,
-    registers,
-  });
-  const duration = new Histogram({
-    name: 'tickwork_job_run_duration_seconds',
-    help: 'How long a run took, retries included, by job and outcome',
-    labelNames: ['job', 'outcome'] as const,
-    buckets: RUN_SECONDS,
-    registers,
-  });
-  const delay = new Histogram({
-    name: 'tickwork_job_start_delay_seconds',
-    help: 'From the scheduled tick to the start of its run, for ticks run on time (catch-up and manual runs left out)',
-    labelNames: ['job'] as const,
-    buckets: DELAY_SECONDS,
-    registers,
-  });
-  const skipped = new Counter({
-    name: 'tickwork_job_skipped_total',
-    help: 'Ticks this instance did not run, by job and reason (paused, locked, …)',
-    labelNames: ['job', 'reason'] as const,
-    registers,
-  });
-  const missed = new Counter({
-    name: 'tickwork_job_missed_total',
-    help: 'Ticks that passed without a run (the process was down or late past the catch-up policy)',
-    labelNames: ['job'] as const,
-    registers,
-  });
-  const lockErrors = new Counter({
-    name: 'tickwork_lock_errors_total',
-    help: 'Lock operations that failed, by job and operation',
-    labelNames: ['job', 'operation'] as const,
-    registers,
-  });
-  const leaseLost = new Counter({
-    name: 'tickwork_lease_lost_total',
-    help: 'Runs whose lease was lost (renewal failed or another instance took the tick over)',
-    labelNames: ['job'] as const,
-    registers,
-  });
-  const historyErrors = new Counter({
-    name: 'tickwork_history_errors_total',
-    help: 'Run records that could not be written to the history',
-    labelNames: ['job'] as const,
-    registers,
-  });
+  const counter = <L extends string>(name: string, help: string, labelNames: readonly L[]) =>
+    new Counter({ name, help, labelNames, registers: [registry] });
+  const histogram = <L extends string>(name: string, help: string, labelNames: readonly L[], buckets: number[]) =>
+    new Histogram({ name, help, labelNames, buckets, registers: [registry] });
+  const runs = counter('tickwork_job_runs_total', 'Finished runs by job and outcome (succeeded, failed, abandoned)', [
+    'job',
+    'outcome',
+  ]);
+  const duration = histogram(
+    'tickwork_job_run_duration_seconds',
+    'How long a run took, retries included, by job and outcome',
+    ['job', 'outcome'],
+    RUN_SECONDS,
+  );
+  const delay = histogram(
+    'tickwork_job_start_delay_seconds',
+    'From the scheduled tick to the start of its run, for ticks run on time (catch-up and manual runs left out)',
+    ['job'],
+    DELAY_SECONDS,
+  );
+  const skipped = counter('tickwork_job_skipped_total', 'Ticks this instance did not run, by job and reason', [
+    'job',
+    'reason',
+  ]);
+  const missed = counter(
+    'tickwork_job_missed_total',
+    'Ticks that passed without a run (the process was down or late past the catch-up policy)',
+    ['job'],
+  );
+  const lockErrors = counter('tickwork_lock_errors_total', 'Lock operations that failed, by job and operation', [
+    'job',
+    'operation',
+  ]);
+  const leaseLost = counter(
+    'tickwork_lease_lost_total',
+    'Runs whose lease was lost (renewal failed or another instance took the tick over)',
+    ['job'],
+  );
+  const historyErrors = counter(
+    'tickwork_history_errors_total',
+    'Run records that could not be written to the history',
+    ['job'],
+  );
 
   const mine = (handler: (message: ChannelMessage) => void) => (message: ChannelMessage) => {
     // A message without an instance id is counted: it cannot be another scheduler's.
     if (message.instanceId === undefined || message.instanceId === instanceId) handler(message);
   };
-  const C = SCHEDULER_CHANNELS;
   return subscribeChannels(
     {
       [C.runStart]: mine((m) => {

@@ -1,6 +1,38 @@
 /** What the browser tests of the example web page share: a watched page, waiting for a heading, screenshots, signing in. */
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
+import { chromiumAvailable, launchChromium } from '../../test/helpers/chromium.js';
+
+/** Where the browser tests write their screenshots (git-ignored). */
+export const SHOTS = join(process.cwd(), 'test-results', 'web');
+
+/**
+ * Launches Chromium once for the test file that calls it (when installed) and closes it after the file;
+ * answers the running browser.
+ */
+export function chromiumForFile(): () => Browser {
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    if (!chromiumAvailable) return;
+    await mkdir(SHOTS, { recursive: true });
+    // launch() gives every run a fresh, throw-away profile directory.
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+  return () => {
+    if (!browser) throw new Error('Chromium is not running');
+    return browser;
+  };
+}
+
+/** A full-page screenshot under {@link SHOTS} as `<name>.png`. */
+export async function screenshot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+}
 
 /**
  * A page in a fresh context (its own cookies) that collects every script error and CSP violation in

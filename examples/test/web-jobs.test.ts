@@ -4,28 +4,16 @@
  * resume → scheduled runs again; the ISIN page links to the job's history; keyboard use; 1280 and 390 px.
  * Screenshots go to test-results/web/ (ignored).
  */
-import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { chromiumAvailable, describeWithChromium, launchChromium } from '../../test/helpers/chromium.js';
+import { describeWithChromium } from '../../test/helpers/chromium.js';
 import { ADMIN, type Framework, startTestServer, type TestServer } from './harness.js';
-import { heading, openBrowserPage, signIn } from './web-browser.js';
+import { chromiumForFile, heading, openBrowserPage, SHOTS, screenshot, signIn } from './web-browser.js';
 
-const SHOTS = join(process.cwd(), 'test-results', 'web');
 const frameworks: Framework[] = ['fastify', 'express'];
 const JOB = 'isin-sync';
-
-let browser: Browser;
-
-beforeAll(async () => {
-  if (!chromiumAvailable) return;
-  await mkdir(SHOTS, { recursive: true });
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = chromiumForFile();
 
 /** The outcome cells of the history table, newest first. */
 function outcomes(page: Page): Promise<string[]> {
@@ -58,7 +46,7 @@ for (const framework of frameworks) {
     });
 
     it('pauses (after a confirmation), shows the skipped tick without a reload, runs now, resumes', async () => {
-      const { context, page, problems } = await openBrowserPage(browser, 1280, 800);
+      const { context, page, problems } = await openBrowserPage(browser(), 1280, 800);
       try {
         await signIn(page, server.url, ADMIN.email, ADMIN.password);
         // From the ISIN page, its job's history.
@@ -87,7 +75,7 @@ for (const framework of frameworks) {
         await expect.poll(() => facts.textContent()).toContain('paused');
         // The next tick, skipped, shows up without a reload.
         await expect.poll(async () => (await outcomes(page))[0], { timeout: 30_000 }).toBe('skipped (paused)');
-        await page.screenshot({ path: join(SHOTS, `${framework}-jobs-paused.png`), fullPage: true });
+        await screenshot(page, `${framework}-jobs-paused`);
 
         // Run now while paused (a manual run ignores pause, and meets no scheduled run of the job): it runs once.
         await confirmByKeyboard(page, `Run ${JOB} now`, `Yes, run ${JOB} now`);
@@ -105,7 +93,7 @@ for (const framework of frameworks) {
         await expect.poll(() => page.locator('#notice').textContent()).toBe(`Resumed ${JOB}.`);
         await expect.poll(async () => (await outcomes(page))[0], { timeout: 30_000 }).toBe('succeeded');
 
-        await page.screenshot({ path: join(SHOTS, `${framework}-jobs-1280.png`), fullPage: true });
+        await screenshot(page, `${framework}-jobs-1280`);
         expect(problems).toEqual([]);
       } finally {
         await context.close();
@@ -113,14 +101,14 @@ for (const framework of frameworks) {
     });
 
     it('is readable at 390 px: the page does not scroll sideways, the history table scrolls on its own', async () => {
-      const { context, page, problems } = await openBrowserPage(browser, 390, 844);
+      const { context, page, problems } = await openBrowserPage(browser(), 390, 844);
       try {
         await signIn(page, server.url, ADMIN.email, ADMIN.password);
         await page.getByRole('link', { name: 'Jobs' }).click();
         await heading(page, 'Jobs');
         await expect.poll(async () => (await tickIds(page)).length, { timeout: 30_000 }).toBeGreaterThan(0);
         expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
-        await page.screenshot({ path: join(SHOTS, `${framework}-jobs-390.png`), fullPage: true });
+        await screenshot(page, `${framework}-jobs-390`);
         await page.screenshot({ path: join(SHOTS, `${framework}-jobs-390-top.png`) });
         expect(problems).toEqual([]);
       } finally {

@@ -3,40 +3,26 @@
  * started in-process: the whole journey through the page, refused uploads, an admin page refused to a user,
  * phone width, and the cookie, Origin and CSP rules over plain HTTP. Screenshots go to test-results/web/.
  */
-import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isTickworkError } from '../../src/errors.js';
-import { chromiumAvailable, describeWithChromium, launchChromium } from '../../test/helpers/chromium.js';
+import { describeWithChromium } from '../../test/helpers/chromium.js';
 import { CSP_DIRECTIVES, checkOrigin } from '../shared/browser-security.js';
 import { cookieToken, requestToken, sessionCookie } from '../shared/browser-session.js';
 import { ADMIN, client, type Framework, startTestServer, type TestServer, UPLOAD_MAX_BYTES } from './harness.js';
 import { makePng } from './png.js';
-import { heading, openBrowserPage, signIn } from './web-browser.js';
+import { chromiumForFile, heading, openBrowserPage, screenshot, signIn } from './web-browser.js';
 
-const SHOTS = join(process.cwd(), 'test-results', 'web');
 const frameworks: Framework[] = ['fastify', 'express'];
-
-let browser: Browser;
-
-beforeAll(async () => {
-  if (!chromiumAvailable) return;
-  await mkdir(SHOTS, { recursive: true });
-  // launch() gives every run a fresh, throw-away profile directory.
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = chromiumForFile();
 
 /** A page in a fresh context that fails the test on any script error or CSP violation (see openBrowserPage). */
 function openPage(width = 1024): Promise<{ context: BrowserContext; page: Page; problems: string[] }> {
-  return openBrowserPage(browser, width);
+  return openBrowserPage(browser(), width);
 }
 
-async function shot(page: Page, framework: Framework, name: string): Promise<void> {
-  await page.screenshot({ path: join(SHOTS, `${framework}-${name}.png`), fullPage: true });
+function shot(page: Page, framework: Framework, name: string): Promise<void> {
+  return screenshot(page, `${framework}-${name}`);
 }
 
 describe('browser session and security helpers', () => {
