@@ -67,6 +67,7 @@ for (const framework of frameworks) {
         // Pause: a first press only asks; Cancel leaves it running.
         await page.getByRole('button', { name: `Pause ${JOB}`, exact: true }).click();
         expect(await card.getByRole('group').textContent()).toContain('Its ticks are skipped until it is resumed');
+        await screenshot(page, `${framework}-jobs-confirm`);
         await card.getByRole('button', { name: 'Cancel' }).click();
         expect(await card.getByRole('group').isHidden()).toBe(true);
         expect(await facts.textContent()).toContain('active');
