@@ -71,6 +71,12 @@ for (const framework of frameworks) {
         await card.getByRole('button', { name: 'Cancel' }).click();
         expect(await card.getByRole('group').isHidden()).toBe(true);
         expect(await facts.textContent()).toContain('active');
+        // Escape backs out too, and gives the focus back to the button.
+        const pause = page.getByRole('button', { name: `Pause ${JOB}`, exact: true });
+        await pause.press('Enter');
+        await page.keyboard.press('Escape');
+        expect(await card.getByRole('group').isHidden()).toBe(true);
+        expect(await pause.evaluate((el) => el === document.activeElement)).toBe(true);
         await confirmByKeyboard(page, `Pause ${JOB}`, `Yes, pause ${JOB}`);
         await expect.poll(() => page.locator('#notice').textContent()).toBe(`Paused ${JOB}.`);
         await expect.poll(() => facts.textContent()).toContain('paused');
