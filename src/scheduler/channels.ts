@@ -125,12 +125,19 @@ export interface HistoryErrorMessage {
 
 /** Every channel and its message type. */
 export interface SchedulerChannelMessages {
+  /** A run's first attempt starts. */
   'tickwork:run:start': RunStartMessage;
+  /** A run ended. */
   'tickwork:run:end': RunEndMessage;
+  /** A tick did not run on this instance. */
   'tickwork:run:skipped': RunSkippedMessage;
+  /** A tick passed while nothing ran it. */
   'tickwork:tick:missed': TickMissedMessage;
+  /** A lock call failed. */
   'tickwork:lock:error': LockErrorMessage;
+  /** A running tick lost its lease. */
   'tickwork:lease:lost': LeaseLostMessage;
+  /** A history entry could not be written. */
   'tickwork:history:error': HistoryErrorMessage;
 }
 

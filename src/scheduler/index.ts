@@ -26,22 +26,16 @@ export type {
   LeaseRef,
   LockAdapter,
   ManualRequest,
+  ResolvedHistoryBounds,
   RunOutcome,
   RunRecord,
   TickOutcome,
   TickState,
 } from './lock-adapter.js';
-export {
-  DEFAULT_HISTORY_LIMIT,
-  DEFAULT_HISTORY_MAX_AGE_MS,
-  HISTORY_MESSAGE_MAX,
-  historyBoundsOf,
-  nextFence,
-  takeoverGraceMs,
-} from './lock-adapter.js';
+export { historyBoundsOf, nextFence, takeoverGraceMs } from './lock-adapter.js';
 export type { TickResult } from './run-tick.js';
 export type { Scheduler, StopOptions } from './scheduler.js';
-export { createScheduler, MAX_HISTORY_PAGE } from './scheduler.js';
+export { createScheduler } from './scheduler.js';
 export { tickIdOf } from './ticks.js';
 export type {
   ClockSkewEvent,
@@ -50,6 +44,7 @@ export type {
   JobErrorEvent,
   JobHandler,
   JobOptions,
+  JobSchedule,
   JobStatus,
   LastRun,
   LeaseLostEvent,

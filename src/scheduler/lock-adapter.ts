@@ -211,7 +211,7 @@ export interface RunRecord {
   readonly manual: boolean;
   /** The error's code, for failed and abandoned runs (a `TickworkError` code or the driver's `code`). */
   readonly errorCode?: string;
-  /** The error's message, cut to {@link HISTORY_MESSAGE_MAX} characters. */
+  /** The error's message, cut to 300 characters. */
   readonly errorMessage?: string;
 }
 
@@ -346,8 +346,23 @@ export const DEFAULT_HISTORY_LIMIT = 100;
 /** Default {@link HistoryBounds.historyMaxAge}: seven days. */
 export const DEFAULT_HISTORY_MAX_AGE_MS = 7 * 24 * 3_600_000;
 
-/** Checks and defaults an adapter's history bounds (`INVALID_OPTION` naming the option). */
-export function historyBoundsOf(options: HistoryBounds): { readonly limit: number; readonly maxAgeMs: number } {
+/** History bounds after defaults, from {@link historyBoundsOf}. */
+export interface ResolvedHistoryBounds {
+  /** Entries kept per job. */
+  readonly limit: number;
+  /** Milliseconds an entry is kept. */
+  readonly maxAgeMs: number;
+}
+
+/**
+ * Checks and defaults an adapter's history bounds (`INVALID_OPTION` naming the option).
+ *
+ * @example
+ * ```ts
+ * historyBoundsOf({ historyLimit: 50 }); // { limit: 50, maxAgeMs: 604800000 }
+ * ```
+ */
+export function historyBoundsOf(options: HistoryBounds): ResolvedHistoryBounds {
   const limit = options.historyLimit ?? DEFAULT_HISTORY_LIMIT;
   assertInteger('historyLimit', limit);
   const maxAgeMs = options.historyMaxAge ?? DEFAULT_HISTORY_MAX_AGE_MS;

@@ -321,6 +321,21 @@ export interface LastRun {
   error?: unknown;
 }
 
+/** A job's schedule as given to `add()`: `{ cron }` or `{ every }`. */
+export type JobSchedule =
+  | {
+      /** The croner pattern. */
+      cron: string;
+      /** Not set for a cron job. */
+      every?: never;
+    }
+  | {
+      /** The interval in milliseconds. */
+      every: number;
+      /** Not set for an interval job. */
+      cron?: never;
+    };
+
 /** A tick running somewhere in the fleet, from `scheduler.jobs()`. */
 export interface RunningTick {
   /** The instance running it. */
@@ -338,7 +353,7 @@ export interface JobStatus {
   /** The lock's name for the job: its name and a hash of its schedule (pass it to `lock.state()`). */
   key: string;
   /** The schedule: a cron pattern or an interval in milliseconds. */
-  schedule: { cron: string; every?: never } | { every: number; cron?: never };
+  schedule: JobSchedule;
   /** IANA time zone of the cron pattern (`UTC` for `every`). */
   timezone: string;
   /** Whether the job is paused fleet-wide. */
@@ -365,7 +380,7 @@ export interface HistoryOptions {
    */
   readonly limit?: number;
   /** Only entries that ended before this instant: pass the `endedAt` of the previous page's last entry. */
-  readonly before?: Date | number;
+  readonly before?: Date | number | undefined;
 }
 
 /** Options of `scheduler.trigger()`. */
