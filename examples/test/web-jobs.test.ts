@@ -107,7 +107,7 @@ for (const framework of frameworks) {
       }
     });
 
-    it('is readable at 390 px: the page does not scroll sideways, the history table scrolls on its own', async () => {
+    it('is readable at 390 px: the page does not scroll sideways, the history table scrolls on its own, older runs load', async () => {
       const { context, page, problems } = await openBrowserPage(browser(), 390, 844);
       try {
         await signIn(page, server.url, ADMIN.email, ADMIN.password);
@@ -116,6 +116,11 @@ for (const framework of frameworks) {
         await expect.poll(async () => (await tickIds(page)).length, { timeout: 30_000 }).toBeGreaterThan(0);
         expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
         await screenshot(page, `${framework}-jobs-390`);
+        // A full page of runs offers older ones (the job has ticked every second since the server started).
+        const older = page.getByRole('button', { name: 'Show older runs' });
+        await expect.poll(() => older.isVisible(), { timeout: 40_000 }).toBe(true);
+        await older.press('Enter');
+        await expect.poll(async () => (await tickIds(page)).length, { timeout: 20_000 }).toBeGreaterThan(20);
         await page.screenshot({ path: join(SHOTS, `${framework}-jobs-390-top.png`) });
         expect(problems).toEqual([]);
       } finally {

@@ -8,8 +8,10 @@ import { badge, h } from './dom.js';
 
 /** How often the page asks for fresh state while it is shown. */
 const POLL_MS = 3000;
-/** Runs the history table shows. */
-const HISTORY_LIMIT = 20;
+/** Runs the history table shows at first, and how many more "Show older runs" adds. */
+const HISTORY_PAGE = 20;
+/** The most runs the table shows (the API's own bound). */
+const HISTORY_MAX = 200;
 /** The route of the page; `/admin/jobs/<name>` selects the job whose history is shown. */
 export const JOBS_ROUTE = '/admin/jobs';
 
@@ -242,10 +244,11 @@ function historyRows(items, timeZone) {
 
 function historyTable(name) {
   const tbody = h('tbody');
+  const caption = h('caption');
   const table = h(
     'table',
     { class: 'history' },
-    h('caption', { text: `Last ${HISTORY_LIMIT} runs of ${name}, newest first` }),
+    caption,
     h(
       'thead',
       {},
@@ -268,6 +271,7 @@ function historyTable(name) {
       table,
     ),
     tbody,
+    caption,
   };
 }
 
@@ -285,11 +289,22 @@ const jobs = {
     const cards = new Map();
     let selected;
     let table;
+    let limit = HISTORY_PAGE;
+    const older = h('button', {
+      type: 'button',
+      class: 'secondary',
+      text: 'Show older runs',
+      hidden: true,
+      onclick: async () => {
+        limit = Math.min(HISTORY_MAX, limit + HISTORY_PAGE);
+        await refresh();
+      },
+    });
 
     const load = async () => {
       const { items } = await api('GET', '/admin/jobs');
       const job = items.find((j) => j.name === (selected ?? wanted)) ?? items[0];
-      const history = job ? await api('GET', `${jobPath(job.name)}/history?limit=${HISTORY_LIMIT}`) : { items: [] };
+      const history = job ? await api('GET', `${jobPath(job.name)}/history?limit=${limit}`) : { items: [] };
       return { items, job, history };
     };
     const show = ({ items, job, history }) => {
@@ -310,9 +325,16 @@ const jobs = {
         selected = job.name;
         historyTitle.textContent = `History of ${job.name}`;
         table = historyTable(job.name);
-        historyBox.replaceChildren(historyTitle, table.element);
+        historyBox.replaceChildren(historyTitle, table.element, older);
       }
+      const count = history.items.length;
+      table.caption.textContent = `The last ${count} run${count === 1 ? '' : 's'} of ${job.name}, newest first`;
       table.tbody.replaceChildren(...historyRows(history.items, job.timezone));
+      // More may be stored when the page came back full.
+      const hide = history.items.length < limit || limit >= HISTORY_MAX;
+      // A focused button that goes away would drop the focus to the page: hand it to the table instead.
+      if (hide && document.activeElement === older) table.element.focus();
+      older.hidden = hide;
     };
     async function refresh() {
       try {
