@@ -6,7 +6,7 @@
  * Per job: `cursor` (newest claimed scheduled tick), `fence`, `hwm` (newest completed tick) without TTL, and
  * `running` (`<token>|<tick>`, the exclusive holder). Per tick: `lease` (the token) and `mark` (`claimed`,
  * `started` or the done outcome as JSON), both with a TTL. Fleet control and history (`lock-control-scripts.ts`):
- * `paused`, `holders` (token → `<expiresAtMs>|<instanceId>|<tick>`, who runs what), `requests`, `hist`, `hist:data`.
+ * `paused`, `holders` (token → `<expiresAtMs>|<instanceId>|<tick>`, who runs what), `requests`, `hist`.
  */
 
 /**
@@ -60,9 +60,7 @@ if ARGV[5] == '1' then
 end
 redis.call('SET', KEYS[1], ARGV[1], 'PX', ttl)
 redis.call('HSET', KEYS[7], ARGV[1], (now + ttl) .. '|' .. ARGV[12] .. '|' .. ARGV[11])
-if redis.call('PTTL', KEYS[7]) < math.max(tonumber(ARGV[7]), 2 * ttl) then
-  redis.call('PEXPIRE', KEYS[7], math.max(tonumber(ARGV[7]), 2 * ttl))
-end
+redis.call('PEXPIRE', KEYS[7], math.max(tonumber(ARGV[7]), 2 * ttl))
 local kind = 'claimed'
 if ARGV[6] == '1' then kind = 'started' end
 redis.call('SET', KEYS[2], kind, 'PX', math.max(tonumber(ARGV[7]), ttl))

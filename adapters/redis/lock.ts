@@ -14,9 +14,9 @@ import {
   takeoverGraceMs,
 } from '../../src/scheduler/lock-adapter.js';
 import { deadlines } from './deadlines.js';
-import { HISTORY, POLL, RECORD, REQUEST_RUN, SET_PAUSED, STATUS } from './lock-control-scripts.js';
+import { HISTORY, RECORD, REQUEST_RUN, SET_PAUSED, STATUS } from './lock-control-scripts.js';
 import { ACQUIRE, COMPLETE, RELEASE, RENEW, STATE } from './lock-scripts.js';
-import { commandSender, luaScript, type RedisLikeClient } from './redis-client.js';
+import { commandSender, luaScript, type RedisLikeClient, translateRedisError } from './redis-client.js';
 import { checkRedisServer } from './server-check.js';
 
 /** Options of {@link redisLock}. */
@@ -46,6 +46,23 @@ export interface RedisLockOptions extends HistoryBounds {
 
 const REFUSALS = new Set<AcquireRefusal>(['done', 'started', 'stale', 'held', 'early', 'overlap', 'paused']);
 const KIND = { scheduled: 's', 'catch-up': 'c', manual: 'm' } as const;
+
+/**
+ * History entries (JSON, newest write first) as the history reads them: parsed, one per id, none that ended
+ * before `oldest`, only those that ended before `before`, newest `endedAt` first (stable for equal instants).
+ */
+function newestFirst(entries: readonly string[], oldest: number, before?: number): RunRecord[] {
+  const seen = new Set<string>();
+  const kept: RunRecord[] = [];
+  // Oldest write first, so a duplicate id keeps the entry written first, like the other adapters.
+  for (let i = entries.length - 1; i >= 0; i--) {
+    const entry = JSON.parse(entries[i] as string) as RunRecord;
+    if (seen.has(entry.id)) continue;
+    seen.add(entry.id);
+    if (entry.endedAt >= oldest && (before === undefined || entry.endedAt < before)) kept.push(entry);
+  }
+  return kept.reverse().sort((a, b) => b.endedAt - a.endedAt);
+}
 
 /**
  * The Redis {@link LockAdapter}: one Lua script per operation that checks the caller's token and judges
@@ -86,7 +103,6 @@ export function redisLock(options: RedisLockOptions): LockAdapter {
   const historyScript = script('lock history', HISTORY);
   const setPausedScript = script('lock pause', SET_PAUSED);
   const requestScript = script('lock trigger', REQUEST_RUN);
-  const pollScript = script('lock control poll', POLL);
   const statusScript = script('lock status', STATUS);
   const bounds = historyBoundsOf(options);
 
@@ -101,7 +117,6 @@ export function redisLock(options: RedisLockOptions): LockAdapter {
   const holders = (job: string) => `${jobKey(job)}:holders`;
   const requests = (job: string) => `${jobKey(job)}:requests`;
   const hist = (job: string) => `${jobKey(job)}:hist`;
-  const histData = (job: string) => `${jobKey(job)}:hist:data`;
 
   return {
     async acquire(r): Promise<AcquireResult> {
@@ -183,18 +198,12 @@ export function redisLock(options: RedisLockOptions): LockAdapter {
     },
 
     async record(job, entry) {
-      await recordScript.run(
-        [hist(job), histData(job)],
-        [entry.id, entry.endedAt, JSON.stringify(entry), bounds.limit, bounds.maxAgeMs],
-      );
+      await recordScript.run([hist(job)], [JSON.stringify(entry), bounds.limit, bounds.maxAgeMs]);
     },
 
     async history(job, query) {
-      const reply = (await historyScript.run(
-        [hist(job), histData(job)],
-        [query.limit, query.before ?? '', bounds.maxAgeMs],
-      )) as (string | null)[];
-      return reply.filter((v): v is string => typeof v === 'string').map((v) => JSON.parse(v) as RunRecord);
+      const [now, ...entries] = (await historyScript.run([hist(job)], [])) as [number, ...string[]];
+      return newestFirst(entries, Number(now) - bounds.maxAgeMs, query.before).slice(0, query.limit);
     },
 
     async setPaused(job, on) {
@@ -206,15 +215,20 @@ export function redisLock(options: RedisLockOptions): LockAdapter {
     },
 
     async poll(job) {
-      const [p, request] = (await pollScript.run([paused(job), requests(job)], [])) as [number, string];
-      return { paused: Number(p) === 1, request: request ? (JSON.parse(request) as ManualRequest) : null };
+      let request: unknown;
+      try {
+        request = await replies.wrap(send(['LPOP', requests(job)]), 'lock control poll');
+      } catch (error) {
+        throw translateRedisError(error, 'lock control poll');
+      }
+      return { request: typeof request === 'string' ? (JSON.parse(request) as ManualRequest) : null };
     },
 
     async status(job) {
-      const [p, queued, now, last, ...live] = (await statusScript.run(
-        [paused(job), requests(job), holders(job), hist(job), histData(job)],
-        [bounds.maxAgeMs],
-      )) as [number, number, number, string, ...string[]];
+      const [p, queued, now, entries, ...live] = (await statusScript.run(
+        [paused(job), requests(job), holders(job), hist(job)],
+        [],
+      )) as [number, number, number, string[], ...string[]];
       const running: LeaseHolder[] = live.map((v) => {
         const bar = v.indexOf('|');
         const lastBar = v.lastIndexOf('|');
@@ -227,7 +241,7 @@ export function redisLock(options: RedisLockOptions): LockAdapter {
       return {
         paused: Number(p) === 1,
         running,
-        last: last ? (JSON.parse(last) as RunRecord) : null,
+        last: newestFirst(entries, Number(now) - bounds.maxAgeMs)[0] ?? null,
         pendingRequests: Number(queued),
       };
     },

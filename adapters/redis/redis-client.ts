@@ -78,11 +78,13 @@ export interface NodeSender {
 
 /**
  * The key a cluster routes a command by: the first key of `EVAL`/`EVALSHA` (`[cmd, script, numkeys, key…]`),
- * `undefined` for the keyless commands the adapters send (`PING`, `INFO`, `CONFIG`).
+ * the key of `LPOP`, `undefined` for the keyless commands the adapters send (`PING`, `INFO`, `CONFIG`).
  */
 function firstKey(args: readonly string[]): string | undefined {
   const command = args[0]?.toUpperCase();
   if ((command === 'EVALSHA' || command === 'EVAL') && Number(args[2]) > 0) return args[3];
+  // The one plain keyed command the lock sends: taking a queued manual run is a bare `LPOP`, one command.
+  if (command === 'LPOP') return args[1];
   return undefined;
 }
 

@@ -29,7 +29,7 @@ export async function controlLoop(c: ControlLoop): Promise<void> {
       [...c.jobs()].map(async (job) => {
         try {
           const { paused, request } = await rt.lock.poll(job.key);
-          job.paused = paused;
+          if (paused !== undefined) job.paused = paused;
           failing = false;
           if (!request) return;
           if (stop.aborted || job.removed.signal.aborted) {

@@ -252,8 +252,11 @@ export interface ManualRequest {
 
 /** What {@link LockAdapter.poll} answers: one read per job per poll. */
 export interface ControlPoll {
-  /** Whether the job is paused fleet-wide. */
-  readonly paused: boolean;
+  /**
+   * Whether the job is paused fleet-wide, when the adapter reads it at no extra cost (the scheduler does not
+   * need it: `acquire` refuses paused ticks itself, and `status()` reports the flag).
+   */
+  readonly paused?: boolean;
   /** A manual run request taken for this caller alone (removed from the queue), or `null`. */
   readonly request: ManualRequest | null;
 }
