@@ -11,8 +11,10 @@ import { routeNotFound, toHttpError, unsupportedMediaType } from '../shared/http
 import { logRequest } from '../shared/logger.js';
 import { SECURITY_HEADERS } from '../shared/security-headers.js';
 import { expressRateLimits } from './rate-limits.js';
+import { requestMetrics } from './request-metrics.js';
 import { accountRouter } from './routes/account.js';
 import { appsRouter } from './routes/apps.js';
+import { jobsRouter } from './routes/jobs.js';
 import { systemRouter } from './routes/system.js';
 import { tasksRouter } from './routes/tasks.js';
 import { usersRouter } from './routes/users.js';
@@ -45,6 +47,8 @@ export function buildExpressApp(container: Container): Express {
   };
   const limits = expressRateLimits(container);
 
+  // Only when metrics are on (METRICS_PORT): otherwise a request costs no timer and no listener for them.
+  if (container.metrics) app.use(requestMetrics(container.metrics.observeRequest));
   app.use(requestLog);
   // helmet's headers, recorded once at start (SECURITY_HEADERS), set in one loop per request rather than through
   // helmet's dozen middlewares.
@@ -74,6 +78,7 @@ export function buildExpressApp(container: Container): Express {
   app.use('/apps', appsRouter(container));
   app.use(tasksRouter(container));
   app.use(usersRouter(container));
+  app.use(jobsRouter(container));
   // The web page, after the API so API requests never touch the file system.
   app.get('/web-config', (_req, res) => {
     res.json(webConfig(config));

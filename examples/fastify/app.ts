@@ -15,8 +15,10 @@ import { rateLimitedError, rateLimitRules } from '../shared/rate-limits.js';
 import { answerClientError, SECURITY_HEADERS } from '../shared/security-headers.js';
 import { httpServerOptions } from '../shared/timeouts.js';
 import { tickworkPlugin } from './plugin.js';
+import { addRequestMetrics } from './request-metrics.js';
 import { accountRoutes } from './routes/account.js';
 import { appRoutes } from './routes/apps.js';
+import { jobRoutes } from './routes/jobs.js';
 import { systemRoutes } from './routes/system.js';
 import { taskRoutes } from './routes/tasks.js';
 import { userRoutes } from './routes/users.js';
@@ -83,6 +85,9 @@ export async function buildFastifyApp(container: Container, options: FastifyAppO
     done();
   });
 
+  // Only when metrics are on (METRICS_PORT): otherwise a request costs no hook for them.
+  if (container.metrics) addRequestMetrics(app, container.metrics.observeRequest);
+
   app.setErrorHandler(async (error, request, reply) => {
     const { status, body } = toHttpError(error);
     if (status >= 500) request.log.error({ err: error }, 'request failed');
@@ -135,6 +140,7 @@ export async function buildFastifyApp(container: Container, options: FastifyAppO
   await app.register(appRoutes);
   await app.register(taskRoutes);
   await app.register(userRoutes);
+  await app.register(jobRoutes);
   await app.register(systemRoutes, { extractMaxBytes: EXTRACT_BODY_LIMIT });
   // The web page: one route per file present at start (no wildcard, so unknown paths stay the JSON 404).
   await app.register(fastifyStatic, { root: WEB_ROOT, wildcard: false, index: 'index.html' });

@@ -10,8 +10,16 @@ const PASSWORD_LINE = {
       : '(unchanged: the account existed already; use the password it was created with)',
 } as const;
 
-/** The banner's lines: the URL, what the server runs on, the admin's sign-in and a first request to try. */
-export function bannerLines(framework: string, url: string, container: Pick<Container, 'admin' | 'config'>): string[] {
+/**
+ * The banner's lines: the URL, what the server runs on, the admin's sign-in, a first request to try, and
+ * where the metrics are served when `metricsUrl` is given.
+ */
+export function bannerLines(
+  framework: string,
+  url: string,
+  container: Pick<Container, 'admin' | 'config'>,
+  metricsUrl?: string,
+): string[] {
   const { admin, config } = container;
   const storage = config.databaseUrl ? 'PostgreSQL' : 'memory';
   const lock = config.redisUrl ? 'Redis' : 'in-process';
@@ -30,11 +38,16 @@ export function bannerLines(framework: string, url: string, container: Pick<Cont
     `    curl -s ${url}/auth/login -H 'content-type: application/json' \\`,
     `      -d '{"email":"${admin.email}","password":"<password>"}'`,
     `  then send "Authorization: Bearer <token>". API description: ${url}/openapi.json`,
+    ...(metricsUrl ? [`  Prometheus metrics: ${metricsUrl} (METRICS_PORT)`] : []),
     '',
   ];
 }
 
 /** Prints {@link bannerLines} to stdout, for a human. */
-export function printBanner(framework: string, url: string, container: Pick<Container, 'admin' | 'config'>): void {
-  process.stdout.write(`${bannerLines(framework, url, container).join('\n')}\n`);
+export function printBanner(
+  framework: string,
+  url: string,
+  container: Pick<Container, 'admin' | 'config' | 'metricsUrl'>,
+): void {
+  process.stdout.write(`${bannerLines(framework, url, container, container.metricsUrl()).join('\n')}\n`);
 }

@@ -37,6 +37,11 @@ const envSchema = timeoutsEnvSchema.extend({
   EXTRACT_MAX_CONCURRENT: positiveInt(2),
   EXTRACT_MAX_MATCHES: positiveInt(10_000),
   SHUTDOWN_GRACE_MS: positiveInt(10_000),
+  METRICS_PORT: z.preprocess(
+    (value) => (typeof value === 'string' && value.trim() === '' ? undefined : value),
+    z.coerce.number().int().min(0).max(65_535).optional(),
+  ),
+  METRICS_HOST: z.string().trim().min(1).default('127.0.0.1'),
 });
 
 /** The settings of an example server, read from the environment by {@link loadConfig}. */
@@ -79,6 +84,13 @@ export interface ExampleConfig {
   readonly extractMaxMatches: number;
   /** How long shutdown waits for running jobs and requests (`SHUTDOWN_GRACE_MS`, default 10 s). */
   readonly shutdownGraceMs: number;
+  /**
+   * Port of the Prometheus listener serving `GET /metrics` (`METRICS_PORT`; 0 picks a free port). Unset: no
+   * metrics are collected or served.
+   */
+  readonly metricsPort: number | undefined;
+  /** Interface of the metrics listener (`METRICS_HOST`, default `127.0.0.1`: only this machine may scrape). */
+  readonly metricsHost: string;
   /** Every other bound: database, Redis, start-up, HTTP, ISIN sync (see {@link Timeouts}). */
   readonly timeouts: Timeouts;
 }
@@ -118,6 +130,8 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     extractMaxConcurrent: e.EXTRACT_MAX_CONCURRENT,
     extractMaxMatches: e.EXTRACT_MAX_MATCHES,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
+    metricsPort: e.METRICS_PORT,
+    metricsHost: e.METRICS_HOST,
     timeouts: toTimeouts(e),
   };
 }

@@ -26,8 +26,12 @@ import type { Clock } from '../../src/types.js';
 import { type AdminPasswordSource, bootstrapAdmin } from './admin-bootstrap.js';
 import type { ExampleConfig } from './config.js';
 import { createIsinJob, type IsinJob } from './isin-job.js';
+import { createJobConsole, type JobConsole } from './job-console.js';
 import type { ExampleLogger } from './logger.js';
+import { createMetrics, type Metrics } from './metrics.js';
+import { type MetricsServer, startMetricsServer } from './metrics-server.js';
 import { createPgPool } from './pg-pool.js';
+import { redactSourceIn } from './redact-source.js';
 import { MIN_PASSWORD_LENGTH } from './schemas.js';
 
 /** Extra wiring for tests and embedding; a server started from the environment passes none. */
@@ -70,8 +74,14 @@ export interface Container {
   readonly scheduler: Scheduler;
   /** The ISIN sync job: status and manual trigger. */
   readonly isin: IsinJob;
+  /** The scheduler's jobs for the operator console: state, history, pause, resume, Run now. */
+  readonly jobs: JobConsole;
   /** The bootstrap admin. */
   readonly admin: AdminLogin;
+  /** The Prometheus metrics when `METRICS_PORT` is set (the servers record their requests in them), else `undefined`. */
+  readonly metrics: Metrics | undefined;
+  /** Where the metrics are served once {@link Container.start} has run (`…/metrics`), else `undefined`. */
+  metricsUrl(): string | undefined;
   /** The Redis client when `REDIS_URL` is set (the rate limits keep their counters in it), else `undefined`. */
   readonly redis: Redis | undefined;
   /** Checks the database and Redis. */
@@ -157,6 +167,11 @@ export async function createContainer(
         ? postgresIsinSnapshotStore({ db: pool })
         : memoryIsinSnapshotStore();
     const isin = createIsinJob({ scheduler, store: snapshots, config, logger });
+    // Created with the scheduler, so the first runs (the start-up sync) are counted too.
+    const metrics =
+      config.metricsPort === undefined ? undefined : createMetrics({ instanceId: scheduler.instanceId, logger });
+    if (metrics) closers.push(async () => metrics.close());
+    let metricsServer: MetricsServer | undefined;
 
     let started = false;
     let initialSync: Promise<void> = Promise.resolve();
@@ -167,8 +182,12 @@ export async function createContainer(
       services,
       scheduler,
       isin,
+      // A failed sync's message quotes the source as configured, credentials and all.
+      jobs: createJobConsole({ scheduler, redact: (message) => redactSourceIn(message, config.isinSource) }),
       admin: { email: config.adminEmail, generatedPassword, passwordSource },
       redis,
+      metrics,
+      metricsUrl: () => metricsServer?.url,
       async ready() {
         const check = async (
           client: { query(sql: string): Promise<unknown> } | { ping(): Promise<unknown> } | undefined,
@@ -192,6 +211,12 @@ export async function createContainer(
       async start() {
         if (started) return;
         started = true;
+        if (metrics && config.metricsPort !== undefined) {
+          const { metricsHost: host, metricsPort: port, timeouts } = config;
+          metricsServer = await startMetricsServer(metrics, { host, port, timeouts, logger });
+          const opened = metricsServer;
+          closers.push(() => opened.close());
+        }
         await scheduler.start();
         // In the background: a slow or unreachable list must not hold up the server.
         initialSync = isin.syncIfEmpty().catch((err: unknown) => logger.warn({ err }, 'initial isin sync failed'));

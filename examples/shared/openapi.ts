@@ -6,6 +6,14 @@ import { z } from 'zod';
 import { AppSchema, UserSchema } from '../../src/index.js';
 import { SESSION_COOKIE } from './browser-session.js';
 import {
+  jobHistoryQuery,
+  jobHistorySchema,
+  jobListSchema,
+  jobNameParams,
+  jobViewSchema,
+  triggerReceiptSchema,
+} from './job-schemas.js';
+import {
   appsQuery,
   createAppBody,
   extractQuery,
@@ -49,10 +57,13 @@ export interface RouteDoc {
   /** A non-JSON answer (the proof image). */
   rawResponse?: 'image';
   /** The JSON answer's schema, by component name (`User`, `App`, `Login`, `AppList` …); untyped when absent. */
-  response?: 'User' | 'App' | 'Login' | 'AppList' | 'UserPage' | 'ReviewPage';
+  response?: 'User' | 'App' | 'Login' | 'AppList' | 'UserPage' | 'ReviewPage' | JobResponse;
   /** Error answers particular to this route (409, 422, 429 …), by status, beside those {@link RouteDoc.access} and the inputs imply. */
   errors?: Readonly<Record<number, string>>;
 }
+
+/** The answers of the admin jobs routes, by component name. */
+type JobResponse = 'JobList' | 'Job' | 'JobHistory' | 'TriggerReceipt';
 
 const TOO_MANY = 'Too many requests from this address; Retry-After says when to try again';
 
@@ -223,6 +234,51 @@ export const ROUTES: readonly RouteDoc[] = [
     errors: { 401: 'A token was sent and does not sign in' },
   },
   { method: 'post', path: '/isin/sync', summary: 'Run the ISIN sync job now', access: 'admin', success: 200 },
+  {
+    method: 'get',
+    path: '/admin/jobs',
+    summary: "Every scheduled job's fleet-wide state: schedule, next ticks, paused, running where, last outcome",
+    access: 'admin',
+    success: 200,
+    response: 'JobList',
+  },
+  {
+    method: 'get',
+    path: '/admin/jobs/{name}/history',
+    summary: "A job's fleet-wide run history, newest first",
+    access: 'admin',
+    success: 200,
+    params: jobNameParams,
+    query: jobHistoryQuery,
+    response: 'JobHistory',
+  },
+  {
+    method: 'post',
+    path: '/admin/jobs/{name}/pause',
+    summary: 'Pause a job on every instance: its ticks are skipped (reason `paused`) until resumed',
+    access: 'admin',
+    success: 200,
+    params: jobNameParams,
+    response: 'Job',
+  },
+  {
+    method: 'post',
+    path: '/admin/jobs/{name}/resume',
+    summary: 'Resume a paused job',
+    access: 'admin',
+    success: 200,
+    params: jobNameParams,
+    response: 'Job',
+  },
+  {
+    method: 'post',
+    path: '/admin/jobs/{name}/trigger',
+    summary: 'Run a job once now on one instance of the fleet (a manual run ignores pause)',
+    access: 'admin',
+    success: 202,
+    params: jobNameParams,
+    response: 'TriggerReceipt',
+  },
   { method: 'get', path: '/healthz', summary: 'Liveness', access: 'public', success: 200 },
   { method: 'get', path: '/readyz', summary: 'Readiness (database and Redis answer)', access: 'public', success: 200 },
   {
@@ -428,6 +484,10 @@ function responseSchemas(): Record<string, unknown> {
     AppList: { type: 'object', required: ['items'], properties: { items: { type: 'array', items: listing } } },
     UserPage: page({ $ref: '#/components/schemas/User' }),
     ReviewPage: page(reviewTask),
+    JobList: jsonSchema(jobListSchema, 'output'),
+    Job: jsonSchema(jobViewSchema, 'output'),
+    JobHistory: jsonSchema(jobHistorySchema, 'output'),
+    TriggerReceipt: jsonSchema(triggerReceiptSchema, 'output'),
   };
 }
 

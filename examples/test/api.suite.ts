@@ -8,6 +8,18 @@ import { z } from 'zod';
 import { ADMIN, client, type Framework, startTestServer, type TestServer, UPLOAD_MAX_BYTES } from './harness.js';
 import { makePng } from './png.js';
 
+/** One entry of `GET /admin/jobs/:name/history`. */
+interface JobRun {
+  tickId: string;
+  outcome: string;
+  reason?: string;
+  manual: boolean;
+  startedAt: string | null;
+  endedAt: string;
+  attempts: number;
+  error: unknown;
+}
+
 const app = (suffix: string, points = 120) => ({
   name: `Notes ${suffix}`,
   packageName: `com.example.notes${suffix}`,
@@ -394,6 +406,107 @@ export function apiSuite(
       expect((await http.patch(`/apps/${id}`, { active: true }, admin)).body.active).toBe(true);
       expect(await ids('', dee.token)).toContain(id);
       expect(await ids('?status=inactive', admin)).not.toContain(id);
+    });
+
+    it('pauses, resumes and runs a job now through /admin/jobs, each run in its fleet-wide history', async () => {
+      // A server of its own whose ISIN job ticks every second, so pausing and resuming show within seconds.
+      const ticking = await startTestServer(framework, { ...(await env()), ISIN_CRON: '* * * * * *' });
+      try {
+        const api = client(ticking.url);
+        const token = (await api.post('/auth/login', ADMIN)).body.token;
+        const { token: user } = await api.signUp(`jobs-${unique}@example.com`);
+        const runs = async (query = 'limit=50') => {
+          const answer = await api.get(`/admin/jobs/isin-sync/history?${query}`, token);
+          expect(answer.status).toBe(200);
+          return answer.body as { items: JobRun[]; nextBefore: string | null };
+        };
+
+        // Refused to a user before anything is validated; bad input and unknown jobs in the error shape.
+        expect((await api.get('/admin/jobs', user)).status).toBe(403);
+        const refused = await api.post('/admin/jobs/%00/pause', undefined, user);
+        expect(refused.status).toBe(403);
+        expect(refused.body.error.code).toBe('FORBIDDEN');
+        expect((await api.get('/admin/jobs/isin-sync/history?limit=0', user)).status).toBe(403);
+        const invalid = await api.post('/admin/jobs/%00/pause', undefined, token);
+        expect(invalid.status).toBe(400);
+        expect(invalid.body.error.details.fields.map((f: { path: string }) => f.path)).toEqual(['params.name']);
+        const badQuery = await api.get('/admin/jobs/isin-sync/history?limit=0&page=2', token);
+        expect(badQuery.status).toBe(400);
+        expect(badQuery.body.error.details.fields.map((f: { path: string }) => f.path)).toEqual(
+          expect.arrayContaining(['query.limit', 'query.page']),
+        );
+        for (const answer of [
+          await api.post('/admin/jobs/no-such-job/trigger', undefined, token),
+          await api.get('/admin/jobs/no-such-job/history', token),
+        ]) {
+          expect(answer.status).toBe(404);
+          expect(answer.body.error).toMatchObject({ code: 'NOT_FOUND', message: expect.any(String) });
+        }
+
+        const listed = await api.get('/admin/jobs', token);
+        expect(listed.status).toBe(200);
+        expect(listed.body.items).toEqual([
+          expect.objectContaining({
+            name: 'isin-sync',
+            schedule: { cron: '* * * * * *' },
+            timezone: 'UTC',
+            paused: false,
+          }),
+        ]);
+        expect(listed.body.items[0].nextRuns.length).toBeGreaterThan(0);
+
+        // Paused: the next tick is recorded as skipped with reason `paused`.
+        const paused = await api.post('/admin/jobs/isin-sync/pause', undefined, token);
+        expect(paused.status).toBe(200);
+        expect(paused.body).toMatchObject({ name: 'isin-sync', paused: true });
+        const pausedAt = Date.now();
+        await expect
+          .poll(
+            async () =>
+              (await runs()).items.some(
+                (r) => r.outcome === 'skipped' && r.reason === 'paused' && Date.parse(r.endedAt) >= pausedAt,
+              ),
+            { timeout: 30_000, interval: 250 },
+          )
+          .toBe(true);
+        expect((await api.get('/admin/jobs', token)).body.items[0].paused).toBe(true);
+
+        // Run now, while paused (a manual run ignores pause, and no scheduled tick of the job runs beside it): one
+        // run, once, under the tick id the trigger answered.
+        const triggered = await api.post('/admin/jobs/isin-sync/trigger', undefined, token);
+        expect(triggered.status).toBe(202);
+        expect(triggered.body.tickId).toMatch(/^isin-sync@manual:/);
+        await expect
+          .poll(async () => (await runs()).items.filter((r) => r.tickId === triggered.body.tickId), {
+            timeout: 30_000,
+            interval: 250,
+          })
+          .toEqual([expect.objectContaining({ outcome: 'succeeded', manual: true, attempts: 1, error: null })]);
+
+        // Resumed: a scheduled tick runs again.
+        const resumed = await api.post('/admin/jobs/isin-sync/resume', undefined, token);
+        expect(resumed.status).toBe(200);
+        expect(resumed.body.paused).toBe(false);
+        const resumedAt = Date.now();
+        await expect
+          .poll(
+            async () =>
+              (await runs()).items.some(
+                (r) => r.outcome === 'succeeded' && !r.manual && Date.parse(r.startedAt ?? '') >= resumedAt,
+              ),
+            { timeout: 30_000, interval: 250 },
+          )
+          .toBe(true);
+
+        // Pages: newest first, `nextBefore` leads to older runs.
+        const first = await runs('limit=2');
+        expect(first.items).toHaveLength(2);
+        expect(first.nextBefore).toBe(first.items[1]?.endedAt);
+        const older = await runs(`limit=2&before=${encodeURIComponent(first.nextBefore ?? '')}`);
+        for (const run of older.items) expect(Date.parse(run.endedAt)).toBeLessThan(Date.parse(first.nextBefore ?? ''));
+      } finally {
+        await ticking.close();
+      }
     });
 
     it('limits login attempts', async () => {

@@ -36,6 +36,8 @@ export interface TestClock {
 export interface TestServer extends ServerHandle {
   /** The services' clock. */
   readonly clock: TestClock;
+  /** Where the metrics are served (`METRICS_PORT` set), else `undefined`. */
+  readonly metricsUrl: string | undefined;
 }
 
 /**
@@ -68,7 +70,7 @@ export async function startTestServer(
   const container = wrap(await createContainer(config, createLogger(config), { clock }));
   const server = await FRAMEWORKS[framework](container, config.host, config.port);
   await container.start();
-  return { url: server.url, close: () => server.close(), clock };
+  return { url: server.url, close: () => server.close(), clock, metricsUrl: container.metricsUrl() };
 }
 
 /** A decoded answer. */

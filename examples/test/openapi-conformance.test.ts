@@ -77,6 +77,8 @@ async function withExtractHeld<T>(ctx: Context, fn: () => Promise<T>): Promise<T
 }
 
 const BAD_ID = '%00';
+/** The examples' one scheduled job. */
+const JOB = 'isin-sync';
 type Recipe = (ctx: Context) => Promise<Answer>;
 
 /** One request per documented `method path` and status. */
@@ -226,6 +228,38 @@ const RECIPES: Record<string, Record<string, Recipe>> = {
     200: ({ http, admin }) => http.post('/isin/sync', undefined, admin),
     401: ({ http }) => http.post('/isin/sync'),
     403: ({ http, user }) => http.post('/isin/sync', undefined, user),
+  },
+  'get /admin/jobs': {
+    200: ({ http, admin }) => http.get('/admin/jobs', admin),
+    401: ({ http }) => http.get('/admin/jobs'),
+    403: ({ http, user }) => http.get('/admin/jobs', user),
+  },
+  'get /admin/jobs/{name}/history': {
+    200: ({ http, admin }) => http.get(`/admin/jobs/${JOB}/history?limit=5`, admin),
+    400: ({ http, admin }) => http.get(`/admin/jobs/${JOB}/history?limit=0&page=2`, admin),
+    401: ({ http }) => http.get(`/admin/jobs/${JOB}/history`),
+    403: ({ http, user }) => http.get(`/admin/jobs/${JOB}/history?limit=0`, user),
+    404: ({ http, admin }) => http.get('/admin/jobs/no-such-job/history', admin),
+  },
+  // Paused, then resumed: the document lists pause first, so the job ends as it started.
+  ...Object.fromEntries(
+    (['pause', 'resume'] as const).map((action) => [
+      `post /admin/jobs/{name}/${action}`,
+      {
+        200: ({ http, admin }) => http.post(`/admin/jobs/${JOB}/${action}`, undefined, admin),
+        400: ({ http, admin }) => http.post(`/admin/jobs/${BAD_ID}/${action}`, undefined, admin),
+        401: ({ http }) => http.post(`/admin/jobs/${JOB}/${action}`),
+        403: ({ http, user }) => http.post(`/admin/jobs/${BAD_ID}/${action}`, undefined, user),
+        404: ({ http, admin }) => http.post(`/admin/jobs/no-such-job/${action}`, undefined, admin),
+      } satisfies Record<string, Recipe>,
+    ]),
+  ),
+  'post /admin/jobs/{name}/trigger': {
+    202: ({ http, admin }) => http.post(`/admin/jobs/${JOB}/trigger`, undefined, admin),
+    400: ({ http, admin }) => http.post(`/admin/jobs/${BAD_ID}/trigger`, undefined, admin),
+    401: ({ http }) => http.post(`/admin/jobs/${JOB}/trigger`),
+    403: ({ http, user }) => http.post(`/admin/jobs/${BAD_ID}/trigger`, undefined, user),
+    404: ({ http, admin }) => http.post('/admin/jobs/no-such-job/trigger', undefined, admin),
   },
   'get /healthz': { 200: ({ http }) => http.get('/healthz') },
   'get /readyz': { 200: ({ http }) => http.get('/readyz') },

@@ -7,6 +7,7 @@ import { api, describeError } from './api.js';
 import { h } from './dom.js';
 import { createNotice } from './notice.js';
 import { adminViews } from './views-admin.js';
+import { JOBS_ROUTE, jobViews } from './views-jobs.js';
 import { userViews } from './views-user.js';
 import { usersViews } from './views-users.js';
 
@@ -42,7 +43,12 @@ const session = {
   },
 };
 
-const views = { ...userViews, ...adminViews, ...usersViews };
+const views = { ...userViews, ...adminViews, ...usersViews, ...jobViews };
+
+/** The view of `route`: an exact match, or the Jobs page for `/admin/jobs/<name>` (that job's history). */
+function viewOf(route) {
+  return views[route] ?? (route.startsWith(`${JOBS_ROUTE}/`) ? views[JOBS_ROUTE] : undefined);
+}
 const PUBLIC = new Set(['/login', '/register']);
 
 function navLink(route, label) {
@@ -64,6 +70,7 @@ function renderNav() {
       navLink('/admin/review', 'Review'),
       navLink('/admin/users', 'Users'),
       navLink('/admin/isin', 'ISIN sync'),
+      navLink(JOBS_ROUTE, 'Jobs'),
     );
   }
   const out = h('button', {
@@ -91,7 +98,7 @@ async function render() {
     history.replaceState(null, '', `#${route}`);
   }
   renderNav();
-  const view = views[route] ?? notFound;
+  const view = viewOf(route) ?? notFound;
   const heading = h('h1', { tabindex: -1, text: view.title });
   const body = h('div');
   main.replaceChildren(heading, body);

@@ -327,6 +327,9 @@ function isinList(title, isins) {
   return h('section', {}, h('h3', { text: title }), h('p', { class: 'isins', text: isins.join(' ') }));
 }
 
+/** The scheduler's name for the ISIN sync job, whose run history the Jobs page shows. */
+const ISIN_JOB_NAME = 'isin-sync';
+
 const isin = {
   title: 'ISIN sync',
   async render(body, session) {
@@ -349,7 +352,8 @@ const isin = {
       },
     });
     renderStatus(target, await api('GET', '/isin/status'));
-    body.append(h('div', { class: 'actions' }, button), error, target);
+    const history = h('a', { href: `#/admin/jobs/${encodeURIComponent(ISIN_JOB_NAME)}`, text: 'Run history' });
+    body.append(h('div', { class: 'actions' }, button, history), error, target);
   },
 };
 
