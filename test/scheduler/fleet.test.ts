@@ -7,6 +7,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { memoryLock } from '../../adapters/memory/lock.js';
 import { createScheduler, type Scheduler } from '../../src/scheduler/index.js';
+import { prng } from '../../src/testing/isins.js';
 import { record } from './helpers.js';
 
 const T0 = Date.UTC(2025, 5, 1);
@@ -16,18 +17,6 @@ const INSTANCES = 10;
 
 /** A sleep on the (fake) global timers; `node:timers/promises` is not faked. */
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** mulberry32: a small seeded generator, so a failure can be replayed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A skewed clock that freezes during stalls and then jumps forward, like a paused process waking late. */
 function skewedClock(random: () => number, skew: number) {
@@ -56,7 +45,9 @@ describe('fleet simulation', () => {
 
   it(`${INSTANCES} skewed schedulers, ${TICKS} ticks: one success per tick, no start after done`, async () => {
     const seed = Number(process.env.FLEET_SEED ?? 20251123);
-    const random = prng(seed);
+    // mulberry32 (seeded, so a failure can be replayed), scaled to [0, 1).
+    const next = prng(seed);
+    const random = () => next() / 4294967296;
     const lock = memoryLock();
     const schedulers: Scheduler[] = [];
     const starts = new Map<number, number>();
