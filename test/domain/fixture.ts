@@ -5,6 +5,7 @@ import { type CreateServicesOptions, createServices, type Services } from '../..
 import type { ProofStore } from '../../src/domain/proof-store.js';
 import type { Repositories } from '../../src/domain/repositories.js';
 import type { PublicUser } from '../../src/domain/user.js';
+import type { TickworkError } from '../../src/errors.js';
 import { png } from './images.js';
 
 /** Cheap scrypt parameters: the hashing code path is the same, only the cost is lower. */
@@ -75,4 +76,13 @@ export async function codeOf(promise: Promise<unknown>): Promise<string> {
   } catch (error) {
     return (error as { code?: string }).code ?? `UNCODED: ${String(error)}`;
   }
+}
+
+/** The error `promise` rejects with, as `{ code, message, details }`. */
+export async function failure(promise: Promise<unknown>) {
+  const error = (await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  )) as TickworkError | undefined;
+  return error && { code: error.code, message: error.message, details: error.details };
 }
