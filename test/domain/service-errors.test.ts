@@ -274,10 +274,12 @@ describe('user service refusals', () => {
   it('promotes idempotently: an admin stays as it is, a promotion that raced another one succeeds', async () => {
     const base = memoryRepositories();
     let race: ((id: string) => Promise<void>) | undefined;
+    const gone = new Set<string>();
     const repositories: Repositories = {
       ...base,
       users: {
         ...base.users,
+        findById: async (id) => (gone.has(id) ? undefined : base.users.findById(id)),
         async setRole(id, role, expectedVersion, now) {
           const before = race;
           race = undefined;
@@ -310,6 +312,15 @@ describe('user service refusals', () => {
       details: undefined,
     });
     expect((await w.services.users.profile(v)).user.role).toBe('user');
+
+    // The account is gone by the time the promotion reads it again.
+    race = async (id) => {
+      gone.add(id);
+    };
+    expect(await failure(w.services.users.promote(admin, v.id))).toMatchObject({
+      code: 'CONFLICT',
+      message: 'The user changed meanwhile; try again',
+    });
   });
 
   it('answers the promoted user it wrote, whatever is read after', async () => {
@@ -422,9 +433,23 @@ describe('points service refusals', () => {
         () => points.adjust(admin, { userId: u.id, amount: 5, reason: 'Gift', idempotencyKey: 'k1' }),
         reused,
       ],
+      [
+        'deduction beyond the balance',
+        () => points.adjust(admin, { userId: u.id, amount: -6, reason: 'Refund', idempotencyKey: 'k5' }),
+        { code: 'CONFLICT', message: 'The balance is too low for this deduction', details: { balance: 5, amount: -6 } },
+      ],
     ]);
     const zero = await failure(points.adjust(admin, { userId: u.id, amount: 0, reason: 'x', idempotencyKey: 'k4' }));
     expect(zero?.details).toEqual({ fields: [{ path: 'amount', message: 'Must not be zero', code: 'custom' }] });
+  });
+
+  it('replays a deduction that emptied the balance as the first entry, not as a second deduction', async () => {
+    const { w, admin, u } = await listed();
+    await w.services.points.adjust(admin, { userId: u.id, amount: 5, reason: 'Bonus', idempotencyKey: 'in' });
+    const out = { userId: u.id, amount: -5, reason: 'Refund', idempotencyKey: 'out' };
+    const first = await w.services.points.adjust(admin, out);
+    expect(await w.services.points.adjust(admin, out)).toEqual({ entry: first.entry, created: false });
+    expect(await w.services.points.balance(u)).toBe(0);
   });
 
   it('records an adjustment as such, its reason trimmed, and lets a user ask for their own points by id', async () => {
@@ -503,6 +528,7 @@ describe('task service refusals', () => {
         { code: 'VALIDATION', message: 'Invalid approval: expectedVersion' },
       ],
       ['bad task id', () => tasks.approve(admin, ''), { code: 'VALIDATION', message: 'Invalid task id: (input)' }],
+      ['bad task id to show', () => tasks.get(u, ''), { code: 'VALIDATION', message: 'Invalid task id: (input)' }],
       [
         'bad rejection',
         () => tasks.reject(admin, claimed.id, { reason: '' }),
@@ -517,6 +543,15 @@ describe('task service refusals', () => {
         'bad review query',
         () => tasks.listForReview(admin, { limit: 0 }),
         { code: 'VALIDATION', message: 'Invalid review query: limit' },
+      ],
+      [
+        'claimed task to reject',
+        () => tasks.reject(admin, claimed.id, { reason: 'No' }),
+        {
+          code: 'CONFLICT',
+          message: 'A claimed task cannot become rejected',
+          details: { status: 'claimed', allowedFrom: ['submitted'] },
+        },
       ],
       [
         'no proof yet',
@@ -548,6 +583,14 @@ describe('task service refusals', () => {
         status,
       ).toEqual([id]);
     }
+  });
+
+  it('keeps the line breaks of a rejection reason', async () => {
+    const { w, admin, u, appId } = await listed();
+    const task = await w.services.tasks.claim(u, appId);
+    await w.services.tasks.submitProof(u, task.id, shot(6));
+    const rejected = await w.services.tasks.reject(admin, task.id, { reason: 'Blurry.\nTake it again.' });
+    expect(rejected.reason).toBe('Blurry.\nTake it again.');
   });
 
   it('writes the award as an award for the approved task', async () => {

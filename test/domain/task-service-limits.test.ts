@@ -154,6 +154,9 @@ describe('task service checks of its own', () => {
     const u = await w.user();
     const task = await w.services.tasks.claim(u, await w.app(admin));
     await w.services.tasks.submitProof(u, task.id, shot(3));
-    expect(await failure(w.services.tasks.readProof(u, task.id))).toMatchObject({ code: 'INTERNAL' });
+    expect(await failure(w.services.tasks.readProof(u, task.id))).toMatchObject({
+      code: 'INTERNAL',
+      message: 'The proof image is missing from the proof store',
+    });
   });
 });
