@@ -5,6 +5,7 @@ import { type CreateServicesOptions, createServices, type Services } from '../..
 import type { ProofStore } from '../../src/domain/proof-store.js';
 import type { Repositories } from '../../src/domain/repositories.js';
 import type { PublicUser } from '../../src/domain/user.js';
+import type { TickworkError } from '../../src/errors.js';
 import { png } from './images.js';
 
 export { codeOf } from '../../src/testing/code-of.js';
@@ -68,3 +69,12 @@ export function world(repositories: Repositories, options: Partial<CreateService
 
 /** A distinct valid PNG per seed. */
 export const shot = (seed = 0): Uint8Array => png(4, 4, seed);
+
+/** The error `promise` rejects with, as `{ code, message, details }`. */
+export async function failure(promise: Promise<unknown>) {
+  const error = (await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  )) as TickworkError | undefined;
+  return error && { code: error.code, message: error.message, details: error.details };
+}

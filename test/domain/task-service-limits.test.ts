@@ -7,16 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { memoryRepositories } from '../../adapters/memory/repositories.js';
 import type { Repositories } from '../../src/domain/repositories.js';
 import { TickworkError } from '../../src/errors.js';
-import { shot, world } from './fixture.js';
-
-/** The error `promise` rejects with, as `{ code, message, details }`. */
-async function failure(promise: Promise<unknown>) {
-  const error = (await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  )) as TickworkError | undefined;
-  return error && { code: error.code, message: error.message, details: error.details };
-}
+import { failure, shot, world } from './fixture.js';
 
 /** A fresh store with an admin, a user and one of the user's tasks, submitted. */
 async function submitted(repositories: Repositories = memoryRepositories()) {
@@ -163,6 +154,9 @@ describe('task service checks of its own', () => {
     const u = await w.user();
     const task = await w.services.tasks.claim(u, await w.app(admin));
     await w.services.tasks.submitProof(u, task.id, shot(3));
-    expect(await failure(w.services.tasks.readProof(u, task.id))).toMatchObject({ code: 'INTERNAL' });
+    expect(await failure(w.services.tasks.readProof(u, task.id))).toMatchObject({
+      code: 'INTERNAL',
+      message: 'The proof image is missing from the proof store',
+    });
   });
 });

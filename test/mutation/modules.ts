@@ -42,7 +42,13 @@ export const MODULES = {
       'src/domain/app-service.ts',
       'src/domain/user-service.ts',
     ],
-    tests: ['test/domain/services.test.ts', 'test/domain/property.test.ts', 'test/domain/concurrency.test.ts'],
+    tests: [
+      'test/domain/services.test.ts',
+      'test/domain/property.test.ts',
+      'test/domain/concurrency.test.ts',
+      'test/domain/task-service-limits.test.ts',
+      'test/domain/service-errors.test.ts',
+    ],
     // The rules live in the services, whatever the storage: the memory reference judges them in a fraction of
     // the time, so the PostgreSQL suites of these files are left out (they skip when the server is unreachable).
     env: { DATABASE_URL: 'postgres://postgres@127.0.0.1:9/unreachable' },
