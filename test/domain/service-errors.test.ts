@@ -271,73 +271,65 @@ describe('user service refusals', () => {
     expect(await failure(w.admin())).toMatchObject({ code: 'UNAVAILABLE' });
   });
 
-  it('promotes idempotently: an admin stays as it is, a promotion that raced another one succeeds', async () => {
+  it('promotes idempotently; a role write that finds the row changed is a CONFLICT, a vanished user NOT_FOUND', async () => {
     const base = memoryRepositories();
-    let race: ((id: string) => Promise<void>) | undefined;
-    const gone = new Set<string>();
+    // The role change reads and writes inside one transaction: interfere with what that transaction sees.
+    let interfere: 'changed' | 'gone' | undefined;
     const repositories: Repositories = {
       ...base,
-      users: {
-        ...base.users,
-        findById: async (id) => (gone.has(id) ? undefined : base.users.findById(id)),
-        async setRole(id, role, expectedVersion, now) {
-          const before = race;
-          race = undefined;
-          if (before) {
-            await before(id);
-            return undefined;
-          }
-          return base.users.setRole(id, role, expectedVersion, now);
-        },
-      },
+      transaction: (fn) =>
+        base.transaction((tx) =>
+          fn({
+            ...tx,
+            users: {
+              ...tx.users,
+              findById: async (id) => (interfere === 'gone' ? undefined : tx.users.findById(id)),
+              setRole: async (id, role, expectedVersion, now) =>
+                interfere === 'changed' ? undefined : tx.users.setRole(id, role, expectedVersion, now),
+            },
+          }),
+        ),
     };
-    const { w, admin, u } = await listed(repositories);
+    const { w, admin } = await listed(repositories);
     const other = await w.admin('other');
-    const again = await w.services.users.promote(admin, other.id);
-    expect(again).toEqual(other);
+    expect(await w.services.users.promote(admin, other.id)).toEqual(other);
 
-    // Another admin promoted the same user between the read and the write: the promotion happened.
-    race = async (id) => {
-      await w.services.users.promote(other, id);
-    };
-    const promoted = await w.services.users.promote(admin, u.id);
-    expect({ role: promoted.role, version: promoted.version }).toEqual({ role: 'admin', version: u.version + 1 });
-
-    // The user changed some other way: nothing was promoted, and the caller is told to try again.
+    // Another writer got the row first: nothing was promoted, and the caller is told to try again.
     const v = await w.user('v');
-    race = async () => {};
+    interfere = 'changed';
     expect(await failure(w.services.users.promote(admin, v.id))).toEqual({
       code: 'CONFLICT',
       message: 'The user changed meanwhile; try again',
-      details: undefined,
+      details: { id: v.id },
     });
+    // The account is gone by the time the promotion reads it.
+    interfere = 'gone';
+    expect(await failure(w.services.users.promote(admin, v.id))).toEqual({
+      code: 'NOT_FOUND',
+      message: 'User not found',
+      details: { id: v.id },
+    });
+    interfere = undefined;
     expect((await w.services.users.profile(v)).user.role).toBe('user');
-
-    // The account is gone by the time the promotion reads it again.
-    race = async (id) => {
-      gone.add(id);
-    };
-    expect(await failure(w.services.users.promote(admin, v.id))).toMatchObject({
-      code: 'CONFLICT',
-      message: 'The user changed meanwhile; try again',
-    });
   });
 
   it('answers the promoted user it wrote, whatever is read after', async () => {
     const base = memoryRepositories();
     let promotedOnce = false;
+    const users = (of: Repositories['users']): Repositories['users'] => ({
+      ...of,
+      async setRole(id, role, expectedVersion, now) {
+        const updated = await of.setRole(id, role, expectedVersion, now);
+        promotedOnce = updated !== undefined;
+        return updated;
+      },
+      // A read right after the promotion sees an older copy (a replica behind the primary).
+      findById: async (id) => (promotedOnce ? undefined : of.findById(id)),
+    });
     const repositories: Repositories = {
       ...base,
-      users: {
-        ...base.users,
-        async setRole(id, role, expectedVersion, now) {
-          const updated = await base.users.setRole(id, role, expectedVersion, now);
-          promotedOnce = updated !== undefined;
-          return updated;
-        },
-        // A read right after the promotion sees an older copy (a replica behind the primary).
-        findById: async (id) => (promotedOnce ? undefined : base.users.findById(id)),
-      },
+      users: users(base.users),
+      transaction: (fn) => base.transaction((tx) => fn({ ...tx, users: users(tx.users) })),
     };
     const { w, admin, u } = await listed(repositories);
     expect((await w.services.users.promote(admin, u.id)).role).toBe('admin');
