@@ -14,6 +14,8 @@ const C36_2 = 36 * 36;
 const C36_3 = 36 * 36 * 36;
 const C36_4 = 36 * 36 * 36 * 36;
 
+/** The high word divided by this (rounded down) is the prefix: first letter · 26 + second letter. */
+export const PREFIX_DIVISOR = C36_4;
 /** Upper bound (exclusive) of the high word. */
 export const HI_LIMIT = 676 * C36_4;
 /** Upper bound (exclusive) of the low word. */
