@@ -6,7 +6,7 @@
  * unknown prefix, unfinished) and leaves that line to the parser's general path, which reports it.
  */
 import type { IsinSetBuilder } from './isin-set.js';
-import { packed, packIsinBytes, PREFIX_DIVISOR } from './pack.js';
+import { PREFIX_DIVISOR, packed, packIsinBytes } from './pack.js';
 
 const LF = 0x0a;
 const CR = 0x0d;
