@@ -24,7 +24,7 @@ describe('radixSortPairs', () => {
           // Keys that share their high word's top bits leave some digits trivial (those passes are skipped).
           const pairs = sharedTop ? keys.map(([lo, hi]) => [lo, (hi & 0xfffff) | 0x3500000]) : keys;
           const words = new Uint32Array(2 * (before + pairs.length + after)).fill(7);
-          pairs.forEach(([lo, hi], i) => words.set([lo!, hi!], 2 * (before + i)));
+          for (const [i, [lo, hi]] of pairs.entries()) words.set([lo!, hi!], 2 * (before + i));
           const expected = words.slice();
           expected.set(nativeSorted(words.subarray(2 * before, 2 * (before + pairs.length))), 2 * before);
           radixSortPairs(words, before, before + pairs.length, new Uint32Array(2 * pairs.length));
