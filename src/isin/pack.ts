@@ -10,8 +10,6 @@
  */
 import { isinCharValue } from './validate.js';
 
-const C36_2 = 36 * 36;
-const C36_3 = 36 * 36 * 36;
 const C36_4 = 36 * 36 * 36 * 36;
 
 /** The high word divided by this (rounded down) is the prefix: first letter · 26 + second letter. */
