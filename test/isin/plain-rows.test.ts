@@ -2,7 +2,7 @@
  * The parser's one-pass path for plain lines (src/isin/plain-rows.ts) against its general line path and
  * against a string reference, on generated lists that mix plain rows with every kind of line the fast path
  * must hand back: CRLF, trailing fields, blank, ragged, invalid, lower-case, unknown-prefix and over-long
- * fields, a CR inside a field, and a last line without a line break.
+ * fields, a CR inside a field, and a last line without a line break; first fields of any length and bytes.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -25,6 +25,10 @@ const KINDS = [
   (lei: string, isin: string) => `${lei},${isin}0\n`,
   (lei: string, isin: string) => `${lei},${isin}\r,x\n`,
   (lei: string) => `${lei},\n`,
+  // First fields of other lengths and bytes, so the ISIN field starts at every offset of a 4-byte word.
+  (lei: string, isin: string) => `${lei.slice(0, 3)},${isin}\n`,
+  (lei: string, isin: string) => `Ünïcødé ${lei.slice(0, isin.charCodeAt(5) % 7)},${isin}\n`,
+  (_lei: string, isin: string) => `,${isin}\r\n`,
 ];
 
 /** A GLEIF-shaped list: mostly plain rows, `kinds[i]` choosing each line's kind. */
