@@ -5,6 +5,7 @@
 import { crc32 } from 'node:zlib';
 import { TickworkError } from '../errors.js';
 import { HI_LIMIT, packed, packIsinString, unpackIsin } from './pack.js';
+import { radixSortPairs } from './radix-sort.js';
 import { validateIsin } from './validate.js';
 
 // The 32-bit word view reads a 64-bit key as [lo, hi]; every platform Node runs on is little-endian.
@@ -260,6 +261,10 @@ const SLICE = 1 << 18;
  * pages in turn (the sorted copy becomes resident as it fills, not all at once) and sorts in cache.
  */
 const BUCKET_SHIFT = 20;
+/** Buckets this small sort faster natively than through the radix sort's counting passes. */
+const RADIX_MIN_KEYS = 512;
+/** The radix sort's scratch array holds this many keys at most (8 MiB). */
+const RADIX_MAX_KEYS = 1 << 20;
 
 /**
  * Collects packed keys, then sorts and de-duplicates them once. Peak memory is one copy of the keys: they
@@ -320,10 +325,16 @@ export class IsinSetBuilder {
     this.#buffer = new ArrayBuffer(INITIAL_KEYS * 8, { maxByteLength: MAX_KEYS * 8 });
     this.#words = new Uint32Array(this.#buffer);
     this.#fill = 0;
+    // Small buckets take the native sort; the rest a radix sort through one scratch array, at most
+    // RADIX_MAX_KEYS long (a bucket bigger than that, from a very skewed list, takes the native sort).
+    let largest = 0;
+    for (let b = 0; b < buckets; b++) largest = Math.max(largest, starts[b + 1]! - starts[b]!);
+    const temp = new Uint32Array(2 * Math.min(largest, RADIX_MAX_KEYS));
     for (let b = 0; b < buckets; b++) {
       const s = starts[b]!;
       const e = starts[b + 1]!;
-      if (e - s > 1) keys.subarray(s, e).sort();
+      if (e - s >= RADIX_MIN_KEYS && e - s <= RADIX_MAX_KEYS) radixSortPairs(words, s, e, temp);
+      else if (e - s > 1) keys.subarray(s, e).sort();
     }
     let unique = 0;
     const sample: string[] = [];

@@ -7,7 +7,8 @@ import { TickworkError } from '../errors.js';
 import { IsinSetBuilder } from './isin-set.js';
 import type { ListShape, ShapeOptions } from './list-sniff.js';
 import { sniffShape } from './list-sniff.js';
-import { packed, packIsinBytes, packIsinString } from './pack.js';
+import { PREFIX_DIVISOR, packed, packIsinBytes, packIsinString } from './pack.js';
+import { plainRun, scanPlainRows } from './plain-rows.js';
 import { knownPrefixTable } from './prefixes.js';
 import type { IsinErrorCode } from './validate.js';
 import { validateIsin } from './validate.js';
@@ -219,8 +220,22 @@ export class IsinListParser {
     const delimiter = shape.delimiter.charCodeAt(0);
     const column = shape.column;
     const lenient = this.#s.mode === 'lenient';
+    const header = shape.headerLine;
+    // Lines after this one are data; the hot loop takes them while they are plain (no skip pattern to test).
+    const lastSkipped = header > 0 ? header + this.#s.skipLinesAfterHeader : 0;
+    const plain = this.#s.skipLinePattern === undefined;
     let pos = 0;
     while (pos < buf.length) {
+      if (plain && this.counts.lines >= lastSkipped) {
+        scanPlainRows(buf, pos, text ? -1 : delimiter, text ? 0 : column, this.#known, this.#builder);
+        if (plainRun.rows > 0) {
+          this.counts.lines += plainRun.rows;
+          this.counts.rows += plainRun.rows;
+          this.counts.valid += plainRun.rows;
+          pos = plainRun.end;
+          if (pos >= buf.length) break;
+        }
+      }
       let nl = buf.indexOf(LF, pos);
       if (nl === -1) {
         if (!final) break;
@@ -357,7 +372,7 @@ export class IsinListParser {
   }
 
   #addPacked(line: number, buf: Buffer, start: number, end: number): void {
-    const prefix = Math.floor(packed[0]! / (36 * 36 * 36 * 36));
+    const prefix = Math.floor(packed[0]! / PREFIX_DIVISOR);
     if (this.#known[prefix] !== 1) {
       const value = this.#decoder.decode(buf.subarray(start, end));
       if (this.#s.prefixes === 'reject') {
