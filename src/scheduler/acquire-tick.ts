@@ -41,7 +41,7 @@ export function retentionOf(job: JobRecord, plan: TickPlan): number {
  * - `held`: another instance holds the tick; wait for its lease to expire and take over (at least once),
  *   for as long as the tick stays claimed (the lock answers `done` or `stale` once it no longer is);
  * - `overlap`: another tick of the job runs; wait for it while this tick is within its lateness (a catch-up
- *   tick or a manual run: until its deadline);
+ *   tick or a queued manual run: until its deadline; a manual run awaited here: not at all);
  * - `early` and lock errors: wait, until the tick's deadline;
  * - anything else is final.
  */
@@ -91,12 +91,13 @@ export async function acquireTick(rt: Runtime, job: JobRecord, plan: TickPlan): 
     } else if (result.reason === 'held') {
       wait = result.retryInMs + 5;
       limit = Number.POSITIVE_INFINITY;
-    } else if (result.reason === 'overlap') {
-      // A scheduled tick waits only within its lateness; a caught-up tick or a manual run (somebody asked for
-      // it) waits for the running one until its deadline. `retryInMs` is when the running lease would expire; a
-      // manual run looks again every second, so it starts soon after the running one ends.
-      wait = plan.manual ? Math.min(result.retryInMs + 5, MANUAL_OVERLAP_POLL_MS) : result.retryInMs + 5;
-      limit = plan.catchUp || plan.manual ? plan.deadline : plan.ms + rt.lateness;
+    } else if (result.reason === 'overlap' && (!plan.manual || plan.queued)) {
+      // A scheduled tick waits only within its lateness; a caught-up tick or a queued manual run (nobody else
+      // would run it) waits for the running one until its deadline. `retryInMs` is when the running lease would
+      // expire; a queued run looks again every second, so it starts soon after the running one ends. A manual run
+      // awaited here reports the overlap at once.
+      wait = plan.queued ? Math.min(result.retryInMs + 5, MANUAL_OVERLAP_POLL_MS) : result.retryInMs + 5;
+      limit = plan.catchUp || plan.queued ? plan.deadline : plan.ms + rt.lateness;
     } else if (result.reason === 'paused') {
       return { reason: 'paused', first: result.first === true };
     } else {

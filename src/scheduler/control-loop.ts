@@ -38,7 +38,7 @@ export async function controlLoop(c: ControlLoop): Promise<void> {
             return;
           }
           rt.logger.info({ job: job.name, requestedBy: request.requestedBy }, 'running a requested manual run');
-          c.runManual(job, manualPlan(job, request.id, rt.clock.now()));
+          c.runManual(job, manualPlan(job, request.id, rt.clock.now(), true));
         } catch (error) {
           publishLockError(rt.instanceId, job.name, 'poll', error);
           rt.logger[failing ? 'debug' : 'warn']({ job: job.name, err: error }, 'could not read the job control');

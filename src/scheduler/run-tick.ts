@@ -48,9 +48,9 @@ export async function runTick(rt: Runtime, job: JobRecord, plan: TickPlan): Prom
   };
 
   if (rt.stopping.signal.aborted) return skip('stopped');
-  // A scheduled tick that meets this instance's own run of the job is skipped at once; a manual run waits for it
-  // in `acquireTick`, as it waits for a run elsewhere, because somebody asked for it.
-  if (job.exclusive && job.active.size > 0 && !plan.manual) return skip('overlap');
+  // A tick that meets this instance's own run of the job is skipped at once; a queued manual run waits for it in
+  // `acquireTick`, as it waits for a run elsewhere, because nobody else would run it.
+  if (job.exclusive && job.active.size > 0 && !plan.queued) return skip('overlap', undefined, plan.manual);
 
   const won = await acquireTick(rt, job, plan);
   // A manual run that could not start is recorded, so the operator who asked for it sees why.

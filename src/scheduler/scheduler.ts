@@ -338,7 +338,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     [Symbol.asyncDispose]: () => scheduler.stop(),
     async trigger(name: string, triggerOptions?: TriggerOptions) {
       const job = get(name);
-      const plan = manualPlan(job, randomUUID(), rt.clock.now());
+      const plan = manualPlan(job, randomUUID(), rt.clock.now(), false);
       if (triggerOptions?.here === true) {
         const outcome = await track(runTick(rt, job, plan));
         return { tickId: plan.id, outcome };

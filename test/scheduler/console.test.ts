@@ -224,7 +224,7 @@ describe('fleet control on one shared lock', () => {
     expect((await a.jobs())[0]).toMatchObject({ pendingTriggers: 0, running: [], lastRun: { manual: true } });
   });
 
-  it('a trigger that meets a running tick of the job waits for it, then runs, wherever the request is taken', async () => {
+  it('a queued trigger that meets a running tick of the job waits for it, then runs; an awaited one reports the overlap', async () => {
     const lock = memoryLock();
     const a = createScheduler({ lock, instanceId: 'a', controlInterval: 20 });
     const b = createScheduler({ lock, instanceId: 'b', controlInterval: 20 });
@@ -247,7 +247,10 @@ describe('fleet control on one shared lock', () => {
     await Promise.all([a.start(), b.start()]);
     const first = a.trigger('o', { here: true });
     await until(() => seen.length === 1, 20_000, 'the first run to start');
-    // Both instances poll for the request while the first run holds the job: whichever takes it must wait.
+    // A run awaited here reports the overlap at once, on the instance running the job and on the other one.
+    expect(await a.trigger('o', { here: true })).toMatchObject({ outcome: 'skipped:overlap' });
+    expect(await b.trigger('o', { here: true })).toMatchObject({ outcome: 'skipped:overlap' });
+    // Both instances poll for a queued request while the first run holds the job: whichever takes it must wait.
     const receipt = await b.trigger('o');
     await new Promise((r) => setTimeout(r, 300));
     expect(seen).toHaveLength(1);
@@ -256,11 +259,16 @@ describe('fleet control on one shared lock', () => {
     await until(() => seen.includes(receipt.tickId), 20_000, 'the requested run after the first');
     // History writes are not awaited by the run: read until both are there.
     let history = await a.history('o');
-    for (let i = 0; i < 400 && history.length < 2; i++) {
+    for (let i = 0; i < 400 && history.length < 4; i++) {
       await new Promise((r) => setTimeout(r, 50));
       history = await a.history('o');
     }
-    expect(history.map((h) => h.outcome)).toEqual(['succeeded', 'succeeded']);
+    expect(history.map((h) => `${h.outcome}${h.reason ? `:${h.reason}` : ''}`).sort()).toEqual([
+      'skipped:overlap',
+      'skipped:overlap',
+      'succeeded',
+      'succeeded',
+    ]);
   });
 
   it('jobs() says which instance runs which tick', async () => {
