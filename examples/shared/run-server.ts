@@ -47,6 +47,8 @@ export async function runServer(
     step = 'starting the scheduler (its lock checks)';
     await container.start();
     clearTimeout(bound);
+    // Listening is not ready: the scheduler has started too now. One structured line for log collectors.
+    logger.info({ framework, url: server.url }, 'ready');
     printBanner(framework, server.url, container);
     // The server drains its connections first (up to the grace period), then closes the container: the
     // scheduler (up to the grace period again), the pool and Redis.

@@ -127,7 +127,14 @@ for (const framework of frameworks) {
           outcome: string;
           reason?: string;
         }[];
-      // Paused first: the manual runs then never meet a scheduled run of the job (a manual run ignores pause).
+      // A scheduled run first (the job ticks every second), so a start delay has been observed.
+      await expect
+        .poll(async () => (await history()).some((r) => r.outcome === 'succeeded' && !r.tickId.includes('@manual:')), {
+          timeout: 30_000,
+          interval: 250,
+        })
+        .toBe(true);
+      // Then paused: the manual runs then never meet a scheduled run of the job (a manual run ignores pause).
       expect((await http.post('/admin/jobs/isin-sync/pause', undefined, admin)).status).toBe(200);
       try {
         await expect
@@ -159,7 +166,7 @@ for (const framework of frameworks) {
         moved('tickwork_job_runs_total', { ...job, outcome: 'succeeded' }),
       );
       expect(moved('tickwork_job_skipped_total', { ...job, reason: 'paused' })).toBeGreaterThanOrEqual(1);
-      // Start delays count scheduled ticks only: the ticks of every second since the server started.
+      // Start delays count scheduled ticks only: at least the one waited for above.
       expect(sampleSum(after, 'tickwork_job_start_delay_seconds_count', job)).toBeGreaterThan(0);
       expect(sampleSum(after, 'tickwork_job_runs_total', { ...job, outcome: 'failed' })).toBe(0);
       for (const name of ['tickwork_lock_errors_total', 'tickwork_lease_lost_total', 'tickwork_job_missed_total']) {

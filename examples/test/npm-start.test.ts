@@ -4,15 +4,22 @@
  * that the shell or npm has gone, shuts down cleanly and exits (examples/shared/parent-watch.ts).
  */
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ROOT } from './child.js';
 
+/** Whether `pid` still runs: it exists and is not a zombie waiting for a parent to reap it. */
 function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch {
     return false;
+  }
+  try {
+    // Linux: the state follows the parenthesised command name in /proc/<pid>/stat; `Z` is a zombie.
+    return !/\) Z /.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return true;
   }
 }
 
@@ -51,13 +58,14 @@ describe('npm start', () => {
         npm.kill(signal);
         // Waits on the condition; the bound only keeps a broken build from hanging the suite.
         for (let i = 0; alive(serverPid); i++) {
-          expect(i, out.slice(-3000)).toBeLessThan(300);
+          expect(i, out.slice(-3000)).toBeLessThan(600);
           await new Promise((resolve) => setTimeout(resolve, 100));
         }
         expect(out).toContain('"msg":"shut down cleanly"');
       } finally {
         if (alive(serverPid)) process.kill(serverPid, 'SIGKILL');
       }
-    }, 60_000);
+      // Starting through npm and tsx, then stopping, can take long on a loaded machine: the bounds are generous.
+    }, 120_000);
   }
 });
