@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Repositories } from '../domain/repositories.js';
+import { describe, expect, it } from 'vitest';
 import { codeOf } from './code-of.js';
-import type { OpenRepositories, RepositoriesHandle } from './open-repositories.js';
+import { type OpenRepositories, repositoriesForSuite } from './open-repositories.js';
 import { appRow, at } from './rows.js';
 import { tamper } from './tamper.js';
 
@@ -12,13 +11,7 @@ import { tamper } from './tamper.js';
  */
 export function appRepositoryConformance(name: string, open: OpenRepositories): void {
   describe(`AppRepository on ${name}`, () => {
-    let repos: Repositories;
-    let close: RepositoriesHandle['close'];
-    beforeAll(async () => {
-      ({ repositories: repos, close } = await open());
-    });
-    // After a failed set-up there is nothing to close, and the set-up error is the one to report.
-    afterAll(() => close?.());
+    const repos = repositoriesForSuite(open);
 
     it('stores and finds apps; a taken package name or id is CONFLICT', async () => {
       const a = appRow({ iconUrl: 'https://cdn.example.com/i.png', subCategory: 'Sub' });

@@ -1,7 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Repositories } from '../domain/repositories.js';
+import { describe, expect, it } from 'vitest';
 import { TickworkError } from '../errors.js';
-import type { OpenRepositories, RepositoriesHandle } from './open-repositories.js';
+import { type OpenRepositories, repositoriesForSuite } from './open-repositories.js';
 import { appRow, at, entryRow, taskRow, userRow } from './rows.js';
 
 /**
@@ -10,18 +9,12 @@ import { appRow, at, entryRow, taskRow, userRow } from './rows.js';
  */
 export function ledgerRepositoryConformance(name: string, open: OpenRepositories): void {
   describe(`LedgerRepository and transactions on ${name}`, () => {
-    let repos: Repositories;
-    let close: RepositoriesHandle['close'];
+    const repos = repositoriesForSuite(open);
     const newUser = async () => {
       const u = userRow();
       await repos.users.insert(u);
       return u.id;
     };
-    beforeAll(async () => {
-      ({ repositories: repos, close } = await open());
-    });
-    // After a failed set-up there is nothing to close, and the set-up error is the one to report.
-    afterAll(() => close?.());
 
     it('appends once per idempotency key and sums balances', async () => {
       const u = await newUser();

@@ -1,16 +1,14 @@
 import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Repositories } from '../domain/repositories.js';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Session } from '../domain/session.js';
 import { codeOf } from './code-of.js';
-import type { OpenRepositories, RepositoriesHandle } from './open-repositories.js';
+import { type OpenRepositories, repositoriesForSuite } from './open-repositories.js';
 import { userRow } from './rows.js';
 
 /** Registers the `SessionRepository` conformance tests: store, find and delete by token hash; expire. */
 export function sessionRepositoryConformance(name: string, open: OpenRepositories): void {
   describe(`SessionRepository on ${name}`, () => {
-    let repos: Repositories;
-    let close: RepositoriesHandle['close'];
+    const repos = repositoriesForSuite(open);
     let userId: string;
     // Far in the past, so no other test's session expires in the window this suite deletes.
     const at = (ms: number) => new Date(Date.UTC(2000, 0, 1) + ms);
@@ -22,13 +20,10 @@ export function sessionRepositoryConformance(name: string, open: OpenRepositorie
       expiresAt: at(expiresMs),
     });
     beforeAll(async () => {
-      ({ repositories: repos, close } = await open());
       const u = userRow();
       await repos.users.insert(u);
       userId = u.id;
     });
-    // After a failed set-up there is nothing to close, and the set-up error is the one to report.
-    afterAll(() => close?.());
 
     it('stores, finds and deletes sessions by token hash', async () => {
       const s = session(hex(), 1000);

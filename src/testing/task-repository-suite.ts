@@ -1,9 +1,8 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Repositories } from '../domain/repositories.js';
+import { describe, expect, it } from 'vitest';
 import type { ProofRef } from '../domain/task.js';
 import { codeOf } from './code-of.js';
-import type { OpenRepositories, RepositoriesHandle } from './open-repositories.js';
+import { type OpenRepositories, repositoriesForSuite } from './open-repositories.js';
 import { appRow, at, entryRow, taskRow, userRow } from './rows.js';
 import { tamper } from './tamper.js';
 
@@ -22,8 +21,7 @@ const proof = (c: string): ProofRef => ({
  */
 export function taskRepositoryConformance(name: string, open: OpenRepositories): void {
   describe(`TaskRepository on ${name}`, () => {
-    let repos: Repositories;
-    let close: RepositoriesHandle['close'];
+    const repos = repositoriesForSuite(open);
     const newUser = async () => {
       const u = userRow();
       await repos.users.insert(u);
@@ -34,11 +32,6 @@ export function taskRepositoryConformance(name: string, open: OpenRepositories):
       await repos.apps.insert(a);
       return a.id;
     };
-    beforeAll(async () => {
-      ({ repositories: repos, close } = await open());
-    });
-    // After a failed set-up there is nothing to close, and the set-up error is the one to report.
-    afterAll(() => close?.());
 
     it('stores one task per user and app', async () => {
       const [u, a] = [await newUser(), await newApp()];

@@ -1,22 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Repositories } from '../domain/repositories.js';
+import { describe, expect, it } from 'vitest';
 import type { User } from '../domain/user.js';
 import { codeOf } from './code-of.js';
-import type { OpenRepositories, RepositoriesHandle } from './open-repositories.js';
+import { type OpenRepositories, repositoriesForSuite } from './open-repositories.js';
 import { at, userRow } from './rows.js';
 import { tamper } from './tamper.js';
 
 /** Registers the `UserRepository` conformance tests: unique emails and ids, roles set at an expected version. */
 export function userRepositoryConformance(name: string, open: OpenRepositories): void {
   describe(`UserRepository on ${name}`, () => {
-    let repos: Repositories;
-    let close: RepositoriesHandle['close'];
-    beforeAll(async () => {
-      ({ repositories: repos, close } = await open());
-    });
-    // After a failed set-up there is nothing to close, and the set-up error is the one to report.
-    afterAll(() => close?.());
+    const repos = repositoriesForSuite(open);
 
     it('stores and finds users by id and email; what a caller holds cannot change what is stored', async () => {
       const u = userRow();
