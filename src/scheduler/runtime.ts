@@ -1,4 +1,5 @@
 import { TickworkError } from '../errors.js';
+import { abortError } from '../internal/abort.js';
 import type { Clock, Logger } from '../types.js';
 import type { Emitter } from './events.js';
 import type { LockAdapter } from './lock-adapter.js';
@@ -69,9 +70,7 @@ export function leaseLostError(job: string, tickId: string): TickworkError {
 
 /** The abort reason when the scheduler stops and the grace period is over. */
 export function stoppedError(): TickworkError {
-  return new TickworkError('ABORTED', 'The scheduler stopped before the run finished.', {
-    details: { reason: 'stopped' },
-  });
+  return abortError(undefined, 'The scheduler stopped before the run finished', { reason: 'stopped' });
 }
 
 /** The abort reason when a run takes longer than its timeout. */
