@@ -112,7 +112,7 @@ export type BigIntExtractOptions = ExtractOptions & {
 };
 
 /** Options checked and filled in with defaults. */
-export interface ResolvedOptions {
+interface ResolvedOptions {
   readonly keys: readonly string[];
   readonly bigint: boolean;
   readonly maxDigits: number;

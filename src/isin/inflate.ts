@@ -5,11 +5,11 @@
  */
 import type { Transform } from 'node:stream';
 import { crc32, createGunzip, createInflateRaw } from 'node:zlib';
-import { TickworkError } from '../errors.js';
+import { isTickworkError, TickworkError } from '../errors.js';
 import { ByteQueue } from './byte-queue.js';
 
 /** Limits on decompressed output. */
-export interface InflateLimits {
+interface InflateLimits {
   /** Most decompressed bytes allowed. */
   readonly maxDecompressedBytes: number;
   /** Most decompressed bytes per compressed byte (checked after the first MiB). */
@@ -104,7 +104,7 @@ async function* inflate(
       yield piece;
     }
   } catch (error) {
-    if (error instanceof TickworkError) throw error;
+    if (isTickworkError(error)) throw error;
     // Unexpected end of file, incorrect header check, invalid block type: the body is damaged or cut off.
     throw upstream(`Cannot decompress the list: ${(error as Error).message}`, { compression: kind });
   } finally {

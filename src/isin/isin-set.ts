@@ -238,7 +238,7 @@ export class IsinSet implements Iterable<string> {
 }
 
 /** The result of {@link IsinSetBuilder.build}. */
-export interface BuiltIsinSet {
+interface BuiltIsinSet {
   /** The sorted, unique set. */
   readonly set: IsinSet;
   /** How many added keys were repeats of another. */

@@ -62,7 +62,7 @@ const normalizeName = (s: string) =>
     .toLowerCase();
 
 /** Splits one line into fields, honouring RFC 4180 quotes (`""` is a quote inside a quoted field). */
-export function splitCsvLine(line: string, delimiter: string): string[] {
+function splitCsvLine(line: string, delimiter: string): string[] {
   const fields: string[] = [];
   let field = '';
   let quoted = false;

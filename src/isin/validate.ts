@@ -67,7 +67,7 @@ export function isinCharValue(c: number): number {
 }
 
 /** Check digit of 11 valid upper-case characters; no checks, for callers that already validated them. */
-export function checkDigitOf(s: string): number {
+function checkDigitOf(s: string): number {
   let sum = 0;
   let double = true;
   for (let i = 10; i >= 0; i--) {
