@@ -128,7 +128,7 @@ export function sniffShape(lines: readonly string[], o: ShapeOptions): ListShape
     }
   }
   if (named) {
-    throw new TickworkError('VALIDATION', `No header names the ISIN column ${JSON.stringify(o.column)}.`, {
+    throw new TickworkError('VALIDATION', `No header names the ISIN column ${JSON.stringify(o.column)}`, {
       details: { column: o.column },
     });
   }

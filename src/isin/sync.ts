@@ -229,7 +229,7 @@ export function createIsinSync(options: CreateIsinSyncOptions): IsinSyncHandler 
       timings.fetchMs = performance.now() - t;
     }
     if (fetched.status === 'not-modified') {
-      return done({ status: 'not-modified', source: fetched.meta, reason: `ISIN list ${name} has not changed.` });
+      return done({ status: 'not-modified', source: fetched.meta, reason: `ISIN list ${name} has not changed` });
     }
 
     const list = fetched.list;
@@ -264,22 +264,22 @@ export function createIsinSync(options: CreateIsinSyncOptions): IsinSyncHandler 
 
     const withValue = list.valid + list.invalid;
     const gate = ((): { code: IsinSyncReasonCode; reason: string } | undefined => {
-      if (!list.complete) return { code: 'INCOMPLETE', reason: 'The list ends inside a quoted field: cut off.' };
+      if (!list.complete) return { code: 'INCOMPLETE', reason: 'The list ends inside a quoted field: cut off' };
       if (list.set.size < minRows) {
-        return { code: 'MIN_ROWS', reason: `The list has ${list.set.size} ISINs; at least ${minRows} are required.` };
+        return { code: 'MIN_ROWS', reason: `The list has ${list.set.size} ISINs; at least ${minRows} are required` };
       }
       if (withValue > 0 && list.invalid / withValue > maxInvalidRatio) {
         const pct = ((100 * list.invalid) / withValue).toFixed(2);
         return {
           code: 'MAX_INVALID_RATIO',
-          reason: `${pct} % of rows are invalid; at most ${100 * maxInvalidRatio} % may be.`,
+          reason: `${pct} % of rows are invalid; at most ${100 * maxInvalidRatio} % may be`,
         };
       }
       if (before !== undefined && before.size > 0 && diff.removed / before.size > maxRemovedRatio) {
         const pct = ((100 * diff.removed) / before.size).toFixed(2);
         return {
           code: 'MAX_REMOVED_RATIO',
-          reason: `${pct} % of the previous ISINs disappeared; at most ${100 * maxRemovedRatio} % may.`,
+          reason: `${pct} % of the previous ISINs disappeared; at most ${100 * maxRemovedRatio} % may`,
         };
       }
       return undefined;

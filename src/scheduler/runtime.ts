@@ -63,7 +63,7 @@ export interface Runtime {
 
 /** The abort reason when the lease is lost. */
 export function leaseLostError(job: string, tickId: string): TickworkError {
-  return new TickworkError('LEASE_LOST', `Lost the lease of ${tickId}; another instance may run it.`, {
+  return new TickworkError('LEASE_LOST', `Lost the lease of ${tickId}; another instance may run it`, {
     details: { job, tickId, reason: 'lease-lost' },
   });
 }
@@ -75,7 +75,7 @@ export function stoppedError(): TickworkError {
 
 /** The abort reason when a run takes longer than its timeout. */
 export function timeoutError(job: string, tickId: string, timeout: number): TickworkError {
-  return new TickworkError('TIMEOUT', `${tickId} ran longer than ${timeout} ms.`, {
+  return new TickworkError('TIMEOUT', `${tickId} ran longer than ${timeout} ms`, {
     details: { job, tickId, timeout },
   });
 }
