@@ -61,7 +61,7 @@ export function fsIsinSnapshotStore(options: FsIsinSnapshotStoreOptions): IsinSn
     const path = join(dir, `${name}.lock`);
     const deadline = Date.now() + lockTimeout;
     for (;;) {
-      if (signal?.aborted) throw new TickworkError('ABORTED', 'Snapshot save aborted.', { cause: signal.reason });
+      if (signal?.aborted) throw new TickworkError('ABORTED', 'Snapshot save aborted', { cause: signal.reason });
       try {
         const handle = await open(path, 'wx');
         await handle.writeFile(`${process.pid}\n`);
@@ -77,7 +77,7 @@ export function fsIsinSnapshotStore(options: FsIsinSnapshotStoreOptions): IsinSn
       // A writer that died holding the lock must not block every later run forever.
       if (age > staleAfter) await rm(path, { force: true });
       else if (Date.now() > deadline) {
-        throw new TickworkError('TIMEOUT', `Snapshot ${name} is locked by another writer (${path}).`);
+        throw new TickworkError('TIMEOUT', `Snapshot ${name} is locked by another writer (${path})`);
       } else await sleep(15, undefined, { signal }).catch(() => {});
     }
   }
@@ -106,7 +106,7 @@ export function fsIsinSnapshotStore(options: FsIsinSnapshotStoreOptions): IsinSn
         bytes = await readFile(file(name));
       } catch (error) {
         if (isMissing(error)) return undefined;
-        throw new TickworkError('UNAVAILABLE', `Cannot read snapshot ${name}.`, { cause: error });
+        throw new TickworkError('UNAVAILABLE', `Cannot read snapshot ${name}`, { cause: error });
       }
       return decodeSnapshot(bytes);
     },

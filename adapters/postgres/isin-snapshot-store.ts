@@ -19,7 +19,7 @@ export interface PostgresIsinSnapshotStoreOptions {
 }
 
 const aborted = (signal: AbortSignal | undefined) => {
-  if (signal?.aborted) throw new TickworkError('ABORTED', 'Snapshot operation aborted.', { cause: signal.reason });
+  if (signal?.aborted) throw new TickworkError('ABORTED', 'Snapshot operation aborted', { cause: signal.reason });
 };
 
 /**
@@ -38,7 +38,7 @@ const aborted = (signal: AbortSignal | undefined) => {
 export function postgresIsinSnapshotStore(options: PostgresIsinSnapshotStoreOptions): IsinSnapshotStore {
   const db = options?.db;
   if (db === undefined || typeof db.query !== 'function') {
-    throw new TickworkError('INVALID_OPTION', 'Expected `db` to be a client with a query() method.', {
+    throw new TickworkError('INVALID_OPTION', 'Expected `db` to be a client with a query() method', {
       details: { option: 'db' },
     });
   }

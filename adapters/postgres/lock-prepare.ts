@@ -25,7 +25,7 @@ export interface LockSchemaCheck {
 function within<T>(promise: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new TickworkError('UNAVAILABLE', `No answer within ${ms} ms.`)), ms);
+    timer = setTimeout(() => reject(new TickworkError('UNAVAILABLE', `No answer within ${ms} ms`)), ms);
   });
   return Promise.race([promise, late]).finally(() => clearTimeout(timer));
 }
@@ -57,7 +57,7 @@ export async function checkLockSchema(c: LockSchemaCheck): Promise<void> {
   if (missing.length > 0) {
     throw new TickworkError(
       'INVALID_OPTION',
-      'The PostgreSQL lock tables are missing from this schema: run `migrate(db)` from `tickwork/postgres` first.',
+      'The PostgreSQL lock tables are missing from this schema: run `migrate(db)` from `tickwork/postgres` first',
       { details: { option: 'db', missing } },
     );
   }

@@ -104,17 +104,17 @@ interface StateRow {
 
 function checkOptions(options: PostgresLockOptions): void {
   if (typeof options !== 'object' || options === null) {
-    throw new TickworkError('INVALID_OPTION', 'Expected options `{ db }`.', { details: { option: 'db' } });
+    throw new TickworkError('INVALID_OPTION', 'Expected options `{ db }`', { details: { option: 'db' } });
   }
   for (const key of Object.keys(options)) {
     if (!OPTIONS.has(key)) {
-      throw new TickworkError('INVALID_OPTION', `Unknown option \`${key}\` of postgresLock.`, {
+      throw new TickworkError('INVALID_OPTION', `Unknown option \`${key}\` of postgresLock`, {
         details: { option: key },
       });
     }
   }
   if (typeof options.db?.query !== 'function') {
-    throw new TickworkError('INVALID_OPTION', 'Expected `db` to be a client with a query() method.', {
+    throw new TickworkError('INVALID_OPTION', 'Expected `db` to be a client with a query() method', {
       details: { option: 'db' },
     });
   }
@@ -149,7 +149,7 @@ export function postgresLock(options: PostgresLockOptions): LockAdapter {
   assertInteger('connectTimeout', connectTimeout);
   const synchronousCommit = options.synchronousCommit ?? true;
   if (typeof synchronousCommit !== 'boolean') {
-    throw new TickworkError('INVALID_OPTION', 'Expected `synchronousCommit` to be a boolean.', {
+    throw new TickworkError('INVALID_OPTION', 'Expected `synchronousCommit` to be a boolean', {
       details: { option: 'synchronousCommit' },
     });
   }
@@ -164,7 +164,7 @@ export function postgresLock(options: PostgresLockOptions): LockAdapter {
       throw translatePgError(error, context);
     }
     const row = rows[0];
-    if (row === undefined) throw new TickworkError('INTERNAL', `${context}: the lock function returned no row.`);
+    if (row === undefined) throw new TickworkError('INTERNAL', `${context}: the lock function returned no row`);
     return row as T;
   };
   const ok = async (context: string, sql: string, params: unknown[]) =>
@@ -195,7 +195,7 @@ export function postgresLock(options: PostgresLockOptions): LockAdapter {
       const serverTime = Number(row.server_ms);
       if (row.acquired) return { acquired: true, fence: Number(row.new_fence), serverTime, takeover: row.takeover };
       const reason = row.refusal as AcquireRefusal;
-      if (!REFUSALS.has(reason)) throw new TickworkError('INTERNAL', `Unexpected lock refusal ${String(reason)}.`);
+      if (!REFUSALS.has(reason)) throw new TickworkError('INTERNAL', `Unexpected lock refusal ${String(reason)}`);
       if (reason === 'paused') return { acquired: false, reason, serverTime, retryInMs: 0, first: row.first === true };
       return { acquired: false, reason, serverTime, retryInMs: Number(row.retry_ms) };
     },

@@ -28,7 +28,7 @@ export interface PostgresProofStoreOptions {
 export function postgresProofStore(options: PostgresProofStoreOptions): ProofStore {
   const db = options?.db;
   if (typeof db?.query !== 'function') {
-    throw new TickworkError('INVALID_OPTION', 'Expected `db` to be a client with query(text, params), got none.', {
+    throw new TickworkError('INVALID_OPTION', 'Expected `db` to be a client with query(text, params), got none', {
       details: { option: 'db' },
     });
   }

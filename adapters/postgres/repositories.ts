@@ -416,7 +416,7 @@ function bind(db: SqlClient): RepositorySet {
 export function postgresRepositories(options: PostgresRepositoriesOptions): Repositories {
   const db = options?.db;
   if (typeof db?.query !== 'function') {
-    throw new TickworkError('INVALID_OPTION', 'Expected `db` to be a client with query(text, params), got none.', {
+    throw new TickworkError('INVALID_OPTION', 'Expected `db` to be a client with query(text, params), got none', {
       details: { option: 'db' },
     });
   }

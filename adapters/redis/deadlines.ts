@@ -50,7 +50,7 @@ export function deadlines(ms: number): Deadlines {
       const reject = p.reject;
       p.reject = undefined;
       reject(
-        new TickworkError('UNAVAILABLE', `Redis did not answer ${p.what} within ${ms} ms.`, {
+        new TickworkError('UNAVAILABLE', `Redis did not answer ${p.what} within ${ms} ms`, {
           details: { what: p.what },
         }),
       );

@@ -86,7 +86,7 @@ export function redisLock(options: RedisLockOptions): LockAdapter {
   const send = commandSender(options.client);
   const prefix = options.prefix ?? 'tickwork:lock:';
   if (typeof prefix !== 'string') {
-    throw new TickworkError('INVALID_OPTION', 'Expected `prefix` to be a string.', { details: { option: 'prefix' } });
+    throw new TickworkError('INVALID_OPTION', 'Expected `prefix` to be a string', { details: { option: 'prefix' } });
   }
   const timeout = options.commandTimeout ?? 2000;
   assertInteger('commandTimeout', timeout);
@@ -150,7 +150,7 @@ export function redisLock(options: RedisLockOptions): LockAdapter {
         return { acquired: true, fence: Number(value), serverTime: Number(now), takeover: Number(extra) === 1 };
       }
       const reason = String(value) as AcquireRefusal;
-      if (!REFUSALS.has(reason)) throw new TickworkError('INTERNAL', `Unexpected lock reply ${JSON.stringify(reply)}.`);
+      if (!REFUSALS.has(reason)) throw new TickworkError('INTERNAL', `Unexpected lock reply ${JSON.stringify(reply)}`);
       if (reason === 'paused') {
         return { acquired: false, reason, serverTime: Number(now), retryInMs: 0, first: Number(extra) === 1 };
       }

@@ -128,7 +128,7 @@ export function commandSender(client: RedisLikeClient): SendCommand {
   }
   throw new TickworkError(
     'INVALID_OPTION',
-    'Expected `client` to be an ioredis or node-redis client (single node or cluster).',
+    'Expected `client` to be an ioredis or node-redis client (single node or cluster)',
     {
       details: { option: 'client' },
     },
@@ -143,9 +143,7 @@ export function withTimeout<T>(promise: Promise<T>, ms: number, what: string): P
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(
       () =>
-        reject(
-          new TickworkError('UNAVAILABLE', `Redis did not answer ${what} within ${ms} ms.`, { details: { what } }),
-        ),
+        reject(new TickworkError('UNAVAILABLE', `Redis did not answer ${what} within ${ms} ms`, { details: { what } })),
       ms,
     );
     timer.unref();

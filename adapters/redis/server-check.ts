@@ -44,7 +44,7 @@ export async function checkRedisServer(c: RedisServerCheck): Promise<void> {
     if (version !== undefined && Number(version.split('.')[0]) < MIN_REDIS_MAJOR) {
       throw new TickworkError(
         'UNAVAILABLE',
-        `Redis ${version}${where(node)} is too old for the lock: it needs Redis ${MIN_REDIS_MAJOR} or newer.`,
+        `Redis ${version}${where(node)} is too old for the lock: it needs Redis ${MIN_REDIS_MAJOR} or newer`,
         { details: { version, minimum: `${MIN_REDIS_MAJOR}.0.0`, ...fields(node) } },
       );
     }

@@ -142,11 +142,13 @@ async function fetchCommand(args: readonly string[], io: CliIo): Promise<number>
           ...(maxRemovedRatio === undefined ? {} : { maxRemovedRatio }),
           ...(maxInvalidRatio === undefined ? {} : { maxInvalidRatio }),
         },
-        ...(column === undefined ? {} : { column }),
-        ...(values.encoding === undefined ? {} : { encoding: values.encoding as 'utf-8' | 'latin1' }),
-        ...(values.lenient ? { mode: 'lenient' as const } : {}),
+        parse: {
+          ...(column === undefined ? {} : { column }),
+          ...(values.encoding === undefined ? {} : { encoding: values.encoding as 'utf-8' | 'latin1' }),
+          ...(values.lenient ? { mode: 'lenient' as const } : {}),
+        },
         ...(timeout === undefined ? {} : { timeout }),
-        ...(retries === undefined ? {} : { retries }),
+        ...(retries === undefined ? {} : { retry: { retries } }),
         ...(reporter ? { fetch: reporter.fetch, onProgress: reporter.onProgress } : {}),
       });
     } catch (error) {

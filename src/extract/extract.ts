@@ -4,7 +4,7 @@ import type { BigIntExtractOptions, ExtractDiagnostic, ExtractOptions, ExtractRe
 
 function checkInput(input: unknown): asserts input is string | Uint8Array {
   if (typeof input !== 'string' && !(input instanceof Uint8Array)) {
-    throw new TickworkError('VALIDATION', 'Expected the input to be a string or a Uint8Array.');
+    throw new TickworkError('VALIDATION', 'Expected the input to be a string or a Uint8Array');
   }
 }
 

@@ -111,7 +111,7 @@ export function createScanningExtractor(
 
   return {
     write(chunk) {
-      if (ended) throw new TickworkError('CONFLICT', 'This extractor has ended; create a new one.');
+      if (ended) throw new TickworkError('CONFLICT', 'This extractor has ended; create a new one');
       if (typeof chunk === 'string') {
         let text = held + chunk;
         held = '';
@@ -127,14 +127,14 @@ export function createScanningExtractor(
         scanner.scan(view, view.length, offset, true);
         offset += chunk.length;
       } else {
-        throw new TickworkError('VALIDATION', 'Expected a chunk of type string or Uint8Array.');
+        throw new TickworkError('VALIDATION', 'Expected a chunk of type string or Uint8Array');
       }
       const found = sink.matches;
       sink.matches = [];
       return found;
     },
     end() {
-      if (ended) throw new TickworkError('CONFLICT', 'This extractor has ended already.');
+      if (ended) throw new TickworkError('CONFLICT', 'This extractor has ended already');
       if (held !== '') {
         const last = held;
         held = '';

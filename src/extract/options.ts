@@ -112,7 +112,7 @@ export type BigIntExtractOptions = ExtractOptions & {
 };
 
 /** Options checked and filled in with defaults. */
-export interface ResolvedOptions {
+interface ResolvedOptions {
   readonly keys: readonly string[];
   readonly bigint: boolean;
   readonly maxDigits: number;
@@ -127,23 +127,23 @@ export const DEFAULT_KEYS: readonly string[] = Object.freeze(['id', 'code']);
 export function resolveOptions(options: ExtractOptions | undefined): ResolvedOptions {
   const o = options ?? {};
   if (typeof o !== 'object' || o === null) {
-    throw new TickworkError('INVALID_OPTION', 'Expected the extract options to be an object.');
+    throw new TickworkError('INVALID_OPTION', 'Expected the extract options to be an object');
   }
   const keys = o.keys ?? DEFAULT_KEYS;
   if (!Array.isArray(keys) || keys.length === 0 || keys.some((k) => typeof k !== 'string' || k.length === 0)) {
-    throw new TickworkError('INVALID_OPTION', 'Expected `keys` to be a non-empty array of non-empty strings.', {
+    throw new TickworkError('INVALID_OPTION', 'Expected `keys` to be a non-empty array of non-empty strings', {
       details: { option: 'keys' },
     });
   }
   if (o.bigint !== undefined && typeof o.bigint !== 'boolean') {
-    throw new TickworkError('INVALID_OPTION', 'Expected `bigint` to be a boolean.', { details: { option: 'bigint' } });
+    throw new TickworkError('INVALID_OPTION', 'Expected `bigint` to be a boolean', { details: { option: 'bigint' } });
   }
   const maxDigits = o.maxDigits ?? 4096;
   assertInteger('maxDigits', maxDigits);
   const maxDiagnostics = o.maxDiagnostics ?? 1000;
   assertInteger('maxDiagnostics', maxDiagnostics, 0);
   if (o.onDiagnostic !== undefined && typeof o.onDiagnostic !== 'function') {
-    throw new TickworkError('INVALID_OPTION', 'Expected `onDiagnostic` to be a function.', {
+    throw new TickworkError('INVALID_OPTION', 'Expected `onDiagnostic` to be a function', {
       details: { option: 'onDiagnostic' },
     });
   }

@@ -1,4 +1,4 @@
-import { TickworkError } from '../errors.js';
+import { abortError } from '../internal/abort.js';
 import { createExtractor } from './extractor.js';
 import type { BigIntExtractOptions, ExtractMatch, ExtractOptions, ExtractSummary } from './options.js';
 
@@ -14,9 +14,7 @@ export interface ExtractStreamOptions extends ExtractOptions {
 /** What {@link extractStream} reads: a web `ReadableStream`, a Node stream, or any async iterable of chunks. */
 export type ExtractSource = ReadableStream<Uint8Array | string> | AsyncIterable<Uint8Array | string>;
 
-function aborted(signal: AbortSignal): TickworkError {
-  return new TickworkError('ABORTED', 'Extraction was aborted.', { cause: signal.reason });
-}
+const aborted = (signal: AbortSignal) => abortError(signal, 'Extraction was aborted');
 
 async function* chunksOf(source: ExtractSource, signal: AbortSignal | undefined): AsyncGenerator<Uint8Array | string> {
   if (typeof (source as ReadableStream).getReader === 'function') {

@@ -1,7 +1,7 @@
 import { TickworkError } from '../errors.js';
 
 /**
- * Up-front option checks with one message style: ``Expected `ttl` to be a positive integer, got -1.``
+ * Up-front option checks with one message style: ``Expected `ttl` to be a positive integer, got -1``
  * They throw `INVALID_OPTION`, a programming error, at construction time rather than at the first tick.
  */
 function invalid(name: string, expectation: string, value: unknown): TickworkError {
@@ -11,7 +11,7 @@ function invalid(name: string, expectation: string, value: unknown): TickworkErr
   } catch {
     shown = String(value);
   }
-  return new TickworkError('INVALID_OPTION', `Expected \`${name}\` to be ${expectation}, got ${shown}.`, {
+  return new TickworkError('INVALID_OPTION', `Expected \`${name}\` to be ${expectation}, got ${shown}`, {
     details: { option: name },
   });
 }

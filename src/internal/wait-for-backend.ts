@@ -44,7 +44,7 @@ export async function waitForBackend<T>(w: BackendWait<T>): Promise<T> {
       const translated = w.translate(error);
       if (translated.code !== 'UNAVAILABLE') throw translated;
       if (performance.now() + wait >= deadline) {
-        throw new TickworkError('UNAVAILABLE', `${w.name} did not answer within ${w.timeoutMs} ms.`, {
+        throw new TickworkError('UNAVAILABLE', `${w.name} did not answer within ${w.timeoutMs} ms`, {
           cause: translated,
           details: { connectTimeout: w.timeoutMs },
         });

@@ -5,21 +5,19 @@ export type {
   FetchIsinListOptions,
   FetchIsinListProgress,
   FetchIsinListResult,
-  IsinListSource,
-  IsinSourceSpec,
-  PreviousIsinSource,
-  ResolvedIsinSource,
 } from './fetch-list.js';
 export { fetchIsinList } from './fetch-list.js';
+export type { IsinFetchRetryOptions } from './fetch-retry.js';
+export type { IsinListSource, IsinSourceSpec, PreviousIsinSource, ResolvedIsinSource } from './fetch-source.js';
 export type { IsinSetDiff } from './isin-set.js';
 export { IsinSet } from './isin-set.js';
-export type { IsinListIssue, IsinListNoticeCode } from './list-parser.js';
 export type { IsinListDelimiter } from './list-sniff.js';
 export { ISIN_COLUMN_ALIASES } from './list-sniff.js';
 export type {
   IsinListColumn,
   IsinListInput,
   IsinListProgress,
+  IsinListShape,
   ParsedIsinList,
   ParseIsinListOptions,
 } from './parse-list.js';
@@ -27,6 +25,7 @@ export { parseIsinList } from './parse-list.js';
 export { isKnownIsinPrefix } from './prefixes.js';
 export type { GleifIsinLeiOptions, IsinListShapes } from './presets.js';
 export { gleifIsinLei, isinListShapes } from './presets.js';
+export type { IsinListIssue, IsinListNoticeCode } from './row-parser.js';
 export type {
   IsinSnapshot,
   IsinSnapshotMeta,

@@ -5,11 +5,11 @@
  */
 import type { Transform } from 'node:stream';
 import { crc32, createGunzip, createInflateRaw } from 'node:zlib';
-import { TickworkError } from '../errors.js';
+import { isTickworkError, TickworkError } from '../errors.js';
 import { ByteQueue } from './byte-queue.js';
 
 /** Limits on decompressed output. */
-export interface InflateLimits {
+interface InflateLimits {
   /** Most decompressed bytes allowed. */
   readonly maxDecompressedBytes: number;
   /** Most decompressed bytes per compressed byte (checked after the first MiB). */
@@ -83,13 +83,9 @@ async function* inflate(
     for await (const piece of engine as AsyncIterable<Buffer>) {
       out += piece.length;
       if (out > limits.maxDecompressedBytes) {
-        throw new TickworkError(
-          'PAYLOAD_TOO_LARGE',
-          `Decompressed list exceeds ${limits.maxDecompressedBytes} bytes.`,
-          {
-            details: { reason: 'decompressed-size', limit: limits.maxDecompressedBytes },
-          },
-        );
+        throw new TickworkError('PAYLOAD_TOO_LARGE', `Decompressed list exceeds ${limits.maxDecompressedBytes} bytes`, {
+          details: { reason: 'decompressed-size', limit: limits.maxDecompressedBytes },
+        });
       }
       if (out > 1024 * 1024 && out / Math.max(fed, 1) > limits.maxCompressionRatio) {
         throw new TickworkError(
@@ -104,19 +100,19 @@ async function* inflate(
       yield piece;
     }
   } catch (error) {
-    if (error instanceof TickworkError) throw error;
+    if (isTickworkError(error)) throw error;
     // Unexpected end of file, incorrect header check, invalid block type: the body is damaged or cut off.
     throw upstream(`Cannot decompress the list: ${(error as Error).message}`, { compression: kind });
   } finally {
     engine.destroy();
   }
   await pump;
-  if (size !== undefined && fed < size) throw upstream('The zip member is cut off.');
+  if (size !== undefined && fed < size) throw upstream('The zip member is cut off');
   if (size === undefined && kind === 'raw') {
     // Give back what followed the end of the deflate stream: the data descriptor, the next header.
     const consumed = (engine as unknown as { bytesWritten: number }).bytesWritten;
     let extra = fed - consumed;
-    if (extra > retainedBytes) throw new TickworkError('INTERNAL', 'Lost track of the zip stream position.');
+    if (extra > retainedBytes) throw new TickworkError('INTERNAL', 'Lost track of the zip stream position');
     for (let i = retained.length - 1; i >= 0 && extra > 0; i--) {
       const b = retained[i]!;
       const n = Math.min(extra, b.length);
@@ -148,12 +144,12 @@ async function* zipMember(
         while ((await q.next()) !== undefined) {}
         return;
       }
-      throw new TickworkError('UNSUPPORTED_MEDIA_TYPE', 'No member of the zip file matches the pattern.', {
+      throw new TickworkError('UNSUPPORTED_MEDIA_TYPE', 'No member of the zip file matches the pattern', {
         details: { reason: 'no-member', members: names.slice(0, 20) },
       });
     }
-    if (signature !== LOCAL) throw upstream('Not a valid zip file (bad local header).');
-    if (!(await q.fill(30))) throw upstream('The zip file is cut off in a header.');
+    if (signature !== LOCAL) throw upstream('Not a valid zip file (bad local header)');
+    if (!(await q.fill(30))) throw upstream('The zip file is cut off in a header');
     const h = q.take(30);
     const flags = h.readUInt16LE(6);
     const method = h.readUInt16LE(8);
@@ -161,16 +157,16 @@ async function* zipMember(
     let compressed = h.readUInt32LE(18);
     const uncompressed = h.readUInt32LE(22);
     const variable = h.readUInt16LE(26) + h.readUInt16LE(28);
-    if (!(await q.fill(variable))) throw upstream('The zip file is cut off in a header.');
+    if (!(await q.fill(variable))) throw upstream('The zip file is cut off in a header');
     const name = q.take(variable).subarray(0, h.readUInt16LE(26)).toString('utf8');
     names.push(name);
     const descriptor = (flags & 8) !== 0;
-    if ((flags & 1) !== 0) throw new TickworkError('UNSUPPORTED_MEDIA_TYPE', `Zip member ${name} is encrypted.`);
+    if ((flags & 1) !== 0) throw new TickworkError('UNSUPPORTED_MEDIA_TYPE', `Zip member ${name} is encrypted`);
     if (compressed === 0xffffffff || uncompressed === 0xffffffff) {
-      throw new TickworkError('UNSUPPORTED_MEDIA_TYPE', `Zip member ${name} needs Zip64, which is not supported.`);
+      throw new TickworkError('UNSUPPORTED_MEDIA_TYPE', `Zip member ${name} needs Zip64, which is not supported`);
     }
     if (method !== 0 && method !== 8) {
-      throw new TickworkError('UNSUPPORTED_MEDIA_TYPE', `Zip member ${name} uses compression method ${method}.`);
+      throw new TickworkError('UNSUPPORTED_MEDIA_TYPE', `Zip member ${name} uses compression method ${method}`);
     }
     const wanted = !chosen && !name.endsWith('/') && pick(name);
     if (wanted) found(name);
@@ -179,12 +175,12 @@ async function* zipMember(
       actual = { crc: c, length };
     };
     if (method === 0) {
-      if (descriptor) throw new TickworkError('UNSUPPORTED_MEDIA_TYPE', `Stored zip member ${name} has no size.`);
+      if (descriptor) throw new TickworkError('UNSUPPORTED_MEDIA_TYPE', `Stored zip member ${name} has no size`);
       let left = compressed;
       let c = 0;
       while (left > 0) {
         const chunk = await q.next(left);
-        if (chunk === undefined) throw upstream('The zip member is cut off.');
+        if (chunk === undefined) throw upstream('The zip member is cut off');
         left -= chunk.length;
         if (wanted) {
           c = crc32(chunk, c);
@@ -200,7 +196,7 @@ async function* zipMember(
       else {
         for (let left = compressed; left > 0; ) {
           const chunk = await q.next(left);
-          if (chunk === undefined) throw upstream('The zip member is cut off.');
+          if (chunk === undefined) throw upstream('The zip member is cut off');
           left -= chunk.length;
         }
       }
@@ -208,9 +204,9 @@ async function* zipMember(
     let expectedCrc = crc;
     let expectedLength = uncompressed;
     if (descriptor) {
-      if (!(await q.fill(12))) throw upstream('The zip file is cut off after a member.');
+      if (!(await q.fill(12))) throw upstream('The zip file is cut off after a member');
       if (q.peek(4).readUInt32LE(0) === DESCRIPTOR) q.take(4);
-      if (!(await q.fill(12))) throw upstream('The zip file is cut off after a member.');
+      if (!(await q.fill(12))) throw upstream('The zip file is cut off after a member');
       const d = q.take(12);
       expectedCrc = d.readUInt32LE(0);
       compressed = d.readUInt32LE(4);
@@ -218,7 +214,7 @@ async function* zipMember(
     }
     if (wanted) {
       if (actual.crc !== expectedCrc || actual.length !== expectedLength) {
-        throw upstream(`Zip member ${name} fails its CRC-32 or size check.`);
+        throw upstream(`Zip member ${name} fails its CRC-32 or size check`);
       }
       chosen = true;
     }
@@ -237,7 +233,7 @@ async function* refuseMarkup(chunks: AsyncIterable<Uint8Array>): AsyncGenerator<
       if (i < chunk.length) {
         checked = true;
         if (chunk[i] === 0x3c) {
-          throw new TickworkError('UPSTREAM', 'The server sent an HTML (or XML) page instead of a list.', {
+          throw new TickworkError('UPSTREAM', 'The server sent an HTML (or XML) page instead of a list', {
             details: { reason: 'html', start: Buffer.from(chunk.subarray(i, i + 80)).toString('latin1') },
           });
         }

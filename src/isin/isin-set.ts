@@ -109,7 +109,7 @@ export class IsinSet implements Iterable<string> {
 
   /** @internal Use the static factories; `keys` must be sorted and unique. */
   constructor(keys: BigUint64Array) {
-    if (!littleEndian) throw new TickworkError('INTERNAL', 'IsinSet needs a little-endian platform.');
+    if (!littleEndian) throw new TickworkError('INTERNAL', 'IsinSet needs a little-endian platform');
     this.#keys = keys;
     this.#words = new Uint32Array(keys.buffer, keys.byteOffset, keys.length * 2);
   }
@@ -145,7 +145,7 @@ export class IsinSet implements Iterable<string> {
    * order is wrong, so a damaged file is never taken for a list.
    */
   static fromBytes(bytes: Uint8Array): IsinSet {
-    const fail = (why: string) => new TickworkError('VALIDATION', `Not an IsinSet snapshot: ${why}.`);
+    const fail = (why: string) => new TickworkError('VALIDATION', `Not an IsinSet snapshot: ${why}`);
     if (bytes.length < HEADER_BYTES) throw fail('too short');
     const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     if (view.getUint32(0, true) !== MAGIC) throw fail('bad magic number');
@@ -238,7 +238,7 @@ export class IsinSet implements Iterable<string> {
 }
 
 /** The result of {@link IsinSetBuilder.build}. */
-export interface BuiltIsinSet {
+interface BuiltIsinSet {
   /** The sorted, unique set. */
   readonly set: IsinSet;
   /** How many added keys were repeats of another. */
@@ -293,7 +293,7 @@ export class IsinSetBuilder {
   #grow(): void {
     const bytes = this.#buffer.byteLength;
     if (bytes >= MAX_KEYS * 8) {
-      throw new TickworkError('UNPROCESSABLE', `A list of more than ${MAX_KEYS} ISINs is not supported.`);
+      throw new TickworkError('UNPROCESSABLE', `A list of more than ${MAX_KEYS} ISINs is not supported`);
     }
     this.#buffer.resize(Math.min(MAX_KEYS * 8, bytes * 2));
   }

@@ -62,7 +62,7 @@ const normalizeName = (s: string) =>
     .toLowerCase();
 
 /** Splits one line into fields, honouring RFC 4180 quotes (`""` is a quote inside a quoted field). */
-export function splitCsvLine(line: string, delimiter: string): string[] {
+function splitCsvLine(line: string, delimiter: string): string[] {
   const fields: string[] = [];
   let field = '';
   let quoted = false;
@@ -128,7 +128,7 @@ export function sniffShape(lines: readonly string[], o: ShapeOptions): ListShape
     }
   }
   if (named) {
-    throw new TickworkError('VALIDATION', `No header names the ISIN column ${JSON.stringify(o.column)}.`, {
+    throw new TickworkError('VALIDATION', `No header names the ISIN column ${JSON.stringify(o.column)}`, {
       details: { column: o.column },
     });
   }

@@ -16,8 +16,6 @@ const C36_4 = 36 * 36 * 36 * 36;
 export const PREFIX_DIVISOR = C36_4;
 /** Upper bound (exclusive) of the high word. */
 export const HI_LIMIT = 676 * C36_4;
-/** Upper bound (exclusive) of the low word. */
-export const LO_LIMIT = 36 * C36_4 * 10;
 
 // Byte-level tables, built on first use. VALUE: 0–35, or 255 for a byte that is no ISIN character.
 // SUM: what the character adds to the checksum, at [c] when its rightmost digit is not doubled and at

@@ -4,12 +4,13 @@
  */
 
 import { TickworkError } from '../errors.js';
+import { throwIfAborted } from '../internal/abort.js';
 import { assertInteger, assertOneOf } from '../internal/assert.js';
 import type { IsinSet } from './isin-set.js';
-import type { IsinListIssue, IsinListNoticeCode, ListParserSettings } from './list-parser.js';
-import { IsinListParser, throwIfAborted } from './list-parser.js';
 import type { IsinListDelimiter } from './list-sniff.js';
 import { DELIMITERS } from './list-sniff.js';
+import type { IsinListIssue, IsinListNoticeCode, RowParserSettings } from './row-parser.js';
+import { RowParser } from './row-parser.js';
 import type { IsinErrorCode } from './validate.js';
 
 /** Input of {@link parseIsinList}: text, bytes, a web stream or any async iterable of chunks. */
@@ -28,8 +29,12 @@ export interface IsinListProgress {
   readonly rows: number;
 }
 
-/** How to read a list. Every option has a default that suits the real formats described in `docs/isin.md`. */
-export interface ParseIsinListOptions {
+/**
+ * How a list is shaped and how strictly to read it: the options of {@link parseIsinList} without its signal
+ * and progress callback, and the `parse` group of `fetchIsinList`, `createIsinSync` and a source spec. Every
+ * option has a default that suits the real formats described in `docs/isin.md`.
+ */
+export interface IsinListShape {
   /**
    * `csv`: delimited fields with a header; `text`: one ISIN per line, blank lines and `#` comments skipped;
    * `auto`: decided from the first 64 KiB.
@@ -88,6 +93,10 @@ export interface ParseIsinListOptions {
    * @default 100
    */
   readonly maxDuplicateSample?: number;
+}
+
+/** Options of {@link parseIsinList}: the list's shape, a signal and a progress callback. */
+export interface ParseIsinListOptions extends IsinListShape {
   /** Stops the parse; it then rejects with `ABORTED`. */
   readonly signal?: AbortSignal;
   /** Called after every chunk. */
@@ -146,8 +155,14 @@ export interface ParsedIsinList {
   readonly complete: boolean;
 }
 
-/** Checks options up front and fills in defaults. */
-export function resolveParseOptions(o: ParseIsinListOptions = {}): ListParserSettings {
+/** Resolved parse options: the row parser's settings plus the size of the duplicate sample. */
+export interface ParseSettings extends RowParserSettings {
+  /** How many repeated ISINs to keep as a sample. */
+  readonly maxDuplicateSample: number;
+}
+
+/** Checks parse options up front and fills in defaults; options other than the shape's are ignored. */
+export function resolveParseOptions(o: IsinListShape = {}): ParseSettings {
   assertOneOf('format', o.format ?? 'auto', ['auto', 'csv', 'text']);
   assertOneOf('delimiter', o.delimiter ?? 'auto', ['auto', ...DELIMITERS]);
   assertOneOf('encoding', o.encoding ?? 'utf-8', ['utf-8', 'latin1']);
@@ -160,7 +175,7 @@ export function resolveParseOptions(o: ParseIsinListOptions = {}): ListParserSet
   const column = o.column ?? 'auto';
   if (typeof column === 'number') assertInteger('column', column, 0);
   else if (Array.isArray(column) ? column.length === 0 : typeof column !== 'string' || column.length === 0) {
-    throw new TickworkError('INVALID_OPTION', 'Expected `column` to be a header name, names, an index or "auto".', {
+    throw new TickworkError('INVALID_OPTION', 'Expected `column` to be a header name, names, an index or "auto"', {
       details: { option: 'column' },
     });
   }
@@ -178,14 +193,16 @@ export function resolveParseOptions(o: ParseIsinListOptions = {}): ListParserSet
     skipLinesAfterHeader: o.skipLinesAfterHeader ?? 0,
     skipLinePattern: o.skipLinePattern,
     maxIssues: o.maxIssues ?? 1000,
+    maxDuplicateSample: o.maxDuplicateSample ?? 100,
   };
 }
 
+const ABORTED = 'Parsing the list was aborted';
 const encoder = new TextEncoder();
 const asBytes = (chunk: Uint8Array | string): Uint8Array => (typeof chunk === 'string' ? encoder.encode(chunk) : chunk);
 
 /** Any supported input as an async iterable of byte chunks. */
-export async function* byteChunks(input: IsinListInput): AsyncGenerator<Uint8Array> {
+async function* byteChunks(input: IsinListInput): AsyncGenerator<Uint8Array> {
   if (typeof input === 'string' || input instanceof Uint8Array) {
     yield asBytes(input);
     return;
@@ -211,19 +228,19 @@ export async function* byteChunks(input: IsinListInput): AsyncGenerator<Uint8Arr
  */
 export async function parseChunks(
   chunks: AsyncIterable<Uint8Array>,
-  options: ParseIsinListOptions,
-  settings: ListParserSettings,
+  settings: ParseSettings,
+  run: Pick<ParseIsinListOptions, 'signal' | 'onProgress'> = {},
 ): Promise<ParsedIsinList> {
-  const parser = new IsinListParser(settings);
+  const parser = new RowParser(settings);
   let bytes = 0;
   for await (const chunk of chunks) {
-    throwIfAborted(options.signal);
+    throwIfAborted(run.signal, ABORTED);
     bytes += chunk.length;
     parser.push(chunk);
-    options.onProgress?.({ bytes, rows: parser.counts.rows });
+    run.onProgress?.({ bytes, rows: parser.counts.rows });
   }
-  throwIfAborted(options.signal);
-  const { counts, shape, set, duplicates, duplicateSample } = parser.finish(options.maxDuplicateSample ?? 100);
+  throwIfAborted(run.signal, ABORTED);
+  const { counts, shape, set, duplicates, duplicateSample } = parser.finish(settings.maxDuplicateSample);
   return {
     set,
     format: shape.format,
@@ -268,6 +285,5 @@ export async function parseChunks(
  * ```
  */
 export async function parseIsinList(input: IsinListInput, options: ParseIsinListOptions = {}): Promise<ParsedIsinList> {
-  const settings = resolveParseOptions(options);
-  return parseChunks(byteChunks(input), options, settings);
+  return parseChunks(byteChunks(input), resolveParseOptions(options), options);
 }

@@ -2,30 +2,30 @@
  * Ready-made sources and list shapes for the public lists described in `docs/isin.md`.
  */
 
-import type { IsinSourceSpec } from './fetch-list.js';
-import type { ParseIsinListOptions } from './parse-list.js';
+import type { IsinSourceSpec } from './fetch-source.js';
+import type { IsinListShape } from './parse-list.js';
 
 /** Parse options for the shapes of real ISIN lists; see {@link isinListShapes}. */
 export interface IsinListShapes {
   /** GLEIF ISIN-to-LEI file: `LEI,ISIN`, LF, no quotes. */
-  readonly gleif: ParseIsinListOptions;
+  readonly gleif: IsinListShape;
   /** NSE India `EQUITY_L.csv` (padded ` ISIN NUMBER`) and the ETF list (`ISINNumber`). */
-  readonly nseEquity: ParseIsinListOptions;
+  readonly nseEquity: IsinListShape;
   /** BSE list of scrips: `ISIN No`, trailing empty fields. */
-  readonly bseScrips: ParseIsinListOptions;
+  readonly bseScrips: IsinListShape;
   /** Deutsche Börse / Xetra T7 instruments: `;`, two preamble lines, header on line 3. */
-  readonly xetraInstruments: ParseIsinListOptions;
+  readonly xetraInstruments: IsinListShape;
   /** Euronext product directory: BOM, `;`, three junk lines after the header, trailing `;`. */
-  readonly euronextDirectory: ParseIsinListOptions;
+  readonly euronextDirectory: IsinListShape;
   /** SIX Swiss reference CSV: `;`, ISO-8859-1. */
-  readonly sixReference: ParseIsinListOptions;
+  readonly sixReference: IsinListShape;
   /** One ISIN per line, `#` comments; lenient about case and padding. */
-  readonly plainText: ParseIsinListOptions;
+  readonly plainText: IsinListShape;
 }
 
 /**
- * Parse options for the shapes of real ISIN lists. Pass one as a source's `parse`, or spread it into the
- * options of `parseIsinList` / `fetchIsinList`.
+ * Parse options for the shapes of real ISIN lists. Pass one as a source's `parse`, as the `parse` group of
+ * `fetchIsinList` / `createIsinSync`, or as the options of `parseIsinList`.
  *
  * @example
  * ```ts

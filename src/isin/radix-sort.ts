@@ -1,9 +1,10 @@
 /**
  * Least-significant-digit radix sort of packed ISIN keys held as [lo, hi] 32-bit word pairs, ordered by
- * (hi, lo). A packed low word is below 2³⁰ (`LO_LIMIT` in pack.ts; a test holds it there), so the key is the 62-bit number hi · 2³⁰ + lo, read
- * in six 11-bit digits. One pass counts every digit; a digit that is the same for every key is skipped, so a
- * bucket of keys that share their top bits costs fewer passes. Linear in the keys, where the native sort of a
- * bucket of several hundred thousand keys was most of the time of building a set of millions.
+ * (hi, lo). A packed low word is below 36⁵ · 10 < 2³⁰ (see pack.ts; a test packs the largest one), so the key
+ * is the 62-bit number hi · 2³⁰ + lo, read in six 11-bit digits. One pass counts every digit; a digit that is
+ * the same for every key is skipped, so a bucket of keys that share their top bits costs fewer passes. Linear
+ * in the keys, where the native sort of a bucket of several hundred thousand keys was most of the time of
+ * building a set of millions.
  */
 const BITS = 11;
 const RADIX = 1 << BITS;

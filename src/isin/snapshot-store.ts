@@ -85,7 +85,7 @@ export function checkSave(name: string, options: SaveIsinSnapshotOptions | undef
   checkName(name);
   const fence = options?.fence;
   if (fence !== undefined && (!Number.isSafeInteger(fence) || fence < 0)) {
-    throw new TickworkError('VALIDATION', `A fencing token is a non-negative integer, got ${String(fence)}.`);
+    throw new TickworkError('VALIDATION', `A fencing token is a non-negative integer, got ${String(fence)}`);
   }
   return fence;
 }
@@ -93,7 +93,7 @@ export function checkSave(name: string, options: SaveIsinSnapshotOptions | undef
 /** @internal */
 export function checkName(name: string): void {
   if (typeof name !== 'string' || !NAME.test(name)) {
-    throw new TickworkError('VALIDATION', `Invalid snapshot name ${JSON.stringify(name)}.`, {
+    throw new TickworkError('VALIDATION', `Invalid snapshot name ${JSON.stringify(name)}`, {
       details: { pattern: NAME.source },
     });
   }
@@ -103,7 +103,7 @@ export function checkName(name: string): void {
 export function staleFence(name: string, fence: number, current: number): TickworkError {
   return new TickworkError(
     'STALE_FENCE',
-    `Snapshot ${name}: fencing token ${fence} is older than the accepted ${current}; not saved.`,
+    `Snapshot ${name}: fencing token ${fence} is older than the accepted ${current}; not saved`,
     { details: { name, fence, current } },
   );
 }
@@ -132,7 +132,7 @@ export function encodeSnapshot(snapshot: IsinSnapshot, fence: number, savedAt: s
 
 /** Reads only the header and metadata of an encoded snapshot. @internal */
 export function decodeSnapshotHead(bytes: Uint8Array): { meta: IsinSnapshotMeta; fence: number; savedAt: string } {
-  const fail = (why: string) => new TickworkError('VALIDATION', `Damaged snapshot: ${why}.`);
+  const fail = (why: string) => new TickworkError('VALIDATION', `Damaged snapshot: ${why}`);
   if (bytes.length < HEADER) throw fail('too short');
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (view.getUint32(0, true) !== MAGIC || view.getUint8(4) !== 1) throw fail('unknown format');

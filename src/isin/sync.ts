@@ -4,13 +4,15 @@
  */
 import { performance } from 'node:perf_hooks';
 import { isTickworkError, TickworkError } from '../errors.js';
+import { abortError } from '../internal/abort.js';
 import { assertInteger, assertNonEmptyString, assertNumberInRange } from '../internal/assert.js';
 import { silentLogger } from '../internal/silent-logger.js';
 import type { Logger } from '../types.js';
-import type { FetchedIsinSourceMeta, FetchIsinListOptions, IsinListSource } from './fetch-list.js';
-import { fetchIsinList } from './fetch-list.js';
+import type { FetchedIsinSourceMeta, FetchIsinListOptions, FetchIsinListResult, FetchSettings } from './fetch-list.js';
+import { fetchResolved, resolveFetchOptions } from './fetch-list.js';
+import type { IsinListSource } from './fetch-source.js';
 import type { IsinSet } from './isin-set.js';
-import type { IsinListIssue } from './list-parser.js';
+import type { IsinListIssue } from './row-parser.js';
 import type { IsinSnapshotStore, StoredIsinSnapshot } from './snapshot-store.js';
 import { checkName } from './snapshot-store.js';
 import type { IsinErrorCode } from './validate.js';
@@ -35,7 +37,10 @@ export interface IsinSyncGates {
   readonly maxInvalidRatio?: number;
 }
 
-/** Options of {@link createIsinSync}: the list, where its snapshot lives, the gates, and fetch options. */
+/**
+ * Options of {@link createIsinSync}: the list, where its snapshot lives, the gates, and the options of each
+ * fetch (transport and limits, with the `parse` and `retry` groups), all checked when the job is created.
+ */
 export interface CreateIsinSyncOptions extends Omit<FetchIsinListOptions, 'signal' | 'previous'> {
   /** Snapshot name (letters, digits, `.`, `_`, `-`). */
   readonly name: string;
@@ -171,27 +176,8 @@ export type IsinSyncHandler = (ctx?: IsinSyncContext) => Promise<IsinSyncResult>
  * ```
  */
 export function createIsinSync(options: CreateIsinSyncOptions): IsinSyncHandler {
-  assertNonEmptyString('name', options?.name);
-  checkName(options.name);
-  if (options.store === undefined || typeof options.store.load !== 'function') {
-    throw new TickworkError('INVALID_OPTION', 'Expected `store` to be an IsinSnapshotStore.', {
-      details: { option: 'store' },
-    });
-  }
-  if (options.source === undefined) {
-    throw new TickworkError('INVALID_OPTION', 'Expected `source` to be a URL, a path or a source spec.', {
-      details: { option: 'source' },
-    });
-  }
-  const minRows = options.gates?.minRows ?? 1;
-  const maxRemovedRatio = options.gates?.maxRemovedRatio ?? 0.1;
-  const maxInvalidRatio = options.gates?.maxInvalidRatio ?? 0.01;
-  const diffSample = options.diffSample ?? 100;
-  assertInteger('gates.minRows', minRows, 0);
-  assertNumberInRange('gates.maxRemovedRatio', maxRemovedRatio, 0, 1);
-  assertNumberInRange('gates.maxInvalidRatio', maxInvalidRatio, 0, 1);
-  assertInteger('diffSample', diffSample, 0);
-  const { name, source, store, gates: _gates, logger: defaultLogger, diffSample: _d, ...fetchOptions } = options;
+  const { name, store, gates, diffSample, logger: defaultLogger, fetch: fetchSettings } = resolveSyncOptions(options);
+  const { minRows, maxRemovedRatio, maxInvalidRatio } = gates;
 
   return async (ctx: IsinSyncContext = {}): Promise<IsinSyncResult> => {
     const logger = ctx.logger ?? defaultLogger ?? silentLogger;
@@ -216,9 +202,7 @@ export function createIsinSync(options: CreateIsinSyncOptions): IsinSyncHandler 
     };
     const failed = (error: unknown, stage: string): IsinSyncResult => {
       if (signal?.aborted || isTickworkError(error, 'ABORTED')) {
-        throw isTickworkError(error, 'ABORTED')
-          ? error
-          : new TickworkError('ABORTED', `ISIN sync ${name} aborted.`, { cause: signal?.reason });
+        throw isTickworkError(error, 'ABORTED') ? error : abortError(signal, `ISIN sync ${name} was aborted`);
       }
       const code = isTickworkError(error) ? error.code : 'INTERNAL';
       const message = error instanceof Error ? error.message : String(error);
@@ -236,20 +220,16 @@ export function createIsinSync(options: CreateIsinSyncOptions): IsinSyncHandler 
     }
 
     t = performance.now();
-    let fetched: Awaited<ReturnType<typeof fetchIsinList>>;
+    let fetched: FetchIsinListResult;
     try {
-      fetched = await fetchIsinList(source, {
-        ...fetchOptions,
-        ...(signal === undefined ? {} : { signal }),
-        ...(previous === undefined ? {} : { previous: previous.meta }),
-      });
+      fetched = await fetchResolved(fetchSettings, { signal, previous: previous?.meta });
     } catch (error) {
       return failed(error, 'Cannot read the list');
     } finally {
       timings.fetchMs = performance.now() - t;
     }
     if (fetched.status === 'not-modified') {
-      return done({ status: 'not-modified', source: fetched.meta, reason: `ISIN list ${name} has not changed.` });
+      return done({ status: 'not-modified', source: fetched.meta, reason: `ISIN list ${name} has not changed` });
     }
 
     const list = fetched.list;
@@ -284,22 +264,22 @@ export function createIsinSync(options: CreateIsinSyncOptions): IsinSyncHandler 
 
     const withValue = list.valid + list.invalid;
     const gate = ((): { code: IsinSyncReasonCode; reason: string } | undefined => {
-      if (!list.complete) return { code: 'INCOMPLETE', reason: 'The list ends inside a quoted field: cut off.' };
+      if (!list.complete) return { code: 'INCOMPLETE', reason: 'The list ends inside a quoted field: cut off' };
       if (list.set.size < minRows) {
-        return { code: 'MIN_ROWS', reason: `The list has ${list.set.size} ISINs; at least ${minRows} are required.` };
+        return { code: 'MIN_ROWS', reason: `The list has ${list.set.size} ISINs; at least ${minRows} are required` };
       }
       if (withValue > 0 && list.invalid / withValue > maxInvalidRatio) {
         const pct = ((100 * list.invalid) / withValue).toFixed(2);
         return {
           code: 'MAX_INVALID_RATIO',
-          reason: `${pct} % of rows are invalid; at most ${100 * maxInvalidRatio} % may be.`,
+          reason: `${pct} % of rows are invalid; at most ${100 * maxInvalidRatio} % may be`,
         };
       }
       if (before !== undefined && before.size > 0 && diff.removed / before.size > maxRemovedRatio) {
         const pct = ((100 * diff.removed) / before.size).toFixed(2);
         return {
           code: 'MAX_REMOVED_RATIO',
-          reason: `${pct} % of the previous ISINs disappeared; at most ${100 * maxRemovedRatio} % may.`,
+          reason: `${pct} % of the previous ISINs disappeared; at most ${100 * maxRemovedRatio} % may`,
         };
       }
       return undefined;
@@ -329,5 +309,56 @@ export function createIsinSync(options: CreateIsinSyncOptions): IsinSyncHandler 
       timings.saveMs = performance.now() - t;
     }
     return done({ status: 'updated', ...report });
+  };
+}
+
+/** Resolved options of {@link createIsinSync}. */
+interface SyncSettings {
+  readonly name: string;
+  readonly store: IsinSnapshotStore;
+  readonly gates: Required<IsinSyncGates>;
+  readonly diffSample: number;
+  readonly logger: Logger | undefined;
+  readonly fetch: FetchSettings;
+}
+
+/** Checks the gates up front and fills in defaults. */
+function resolveGates(g: IsinSyncGates = {}): Required<IsinSyncGates> {
+  const gates = {
+    minRows: g.minRows ?? 1,
+    maxRemovedRatio: g.maxRemovedRatio ?? 0.1,
+    maxInvalidRatio: g.maxInvalidRatio ?? 0.01,
+  };
+  assertInteger('gates.minRows', gates.minRows, 0);
+  assertNumberInRange('gates.maxRemovedRatio', gates.maxRemovedRatio, 0, 1);
+  assertNumberInRange('gates.maxInvalidRatio', gates.maxInvalidRatio, 0, 1);
+  return gates;
+}
+
+/** Checks every option of {@link createIsinSync} up front, fetch options included, and fills in defaults. */
+function resolveSyncOptions(options: CreateIsinSyncOptions): SyncSettings {
+  assertNonEmptyString('name', options?.name);
+  checkName(options.name);
+  if (options.store === undefined || typeof options.store.load !== 'function') {
+    throw new TickworkError('INVALID_OPTION', 'Expected `store` to be an IsinSnapshotStore', {
+      details: { option: 'store' },
+    });
+  }
+  if (options.source === undefined) {
+    throw new TickworkError('INVALID_OPTION', 'Expected `source` to be a URL, a path or a source spec', {
+      details: { option: 'source' },
+    });
+  }
+  const gates = resolveGates(options.gates);
+  const diffSample = options.diffSample ?? 100;
+  assertInteger('diffSample', diffSample, 0);
+  return {
+    name: options.name,
+    store: options.store,
+    gates,
+    diffSample,
+    logger: options.logger,
+    // The sync's own keys ride along; the fetch resolver reads only the options of a fetch.
+    fetch: resolveFetchOptions(options.source, options),
   };
 }

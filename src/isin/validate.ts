@@ -67,7 +67,7 @@ export function isinCharValue(c: number): number {
 }
 
 /** Check digit of 11 valid upper-case characters; no checks, for callers that already validated them. */
-export function checkDigitOf(s: string): number {
+function checkDigitOf(s: string): number {
   let sum = 0;
   let double = true;
   for (let i = 10; i >= 0; i--) {
@@ -113,30 +113,30 @@ function trimSpaces(s: string): string {
  * ```
  */
 export function validateIsin(input: string, options: ValidateIsinOptions = {}): IsinValidation {
-  if (typeof input !== 'string') return invalid('EMPTY', 'Expected a string.');
+  if (typeof input !== 'string') return invalid('EMPTY', 'Expected a string');
   const lenient = options.mode === 'lenient';
   const s = lenient ? trimSpaces(input).toUpperCase() : input;
-  if (s.length === 0) return invalid('EMPTY', 'The value is empty.');
-  if (s.length !== 12) return invalid('LENGTH', `An ISIN has 12 characters, this has ${s.length}.`);
+  if (s.length === 0) return invalid('EMPTY', 'The value is empty');
+  if (s.length !== 12) return invalid('LENGTH', `An ISIN has 12 characters, this has ${s.length}`);
   for (let i = 0; i < 2; i++) {
     const c = s.charCodeAt(i);
-    if (c < 65 || c > 90) return invalid('PREFIX_NOT_ALPHA', 'The first two characters must be letters A–Z.');
+    if (c < 65 || c > 90) return invalid('PREFIX_NOT_ALPHA', 'The first two characters must be letters A–Z');
   }
   for (let i = 2; i < 11; i++) {
     if (isinCharValue(s.charCodeAt(i)) < 0) {
-      return invalid('NSIN_CHARSET', `Character ${i + 1} must be a digit or a letter A–Z.`);
+      return invalid('NSIN_CHARSET', `Character ${i + 1} must be a digit or a letter A–Z`);
     }
   }
   const last = s.charCodeAt(11);
-  if (last < 48 || last > 57) return invalid('CHECK_NOT_DIGIT', 'The last character must be a digit.');
+  if (last < 48 || last > 57) return invalid('CHECK_NOT_DIGIT', 'The last character must be a digit');
   const expected = checkDigitOf(s);
   if (expected !== last - 48) {
-    return invalid('CHECK_MISMATCH', `Check digit ${last - 48} does not match; expected ${expected}.`, expected);
+    return invalid('CHECK_MISMATCH', `Check digit ${last - 48} does not match; expected ${expected}`, expected);
   }
   const warnings: IsinWarningCode[] = [];
   if (!isKnownIsinPrefix(s.slice(0, 2))) {
     if (options.prefixes === 'reject') {
-      return invalid('UNKNOWN_PREFIX', `Prefix ${s.slice(0, 2)} is neither an ISO 3166 code nor a known special one.`);
+      return invalid('UNKNOWN_PREFIX', `Prefix ${s.slice(0, 2)} is neither an ISO 3166 code nor a known special one`);
     }
     warnings.push('UNKNOWN_PREFIX');
   }
@@ -169,7 +169,7 @@ export function isIsin(value: unknown): value is string {
 export function isinCheckDigit(first11: string): number {
   const ok = typeof first11 === 'string' && first11.length === 11 && /^[A-Z]{2}[A-Z0-9]{9}$/.test(first11);
   if (!ok) {
-    throw new TickworkError('VALIDATION', 'Expected 2 letters A–Z followed by 9 digits or letters A–Z.', {
+    throw new TickworkError('VALIDATION', 'Expected 2 letters A–Z followed by 9 digits or letters A–Z', {
       details: { input: String(first11).slice(0, 64) },
     });
   }

@@ -39,7 +39,7 @@ export function recordHistory(rt: Runtime, job: JobRecord, entry: RunRecord): vo
     reportFailure(
       rt,
       job,
-      new TickworkError('UNAVAILABLE', 'Too many history writes pending; entry dropped.', {
+      new TickworkError('UNAVAILABLE', 'Too many history writes pending; entry dropped', {
         details: { reason: 'history-backlog' },
       }),
     );

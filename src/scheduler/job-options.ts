@@ -18,7 +18,7 @@ function checkTimezone(timezone: string): void {
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: timezone });
   } catch (cause) {
-    throw new TickworkError('INVALID_OPTION', `Expected \`timezone\` to be an IANA time zone, got "${timezone}".`, {
+    throw new TickworkError('INVALID_OPTION', `Expected \`timezone\` to be an IANA time zone, got "${timezone}"`, {
       cause,
       details: { option: 'timezone' },
     });
@@ -39,12 +39,12 @@ function calculator(o: JobOptions, timezone: string): TickCalculator {
 export function toJob(o: JobOptions): JobRecord {
   assertNonEmptyString('name', o.name);
   if (!NAME.test(o.name)) {
-    throw new TickworkError('INVALID_OPTION', `Expected \`name\` without whitespace, braces or "~", got "${o.name}".`, {
+    throw new TickworkError('INVALID_OPTION', `Expected \`name\` without whitespace, braces or "~", got "${o.name}"`, {
       details: { option: 'name' },
     });
   }
   if ((o.cron === undefined) === (o.every === undefined)) {
-    throw new TickworkError('INVALID_OPTION', `Job "${o.name}" needs exactly one of \`cron\` and \`every\`.`, {
+    throw new TickworkError('INVALID_OPTION', `Job "${o.name}" needs exactly one of \`cron\` and \`every\``, {
       details: { option: 'cron' },
     });
   }
@@ -82,7 +82,7 @@ export function toJob(o: JobOptions): JobRecord {
     if (o.doneRetention < leaseTtl) {
       throw new TickworkError(
         'INVALID_OPTION',
-        `Expected \`doneRetention\` (${o.doneRetention} ms) to be at least \`leaseTtl\` (${leaseTtl} ms): a tick's claim must outlive its lease so a dead holder's tick can be taken over.`,
+        `Expected \`doneRetention\` (${o.doneRetention} ms) to be at least \`leaseTtl\` (${leaseTtl} ms): a tick's claim must outlive its lease so a dead holder's tick can be taken over`,
         { details: { option: 'doneRetention' } },
       );
     }

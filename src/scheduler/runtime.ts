@@ -1,4 +1,5 @@
 import { TickworkError } from '../errors.js';
+import { abortError } from '../internal/abort.js';
 import type { Clock, Logger } from '../types.js';
 import type { Emitter } from './events.js';
 import type { LockAdapter } from './lock-adapter.js';
@@ -62,21 +63,19 @@ export interface Runtime {
 
 /** The abort reason when the lease is lost. */
 export function leaseLostError(job: string, tickId: string): TickworkError {
-  return new TickworkError('LEASE_LOST', `Lost the lease of ${tickId}; another instance may run it.`, {
+  return new TickworkError('LEASE_LOST', `Lost the lease of ${tickId}; another instance may run it`, {
     details: { job, tickId, reason: 'lease-lost' },
   });
 }
 
 /** The abort reason when the scheduler stops and the grace period is over. */
 export function stoppedError(): TickworkError {
-  return new TickworkError('ABORTED', 'The scheduler stopped before the run finished.', {
-    details: { reason: 'stopped' },
-  });
+  return abortError(undefined, 'The scheduler stopped before the run finished', { reason: 'stopped' });
 }
 
 /** The abort reason when a run takes longer than its timeout. */
 export function timeoutError(job: string, tickId: string, timeout: number): TickworkError {
-  return new TickworkError('TIMEOUT', `${tickId} ran longer than ${timeout} ms.`, {
+  return new TickworkError('TIMEOUT', `${tickId} ran longer than ${timeout} ms`, {
     details: { job, tickId, timeout },
   });
 }

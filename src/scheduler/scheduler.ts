@@ -118,7 +118,7 @@ function controller(): AbortController {
  */
 export function createScheduler(options: SchedulerOptions): Scheduler {
   if (typeof options?.lock?.acquire !== 'function') {
-    throw new TickworkError('INVALID_OPTION', 'Expected `lock` to be a LockAdapter (memoryLock() or redisLock()).', {
+    throw new TickworkError('INVALID_OPTION', 'Expected `lock` to be a LockAdapter (memoryLock() or redisLock())', {
       details: { option: 'lock' },
     });
   }
@@ -281,7 +281,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
 
   const get = (name: string): JobRecord => {
     const job = jobs.get(name);
-    if (!job) throw new TickworkError('NOT_FOUND', `No job named "${name}".`, { details: { name } });
+    if (!job) throw new TickworkError('NOT_FOUND', `No job named "${name}"`, { details: { name } });
     return job;
   };
 
@@ -290,7 +290,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     add(jobOptions) {
       const job = toJob(jobOptions);
       if (jobs.has(job.name)) {
-        throw new TickworkError('INVALID_OPTION', `A job named "${job.name}" exists already.`, {
+        throw new TickworkError('INVALID_OPTION', `A job named "${job.name}" exists already`, {
           details: { option: 'name' },
         });
       }
@@ -367,7 +367,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       if (limit > MAX_HISTORY_PAGE) {
         throw new TickworkError(
           'INVALID_OPTION',
-          `Expected \`limit\` to be at most ${MAX_HISTORY_PAGE}, got ${limit}.`,
+          `Expected \`limit\` to be at most ${MAX_HISTORY_PAGE}, got ${limit}`,
           {
             details: { option: 'limit' },
           },
@@ -375,7 +375,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       }
       const before = historyOptions.before === undefined ? undefined : +historyOptions.before;
       if (before !== undefined && !Number.isFinite(before)) {
-        throw new TickworkError('INVALID_OPTION', 'Expected `before` to be a valid Date or UTC milliseconds.', {
+        throw new TickworkError('INVALID_OPTION', 'Expected `before` to be a valid Date or UTC milliseconds', {
           details: { option: 'before' },
         });
       }

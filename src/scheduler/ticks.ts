@@ -31,7 +31,7 @@ export function cronTicks(pattern: string, timezone: string): TickCalculator {
     // The same pattern read on a zone-less clock: answers "does any wall-clock time in a window match?".
     wall = new Cron(pattern, { utcOffset: 0, paused: true });
   } catch (cause) {
-    throw new TickworkError('INVALID_OPTION', `Invalid cron pattern ${JSON.stringify(pattern)} in ${timezone}.`, {
+    throw new TickworkError('INVALID_OPTION', `Invalid cron pattern ${JSON.stringify(pattern)} in ${timezone}`, {
       cause,
       details: { option: 'cron', pattern, timezone },
     });
@@ -95,7 +95,7 @@ export function nextTick(calc: Pick<TickCalculator, 'next'>, afterMs: number, jo
   if (!Number.isFinite(next) || next <= afterMs) {
     throw new TickworkError(
       'INTERNAL',
-      `The next tick of job "${job}" does not advance past ${new Date(afterMs).toISOString()}.`,
+      `The next tick of job "${job}" does not advance past ${new Date(afterMs).toISOString()}`,
       { details: { job, after: afterMs, next } },
     );
   }

@@ -31,7 +31,7 @@ describe('tickwork isin validate', () => {
     const io = memoryIo('US0378331005\n# a comment line\n NGSDCBANCO00  US0378331004\n\n');
     expect(await runCli(['isin', 'validate', '-'], io)).toBe(1);
     expect(io.out()).toBe(
-      'US0378331005  valid\nNGSDCBANCO00  valid\nUS0378331004  invalid CHECK_MISMATCH: Check digit 4 does not match; expected 5.\n',
+      'US0378331005  valid\nNGSDCBANCO00  valid\nUS0378331004  invalid CHECK_MISMATCH: Check digit 4 does not match; expected 5\n',
     );
   });
 

@@ -12,7 +12,8 @@ import { gleif, six } from './fixtures.js';
 import { startServer, type TestServer } from './http-server.js';
 import { zip } from './zip-writer.js';
 
-const fast: FetchIsinListOptions = { minRetryDelay: 5, maxRetryDelay: 20, retries: 3 };
+const retry = { minTimeout: 5, maxTimeout: 20, retries: 3 };
+const fast: FetchIsinListOptions = { retry };
 const list = gleif(400, 21);
 const expected = [...list.isins].sort();
 
@@ -64,7 +65,7 @@ describe('fetchIsinList over HTTP', () => {
       if (n === 0) res.writeHead(429, { 'retry-after': '1' }).end();
       else res.end(list.bytes);
     });
-    expect((await fetchIsinList(server.url, { ...fast, minRetryDelay: 0 })).status).toBe('fetched');
+    expect((await fetchIsinList(server.url, { retry: { ...retry, minTimeout: 0 } })).status).toBe('fetched');
     const [first, second] = server.requests;
     // The wait comes from Retry-After (1 s), not from the 0 ms backoff.
     expect(second!.at - first!.at).toBeGreaterThanOrEqual(950);
@@ -72,7 +73,7 @@ describe('fetchIsinList over HTTP', () => {
 
   it('gives up at once on a Retry-After beyond the limit', async () => {
     server = await startServer((_req, res) => res.writeHead(429, { 'retry-after': '3600' }).end());
-    const e = await codeOf(fetchIsinList(server.url, { ...fast, maxRetryAfter: 60_000 }));
+    const e = await codeOf(fetchIsinList(server.url, { retry: { ...retry, maxRetryAfter: 60_000 } }));
     expect(e.code).toBe('RATE_LIMITED');
     expect(server.requests).toHaveLength(1);
   });
@@ -87,7 +88,7 @@ describe('fetchIsinList over HTTP', () => {
 
   it('times out a hanging server, per attempt, and retries', async () => {
     server = await startServer(() => {}); // never answers
-    const e = await codeOf(fetchIsinList(server.url, { ...fast, retries: 1, timeout: 150 }));
+    const e = await codeOf(fetchIsinList(server.url, { retry: { ...retry, retries: 1 }, timeout: 150 }));
     expect(e.code).toBe('TIMEOUT');
     expect(server.requests).toHaveLength(2);
   });
@@ -97,7 +98,7 @@ describe('fetchIsinList over HTTP', () => {
       res.writeHead(200, { 'content-length': String(list.bytes.length) });
       res.write(list.bytes.subarray(0, 1000));
     });
-    const e = await codeOf(fetchIsinList(server.url, { ...fast, retries: 0, timeout: 200 }));
+    const e = await codeOf(fetchIsinList(server.url, { retry: { ...retry, retries: 0 }, timeout: 200 }));
     expect(e.code).toBe('TIMEOUT');
   });
 
@@ -223,7 +224,7 @@ describe('fetchIsinList from files', () => {
     const fixture = six();
     await writeFile(path, gzipSync(fixture.bytes));
     for (const source of [path, pathToFileURL(path)]) {
-      const r = await fetchIsinList(source, { encoding: 'latin1' });
+      const r = await fetchIsinList(source, { parse: { encoding: 'latin1' } });
       expect(r.status === 'fetched' && [...r.list.set]).toEqual([...fixture.isins].sort());
     }
     const missing = await codeOf(fetchIsinList(join(dir, 'missing.csv')));

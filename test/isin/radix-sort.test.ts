@@ -1,14 +1,20 @@
 /** The radix sort of packed keys against the native sort of the same keys as 64-bit integers. */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { HI_LIMIT, LO_LIMIT } from '../../src/isin/pack.js';
+import { HI_LIMIT, packed, packIsinString } from '../../src/isin/pack.js';
 import { radixSortPairs } from '../../src/isin/radix-sort.js';
+
+/** Upper bound (exclusive) of a packed low word: five base-36 digits, then a decimal check digit. */
+const LO_LIMIT = 36 ** 5 * 10;
 
 /** [lo, hi] pairs as the native sort orders them: by hi · 2³² + lo. */
 const nativeSorted = (words: Uint32Array) => new Uint32Array(new BigUint64Array(words.slice().buffer).sort().buffer);
 
 describe('radixSortPairs', () => {
   it('relies on packed low words below 2^30', () => {
+    // The largest low word: the last five NSIN characters at Z, check digit 9.
+    packIsinString('ZZZZZZZZZZZ9');
+    expect(packed[1]).toBe(LO_LIMIT - 1);
     expect(LO_LIMIT).toBeLessThanOrEqual(2 ** 30);
   });
 

@@ -18,7 +18,7 @@ const csv = (isins: readonly string[], extra: readonly string[] = []) =>
   );
 
 const base = distinctIsins(1000, 42);
-const fast = { minRetryDelay: 1, maxRetryDelay: 5, retries: 1, timeout: 2000 };
+const fast = { retry: { minTimeout: 1, maxTimeout: 5, retries: 1 }, timeout: 2000 };
 
 let server: TestServer | undefined;
 afterEach(async () => {

@@ -32,7 +32,7 @@ export const MODULES = {
     tests: ['test/isin/validate.test.ts', 'test/isin/isin-set.test.ts', 'test/isin/parse-list.test.ts'],
   },
   'isin-list': {
-    mutate: ['src/isin/list-parser.ts', 'src/isin/list-sniff.ts', 'src/isin/parse-list.ts', 'src/isin/sync.ts'],
+    mutate: ['src/isin/row-parser.ts', 'src/isin/list-sniff.ts', 'src/isin/parse-list.ts', 'src/isin/sync.ts'],
     tests: ['test/isin/parse-list.test.ts', 'test/isin/sync.test.ts', 'test/isin/sync-gates.test.ts'],
   },
   domain: {

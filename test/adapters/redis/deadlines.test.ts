@@ -22,7 +22,7 @@ describe('deadlines', () => {
     expect(((await failure) as { error: Error }).error.message).toBe('NOSCRIPT');
     const { error } = (await never) as { error: Error };
     expect(isTickworkError(error, 'UNAVAILABLE')).toBe(true);
-    expect(error.message).toBe('Redis did not answer lock acquire within 30 ms.');
+    expect(error.message).toBe('Redis did not answer lock acquire within 30 ms');
   });
 
   it('gives each call its own deadline: a call sent later is not failed by an earlier expiry', async () => {

@@ -213,7 +213,7 @@ describeWithRedisCluster('redisLock on a 3-master Redis Cluster', () => {
         .catch((e: unknown) => e);
       expect(error).toMatchObject({
         code: 'UNAVAILABLE',
-        message: `Redis 4.0.14 on 127.0.0.1:${old.port} is too old for the lock: it needs Redis 5 or newer.`,
+        message: `Redis 4.0.14 on 127.0.0.1:${old.port} is too old for the lock: it needs Redis 5 or newer`,
         details: { version: '4.0.14', node: `127.0.0.1:${old.port}` },
       });
     });

@@ -1,9 +1,10 @@
 /**
- * The incremental ISIN list parser: bytes in, an {@link IsinSet} and a report out. Lines without a quote
- * character take a byte-level path (find the field, validate and pack the 12 bytes in place, no string per
- * row); buffers with quotes go through an RFC 4180 record reader that also handles line breaks in fields.
+ * The row parser: the incremental engine behind `parseIsinList` (parse-list.ts holds that public function,
+ * its options and its result). Bytes in through `push`, rows found and their ISIN field checked, an
+ * {@link IsinSet} and counts out. Lines without a quote character take a byte-level path (find the field,
+ * validate and pack the 12 bytes in place, no string per row); buffers with quotes go through an RFC 4180
+ * record reader that also handles line breaks in fields.
  */
-import { TickworkError } from '../errors.js';
 import { IsinSetBuilder } from './isin-set.js';
 import type { ListShape, ShapeOptions } from './list-sniff.js';
 import { sniffShape } from './list-sniff.js';
@@ -29,7 +30,7 @@ export interface IsinListIssue {
 }
 
 /** Resolved parser settings. */
-export interface ListParserSettings extends ShapeOptions {
+export interface RowParserSettings extends ShapeOptions {
   /** Character encoding of the bytes. */
   readonly encoding: 'utf-8' | 'latin1';
   /** Unknown prefixes: warn or reject. */
@@ -43,7 +44,7 @@ export interface ListParserSettings extends ShapeOptions {
 }
 
 /** Counts and samples gathered while parsing, before the set is built. */
-export interface ListCounts {
+interface RowCounts {
   /** Physical lines read. */
   lines: number;
   /** Data rows: every line or record after the header that is not blank, a comment or skipped. */
@@ -76,8 +77,8 @@ const CR = 0x0d;
 const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
 
 /** Parses one list; feed bytes with `push`, then call `finish`. */
-export class IsinListParser {
-  readonly #s: ListParserSettings;
+export class RowParser {
+  readonly #s: RowParserSettings;
   readonly #decoder: TextDecoder;
   readonly #builder = new IsinSetBuilder();
   readonly #known = knownPrefixTable();
@@ -90,7 +91,7 @@ export class IsinListParser {
   #head: Buffer | undefined;
   #unterminatedQuote = false;
   /** Counters, readable while parsing (progress). */
-  readonly counts: ListCounts = {
+  readonly counts: RowCounts = {
     lines: 0,
     rows: 0,
     valid: 0,
@@ -104,7 +105,7 @@ export class IsinListParser {
     notices: [],
   };
 
-  constructor(settings: ListParserSettings) {
+  constructor(settings: RowParserSettings) {
     this.#s = settings;
     this.#decoder = new TextDecoder(settings.encoding === 'latin1' ? 'latin1' : 'utf-8');
   }
@@ -421,11 +422,4 @@ export class IsinListParser {
 function isBlank(buf: Buffer, start: number, end: number): boolean {
   for (let i = start; i < end; i++) if (buf[i] !== 32 && buf[i] !== 9) return false;
   return true;
-}
-
-/** Throws `ABORTED` when `signal` is aborted. */
-export function throwIfAborted(signal: AbortSignal | undefined): void {
-  if (signal?.aborted) {
-    throw new TickworkError('ABORTED', 'The operation was aborted.', { cause: signal.reason });
-  }
 }
