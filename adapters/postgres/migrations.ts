@@ -1,3 +1,4 @@
+import { ledgerAwardMigration } from './ledger-award-migration.js';
 import { lockConsoleMigration } from './lock-console-migration.js';
 import { lockMigration } from './lock-migration.js';
 import type { Migration } from './migrate.js';
@@ -137,4 +138,5 @@ export const migrations: readonly Migration[] = [
   },
   lockMigration,
   lockConsoleMigration,
+  ledgerAwardMigration,
 ];

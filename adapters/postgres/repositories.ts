@@ -259,7 +259,7 @@ function bind(db: SqlClient): RepositorySet {
       return r && toTask(r);
     },
     async approve(q) {
-      // One call, so one round trip and one atomic unit: tickwork_approve_task (migration domain-002) runs the
+      // One call, so one round trip and one atomic unit: tickwork_approve_task (migration domain-003) runs the
       // compare-and-set UPDATE (a concurrent writer holding the row makes it wait, then re-check) and inserts
       // the award only from the row it moved.
       const [r] = await run(

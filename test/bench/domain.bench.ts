@@ -1,7 +1,8 @@
 /**
- * Domain: approvals per second at concurrency 16 — each one `tasks.approve`, a single statement that
+ * Domain: approvals per second at concurrency 16 — each one `tasks.approve`, one call of a function that
  * compare-and-sets the task and appends the award — on the real PostgreSQL server, beside the floor of the job:
- * a single-row INSERT loop at the same concurrency on the same pool. Rounds alternate the two (2,000
+ * a single-row INSERT loop at the same concurrency on the same pool, each insert its own autocommit (a durable
+ * commit per operation, like an approval). Rounds alternate the two (2,000
  * operations each, fresh tasks every round), so drifting machine load hits both alike; medians are printed
  * with the ratio. The memory adapter is timed too, as context.
  */
