@@ -12,7 +12,7 @@ import { fetchIsinList } from './fetch-list.js';
 import type { IsinSet } from './isin-set.js';
 import type { IsinListIssue } from './list-parser.js';
 import type { IsinSnapshotStore, StoredIsinSnapshot } from './snapshot-store.js';
-import { checkName } from './snapshot-store.js';
+import { checkSnapshotName } from './snapshot-store.js';
 import type { IsinErrorCode } from './validate.js';
 
 /** Checks a new list must pass before it replaces the stored one. A clean end of stream is always required. */
@@ -172,7 +172,7 @@ export type IsinSyncHandler = (ctx?: IsinSyncContext) => Promise<IsinSyncResult>
  */
 export function createIsinSync(options: CreateIsinSyncOptions): IsinSyncHandler {
   assertNonEmptyString('name', options?.name);
-  checkName(options.name);
+  checkSnapshotName(options.name);
   if (options.store === undefined || typeof options.store.load !== 'function') {
     throw new TickworkError('INVALID_OPTION', 'Expected `store` to be an IsinSnapshotStore.', {
       details: { option: 'store' },
