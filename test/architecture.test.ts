@@ -1,6 +1,6 @@
 /**
- * Which folder may import what (docs/architecture.md). Every import specifier of every file under `src/`
- * and `adapters/` is read from its syntax tree (static and dynamic imports, re-exports,
+ * Which folder may import what (docs/architecture.md). Every import specifier of every file under `src/`,
+ * `adapters/` and `examples/` is read from its syntax tree (static and dynamic imports, re-exports,
  * `import('…')` types), and a broken rule fails naming the file and the import.
  */
 import { readdirSync, readFileSync } from 'node:fs';
@@ -98,12 +98,23 @@ function violations(dir: string, allowed: (i: Import) => boolean): string[] {
     .map(show);
 }
 
+/** Internals that example tests may reach because no entry point exports them, and why. */
+const EXAMPLE_TEST_INTERNALS: Record<string, string> = {
+  // The exact error the PostgreSQL adapter throws for a driver failure, to check what a client is told.
+  'adapters/postgres/pg-errors.ts': 'builds the error the postgres adapter throws for a driver error',
+};
+
 describe('architecture: what each folder may import', () => {
   it('reads the imports it checks (the parser sees static, dynamic, re-export and type imports)', () => {
     const adapters = filesUnder('adapters').flatMap(importsOf);
     expect(adapters.length).toBeGreaterThan(50);
     expect(adapters.some((i) => i.target === 'src/adapter-kit.ts' && !i.typeOnly)).toBe(true);
     expect(adapters.some((i) => i.target === 'src/index.ts' && i.typeOnly)).toBe(true);
+    expect(
+      filesUnder('examples')
+        .flatMap(importsOf)
+        .some((i) => i.specifier === 'tickwork'),
+    ).toBe(true);
   });
 
   it('an adapter imports its own folder, node built-ins, and tickwork only through the public surface', () => {
@@ -126,6 +137,17 @@ describe('architecture: what each folder may import', () => {
       if (!i.target.startsWith('src/')) return false;
       // The library never depends on its command.
       return cli || !i.target.startsWith('src/cli/');
+    });
+    expect(bad).toEqual([]);
+  });
+
+  it('examples import tickwork by its package name, as users do', () => {
+    const bad = violations('examples', (i) => {
+      if (i.target === undefined) return !i.specifier.startsWith('tickwork') || packageNames.has(i.specifier);
+      if (i.target.startsWith('examples/')) return true;
+      // Example tests share the repository's test helpers (services, databases, a browser).
+      if (!i.file.startsWith('examples/test/')) return false;
+      return i.target.startsWith('test/helpers/') || i.target in EXAMPLE_TEST_INTERNALS;
     });
     expect(bad).toEqual([]);
   });
