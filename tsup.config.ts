@@ -29,6 +29,9 @@ export default defineConfig({
   },
   // One shared chunk per module, so `src/errors.ts` exists once however many subpaths a user imports.
   splitting: true,
+  // The CLI imports the adapters by name (`tickwork/fs`), as a user would: `dist/cli.js` keeps those imports,
+  // and Node resolves them through the package's own `exports` map to `dist/fs.js` and the shared chunks.
+  external: [/^tickwork(\/|$)/],
   clean: true,
   sourcemap: true,
   target: 'node20',

@@ -1,5 +1,6 @@
 /**
- * Small ports shared by every module.
+ * Small ports shared by every module: the logger and the clock. (The scheduler's options and events are in
+ * `scheduler/types.ts`.)
  *
  * @module
  */

@@ -1,22 +1,18 @@
 import { mkdir, open, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { TickworkError } from '../../src/errors.js';
-import { assertInteger, assertNonEmptyString } from '../../src/internal/assert.js';
-import type {
-  IsinSnapshot,
-  IsinSnapshotStore,
-  SaveIsinSnapshotOptions,
-  StoredIsinSnapshot,
-} from '../../src/isin/snapshot-store.js';
 import {
-  checkName,
-  checkSave,
-  decodeSnapshot,
-  decodeSnapshotHead,
-  encodeSnapshot,
-  staleFence,
-} from '../../src/isin/snapshot-store.js';
+  assertInteger,
+  assertNonEmptyString,
+  checkSnapshotName,
+  checkSnapshotSave,
+  decodeIsinSnapshot,
+  decodeIsinSnapshotHead,
+  encodeIsinSnapshot,
+  staleFenceError,
+  TickworkError,
+} from '../../src/adapter-kit.js';
+import type { IsinSnapshot, IsinSnapshotStore, SaveIsinSnapshotOptions, StoredIsinSnapshot } from '../../src/index.js';
 import { writeFileAtomic } from './atomic-write.js';
 import { isMissing } from './is-missing.js';
 
@@ -88,7 +84,7 @@ export function fsIsinSnapshotStore(options: FsIsinSnapshotStoreOptions): IsinSn
       try {
         // The header and metadata are at the front; 64 KiB is far more than they take.
         const { buffer, bytesRead } = await handle.read(Buffer.alloc(64 * 1024), 0, 64 * 1024, 0);
-        return decodeSnapshotHead(buffer.subarray(0, bytesRead)).fence;
+        return decodeIsinSnapshotHead(buffer.subarray(0, bytesRead)).fence;
       } finally {
         await handle.close();
       }
@@ -100,7 +96,7 @@ export function fsIsinSnapshotStore(options: FsIsinSnapshotStoreOptions): IsinSn
 
   return {
     async load(name): Promise<StoredIsinSnapshot | undefined> {
-      checkName(name);
+      checkSnapshotName(name);
       let bytes: Buffer;
       try {
         bytes = await readFile(file(name));
@@ -108,17 +104,17 @@ export function fsIsinSnapshotStore(options: FsIsinSnapshotStoreOptions): IsinSn
         if (isMissing(error)) return undefined;
         throw new TickworkError('UNAVAILABLE', `Cannot read snapshot ${name}`, { cause: error });
       }
-      return decodeSnapshot(bytes);
+      return decodeIsinSnapshot(bytes);
     },
 
     async save(name: string, snapshot: IsinSnapshot, saveOptions?: SaveIsinSnapshotOptions): Promise<void> {
-      const fence = checkSave(name, saveOptions);
+      const fence = checkSnapshotSave(name, saveOptions);
       await mkdir(dir, { recursive: true });
       const unlock = await lock(name, saveOptions?.signal);
       try {
         const current = await currentFence(name);
-        if (fence !== undefined && fence < current) throw staleFence(name, fence, current);
-        const bytes = encodeSnapshot(snapshot, Math.max(current, fence ?? 0), new Date().toISOString());
+        if (fence !== undefined && fence < current) throw staleFenceError(name, fence, current);
+        const bytes = encodeIsinSnapshot(snapshot, Math.max(current, fence ?? 0), new Date().toISOString());
         await writeFileAtomic(file(name), bytes);
       } finally {
         await unlock();

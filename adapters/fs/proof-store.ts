@@ -1,8 +1,7 @@
 import { mkdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { checkProofKey, type ProofStore } from '../../src/domain/proof-store.js';
-import { TickworkError } from '../../src/errors.js';
-import { assertNonEmptyString } from '../../src/internal/assert.js';
+import { assertNonEmptyString, checkProofKey, TickworkError } from '../../src/adapter-kit.js';
+import type { ProofStore } from '../../src/index.js';
 import { writeFileAtomic } from './atomic-write.js';
 import { isMissing } from './is-missing.js';
 

@@ -1,10 +1,5 @@
-import type {
-  IsinSnapshot,
-  IsinSnapshotStore,
-  SaveIsinSnapshotOptions,
-  StoredIsinSnapshot,
-} from '../../src/isin/snapshot-store.js';
-import { checkName, checkSave, staleFence } from '../../src/isin/snapshot-store.js';
+import { checkSnapshotName, checkSnapshotSave, staleFenceError } from '../../src/adapter-kit.js';
+import type { IsinSnapshot, IsinSnapshotStore, SaveIsinSnapshotOptions, StoredIsinSnapshot } from '../../src/index.js';
 
 /**
  * The reference {@link IsinSnapshotStore}: snapshots in this process's memory. Sets are immutable, so they
@@ -20,13 +15,13 @@ export function memoryIsinSnapshotStore(): IsinSnapshotStore {
   const snapshots = new Map<string, StoredIsinSnapshot>();
   return {
     async load(name) {
-      checkName(name);
+      checkSnapshotName(name);
       return snapshots.get(name);
     },
     async save(name: string, snapshot: IsinSnapshot, options?: SaveIsinSnapshotOptions) {
-      const fence = checkSave(name, options);
+      const fence = checkSnapshotSave(name, options);
       const current = snapshots.get(name)?.fence ?? 0;
-      if (fence !== undefined && fence < current) throw staleFence(name, fence, current);
+      if (fence !== undefined && fence < current) throw staleFenceError(name, fence, current);
       snapshots.set(name, {
         set: snapshot.set,
         meta: structuredClone(snapshot.meta),

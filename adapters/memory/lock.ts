@@ -1,21 +1,19 @@
-import {
-  type AcquireRequest,
-  type AcquireResult,
-  type CompleteRequest,
-  type FleetJobState,
-  type HistoryBounds,
-  historyBoundsOf,
-  type JobLockState,
-  type LeaseHolder,
-  type LeaseRef,
-  type LockAdapter,
-  type ManualRequest,
-  nextFence,
-  type TickOutcome,
-  type TickState,
-  takeoverGraceMs,
-} from '../../src/scheduler/lock-adapter.js';
-import type { Clock } from '../../src/types.js';
+import { historyBoundsOf, nextFence, takeoverGraceMs } from '../../src/adapter-kit.js';
+import type {
+  AcquireRequest,
+  AcquireResult,
+  Clock,
+  CompleteRequest,
+  FleetJobState,
+  HistoryBounds,
+  JobLockState,
+  LeaseHolder,
+  LeaseRef,
+  LockAdapter,
+  ManualRequest,
+  TickOutcome,
+  TickState,
+} from '../../src/index.js';
 import { type RunHistory, runHistory } from './run-history.js';
 
 /** Options of {@link memoryLock}. */

@@ -1,4 +1,5 @@
-import { checkProofKey, type ProofStore } from '../../src/domain/proof-store.js';
+import { checkProofKey } from '../../src/adapter-kit.js';
+import type { ProofStore } from '../../src/index.js';
 
 /**
  * An in-memory proof store: the reference implementation of `ProofStore`. Bytes are copied in and out.

@@ -1,15 +1,20 @@
-import type { App } from '../../src/domain/app.js';
-import type { AppRepository } from '../../src/domain/app-repository.js';
-import type { LedgerEntry } from '../../src/domain/ledger-entry.js';
-import type { LedgerRepository } from '../../src/domain/ledger-repository.js';
-import type { Repositories, RepositorySet } from '../../src/domain/repositories.js';
-import type { Session } from '../../src/domain/session.js';
-import type { SessionRepository } from '../../src/domain/session-repository.js';
-import type { Task, TaskStatus, TaskWithParties } from '../../src/domain/task.js';
-import type { TaskRepository } from '../../src/domain/task-repository.js';
-import type { User } from '../../src/domain/user.js';
-import type { UserRepository } from '../../src/domain/user-repository.js';
-import { TickworkError } from '../../src/errors.js';
+import { TickworkError } from '../../src/adapter-kit.js';
+import type {
+  App,
+  AppRepository,
+  LedgerEntry,
+  LedgerRepository,
+  Repositories,
+  RepositorySet,
+  Session,
+  SessionRepository,
+  Task,
+  TaskRepository,
+  TaskStatus,
+  TaskWithParties,
+  User,
+  UserRepository,
+} from '../../src/index.js';
 import { freezeRow } from './frozen.js';
 
 /** Code-unit order, as PostgreSQL's `COLLATE "C"` sorts (for the text the domain stores). */

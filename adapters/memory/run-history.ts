@@ -2,7 +2,7 @@
  * One job's run history in memory: newest first, deduplicated by entry id, trimmed to the lock's bounds
  * (count on every write, age on every write and read). The reference for the Redis and PostgreSQL histories.
  */
-import type { HistoryQuery, RunRecord } from '../../src/scheduler/lock-adapter.js';
+import type { HistoryQuery, RunRecord } from '../../src/index.js';
 
 /** A bounded history. */
 export interface RunHistory {

@@ -1,9 +1,5 @@
 /** Row ↔ entity mapping for the domain tables. Drivers differ on int8 (string, bigint), so numbers go through Number(). */
-import type { App } from '../../src/domain/app.js';
-import type { LedgerEntry } from '../../src/domain/ledger-entry.js';
-import type { Session } from '../../src/domain/session.js';
-import type { ProofRef, Task, TaskStatus } from '../../src/domain/task.js';
-import type { User } from '../../src/domain/user.js';
+import type { App, LedgerEntry, ProofRef, Session, Task, TaskStatus, User } from '../../src/index.js';
 
 type Row = Record<string, unknown>;
 

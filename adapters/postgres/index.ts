@@ -8,8 +8,9 @@ export type { PostgresIsinSnapshotStoreOptions } from './isin-snapshot-store.js'
 export { postgresIsinSnapshotStore } from './isin-snapshot-store.js';
 export type { PostgresLockOptions } from './lock.js';
 export { postgresLock } from './lock.js';
-export type { MigrateResult, Migration } from './migrate.js';
+export type { MigrateResult } from './migrate.js';
 export { migrate } from './migrate.js';
+export type { Migration } from './migration.js';
 export type { PostgresProofStoreOptions } from './proof-store.js';
 export { postgresProofStore } from './proof-store.js';
 export type { PostgresRepositoriesOptions } from './repositories.js';

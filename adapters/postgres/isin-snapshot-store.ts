@@ -1,13 +1,17 @@
-import { TickworkError } from '../../src/errors.js';
-import { IsinSet } from '../../src/isin/isin-set.js';
+import {
+  checkSnapshotName,
+  checkSnapshotSave,
+  IsinSet,
+  staleFenceError,
+  TickworkError,
+} from '../../src/adapter-kit.js';
 import type {
   IsinSnapshot,
   IsinSnapshotMeta,
   IsinSnapshotStore,
   SaveIsinSnapshotOptions,
   StoredIsinSnapshot,
-} from '../../src/isin/snapshot-store.js';
-import { checkName, checkSave, staleFence } from '../../src/isin/snapshot-store.js';
+} from '../../src/index.js';
 import { translatePgError } from './pg-errors.js';
 import type { SqlClient } from './sql-client.js';
 import { affectedRows } from './sql-client.js';
@@ -44,7 +48,7 @@ export function postgresIsinSnapshotStore(options: PostgresIsinSnapshotStoreOpti
   }
   return {
     async load(name, loadOptions): Promise<StoredIsinSnapshot | undefined> {
-      checkName(name);
+      checkSnapshotName(name);
       aborted(loadOptions?.signal);
       let rows: unknown[];
       try {
@@ -67,7 +71,7 @@ export function postgresIsinSnapshotStore(options: PostgresIsinSnapshotStoreOpti
     },
 
     async save(name: string, snapshot: IsinSnapshot, saveOptions?: SaveIsinSnapshotOptions): Promise<void> {
-      const fence = checkSave(name, saveOptions);
+      const fence = checkSnapshotSave(name, saveOptions);
       aborted(saveOptions?.signal);
       let result: Awaited<ReturnType<SqlClient['query']>>;
       try {
@@ -87,7 +91,7 @@ export function postgresIsinSnapshotStore(options: PostgresIsinSnapshotStoreOpti
         const current = await db
           .query('SELECT fence FROM tickwork_isin_snapshots WHERE name = $1', [name])
           .then((r) => Number((r.rows[0] as { fence?: unknown } | undefined)?.fence ?? 0));
-        throw staleFence(name, fence ?? 0, current);
+        throw staleFenceError(name, fence ?? 0, current);
       }
     },
   };

@@ -9,7 +9,7 @@
  * reads the user first, and tickwork never deletes a user. The memory reference adapter has no such check
  * either. `IF EXISTS`, so a schema whose key was dropped by hand migrates too.
  */
-import type { Migration } from './migrate.js';
+import type { Migration } from './migration.js';
 
 /** Drops the ledger's foreign key to `tickwork_users` (see above for why). */
 export const ledgerAwardMigration: Migration = {

@@ -5,7 +5,7 @@
  * and the bounded run history (`tickwork_lock_record` adds an entry and trims by count and age in one call).
  */
 import { acquireFunction, epochMs, FUNCTION } from './lock-migration.js';
-import type { Migration } from './migrate.js';
+import type { Migration } from './migration.js';
 
 const RECORD = `CREATE FUNCTION tickwork_lock_record(
   p_job text, p_id text, p_ended_ms bigint, p_entry jsonb, p_limit integer, p_max_age_ms bigint

@@ -10,7 +10,7 @@
  * lease or marker counts as absent, exactly like an expired Redis key; expired tick rows are deleted a few at a
  * time by `acquire`. The state machine is the memory adapter's (`adapters/memory/lock.ts`).
  */
-import type { Migration } from './migrate.js';
+import type { Migration } from './migration.js';
 
 /** Milliseconds as an interval. */
 export const ms = (x: string) => `((${x}) * interval '1 millisecond')`;

@@ -2,9 +2,9 @@
  * Start-up check of the PostgreSQL lock: wait (bounded, abortable) until the database answers, then make
  * sure `migrate(db)` created the lock's functions in the client's schema.
  */
-import { TickworkError } from '../../src/errors.js';
-import { waitForBackend } from '../../src/internal/wait-for-backend.js';
-import type { Logger } from '../../src/types.js';
+
+import { TickworkError, waitForBackend } from '../../src/adapter-kit.js';
+import type { Logger } from '../../src/index.js';
 import { LOCK_FUNCTIONS } from './lock-migration.js';
 import { translatePgError } from './pg-errors.js';
 import type { SqlClient } from './sql-client.js';

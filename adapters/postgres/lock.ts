@@ -1,18 +1,15 @@
-import { TickworkError } from '../../src/errors.js';
-import { assertInteger } from '../../src/internal/assert.js';
-import {
-  type AcquireRefusal,
-  type AcquireResult,
-  type HistoryBounds,
-  historyBoundsOf,
-  type LeaseHolder,
-  type LockAdapter,
-  type ManualRequest,
-  type RunRecord,
-  type TickOutcome,
-  type TickState,
-  takeoverGraceMs,
-} from '../../src/scheduler/lock-adapter.js';
+import { assertInteger, historyBoundsOf, TickworkError, takeoverGraceMs } from '../../src/adapter-kit.js';
+import type {
+  AcquireRefusal,
+  AcquireResult,
+  HistoryBounds,
+  LeaseHolder,
+  LockAdapter,
+  ManualRequest,
+  RunRecord,
+  TickOutcome,
+  TickState,
+} from '../../src/index.js';
 import { checkLockSchema } from './lock-prepare.js';
 import { translatePgError } from './pg-errors.js';
 import type { SqlClient } from './sql-client.js';

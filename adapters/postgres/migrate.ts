@@ -1,15 +1,8 @@
+import type { Migration } from './migration.js';
 import { migrations } from './migrations.js';
 import { translatePgError } from './pg-errors.js';
 import type { SqlClient } from './sql-client.js';
 import { withTransaction } from './sql-client.js';
-
-/** One schema change. Ids are applied in list order and recorded, so each runs once per schema. */
-export interface Migration {
-  /** Stable, unique id such as `isin-001-snapshots`. Never renamed once released. */
-  readonly id: string;
-  /** Statements run in order in one transaction (one statement each: PGlite's `query` takes one). */
-  readonly statements: readonly string[];
-}
 
 /** What {@link migrate} did. */
 export interface MigrateResult {
@@ -18,7 +11,7 @@ export interface MigrateResult {
 }
 
 /** Applies `list` to the current schema (`search_path`), once each, safely from many processes at once. */
-export async function runMigrations(db: SqlClient, list: readonly Migration[]): Promise<MigrateResult> {
+async function runMigrations(db: SqlClient, list: readonly Migration[]): Promise<MigrateResult> {
   try {
     return await withTransaction(db, async (tx) => {
       // One migrator per schema at a time; the others wait here, then find nothing left to do.

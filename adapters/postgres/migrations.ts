@@ -1,7 +1,7 @@
 import { ledgerAwardMigration } from './ledger-award-migration.js';
 import { lockConsoleMigration } from './lock-console-migration.js';
 import { lockMigration } from './lock-migration.js';
-import type { Migration } from './migrate.js';
+import type { Migration } from './migration.js';
 
 /** Every migration tickwork ships, in the order they apply. Append only; never edit a released one. */
 export const migrations: readonly Migration[] = [

@@ -1,4 +1,4 @@
-import { TickworkError } from '../../src/errors.js';
+import { isTickworkError, TickworkError } from '../../src/adapter-kit.js';
 
 type Translation = readonly [TickworkError['code'], string];
 
@@ -48,7 +48,7 @@ const lostConnection = /connection|terminated|not queryable|timeout|timed out/i;
  * `Migration failed: database "x" does not exist`), and it never reaches an HTTP client.
  */
 export function translatePgError(error: unknown, context: string): TickworkError {
-  if (error instanceof TickworkError) return error;
+  if (isTickworkError(error)) return error;
   const e = (error ?? {}) as { code?: unknown; constraint?: unknown; message?: unknown };
   const driverCode = typeof e.code === 'string' ? e.code : '';
   const message = typeof e.message === 'string' ? e.message : String(error);

@@ -1,5 +1,5 @@
-import { checkProofKey, type ProofStore } from '../../src/domain/proof-store.js';
-import { TickworkError } from '../../src/errors.js';
+import { checkProofKey, TickworkError } from '../../src/adapter-kit.js';
+import type { ProofStore } from '../../src/index.js';
 import { translatePgError } from './pg-errors.js';
 import type { SqlClient } from './sql-client.js';
 

@@ -1,11 +1,16 @@
-import type { AppFields, AppRepository } from '../../src/domain/app-repository.js';
-import type { LedgerRepository } from '../../src/domain/ledger-repository.js';
-import type { Repositories, RepositorySet } from '../../src/domain/repositories.js';
-import type { SessionRepository } from '../../src/domain/session-repository.js';
-import type { TaskChange, TaskStatus } from '../../src/domain/task.js';
-import type { TaskRepository } from '../../src/domain/task-repository.js';
-import type { UserRepository } from '../../src/domain/user-repository.js';
-import { TickworkError } from '../../src/errors.js';
+import { TickworkError } from '../../src/adapter-kit.js';
+import type {
+  AppFields,
+  AppRepository,
+  LedgerRepository,
+  Repositories,
+  RepositorySet,
+  SessionRepository,
+  TaskChange,
+  TaskRepository,
+  TaskStatus,
+  UserRepository,
+} from '../../src/index.js';
 import { toApp, toLedgerEntry, toSession, toTask, toUser } from './domain-rows.js';
 import { translatePgError } from './pg-errors.js';
 import { affectedRows, type SqlClient, withTransaction } from './sql-client.js';

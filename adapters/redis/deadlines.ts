@@ -3,7 +3,7 @@
  * `Promise.race` per command cost more than the rest of the adapter's own work on a lock call; calls with one
  * timeout expire in the order they were sent, so a FIFO whose head owns the only timer is enough.
  */
-import { TickworkError } from '../../src/errors.js';
+import { TickworkError } from '../../src/adapter-kit.js';
 
 interface Pending {
   readonly deadline: number;

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { TickworkError } from '../../src/errors.js';
+import { isTickworkError, TickworkError } from '../../src/adapter-kit.js';
 import type { Deadlines } from './deadlines.js';
 
 /** An ioredis client (`Redis` or `Cluster`): anything with `call(command, ...args)`. */
@@ -156,13 +156,13 @@ export function withTimeout<T>(promise: Promise<T>, ms: number, what: string): P
  * driver's text stays in `cause`, never copied into the message, so a logger prints it once.
  */
 export function translateRedisError(error: unknown, what: string): TickworkError {
-  if (error instanceof TickworkError) return error;
+  if (isTickworkError(error)) return error;
   const code = /^(ERR|WRONGTYPE)\b/.test(message(error)) ? 'INTERNAL' : 'UNAVAILABLE';
   return new TickworkError(code, `Redis ${what} failed`, { cause: error, details: { what } });
 }
 
 /** A Lua script run with EVALSHA, falling back to EVAL when the server answers NOSCRIPT (after a restart or flush). */
-export interface LuaScript {
+interface LuaScript {
   /** Runs the script. */
   run(keys: readonly string[], args: readonly (string | number)[]): Promise<unknown>;
 }

@@ -2,9 +2,9 @@
  * Start-up checks of the Redis lock: wait for a client that is still connecting (bounded), refuse a server
  * too old for its scripts, and warn about an eviction policy that could drop lock keys.
  */
-import { TickworkError } from '../../src/errors.js';
-import { waitForBackend } from '../../src/internal/wait-for-backend.js';
-import type { Logger } from '../../src/types.js';
+
+import { TickworkError, waitForBackend } from '../../src/adapter-kit.js';
+import type { Logger } from '../../src/index.js';
 import { type SendCommand, translateRedisError, withTimeout } from './redis-client.js';
 
 /** The oldest Redis the lock's scripts run on (`TIME` before writes needs effects replication, Redis 5). */

@@ -1,6 +1,6 @@
 /** Signing a request in from its bearer token or session cookie, as Express middleware. */
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import type { PublicUser } from '../../src/index.js';
+import type { PublicUser } from 'tickwork';
 import { assertAdmin } from '../shared/admin-only.js';
 import { requestToken } from '../shared/browser-session.js';
 import type { Container } from '../shared/container.js';

@@ -4,8 +4,8 @@
  * promote an account someone else registered under that email, and the start fails with that reason.
  */
 import { randomBytes } from 'node:crypto';
-import { isTickworkError } from '../../src/errors.js';
-import type { Services } from '../../src/index.js';
+import type { Services } from 'tickwork';
+import { isTickworkError } from 'tickwork';
 import type { ExampleConfig } from './config.js';
 import type { ExampleLogger } from './logger.js';
 

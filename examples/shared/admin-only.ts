@@ -1,6 +1,7 @@
 /** The admin check both servers run on admin-only routes before validating anything. */
-import { TickworkError } from '../../src/errors.js';
-import type { PublicUser } from '../../src/index.js';
+
+import type { PublicUser } from 'tickwork';
+import { TickworkError } from 'tickwork';
 
 /**
  * Throws `FORBIDDEN` unless `actor` is an admin. The services check again (they are the authority); this

@@ -11,7 +11,7 @@
  * whole answer is kept the same way, for the last list made only of frozen listings.
  */
 import fastJson from 'fast-json-stringify';
-import type { AppListing } from '../../src/index.js';
+import type { AppListing } from 'tickwork';
 import { openApiDocument } from './openapi.js';
 
 /** The JSON schema of the `GET /apps` answer, `{ items: AppListing[] }`, as the OpenAPI document has it. */

@@ -1,5 +1,5 @@
 /** Reading the bearer token of a request, the same way on both servers. */
-import { TickworkError } from '../../src/errors.js';
+import { TickworkError } from 'tickwork';
 
 const BEARER = /^Bearer[ \t]+([A-Za-z0-9._~+/=-]{1,512})[ \t]*$/i;
 

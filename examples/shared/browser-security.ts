@@ -6,7 +6,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import type { HelmetOptions } from 'helmet';
-import { TickworkError } from '../../src/errors.js';
+import { TickworkError } from 'tickwork';
 import { cookieToken } from './browser-session.js';
 import type { ExampleConfig } from './config.js';
 

@@ -5,7 +5,7 @@
  * costs nothing but the refusals.
  */
 import type { ServerResponse } from 'node:http';
-import { TickworkError } from '../../src/errors.js';
+import { TickworkError } from 'tickwork';
 
 /** Counts requests in flight; see {@link concurrencyGate}. */
 export interface ConcurrencyGate {

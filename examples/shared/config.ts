@@ -3,8 +3,8 @@
  * through {@link loadConfig}, so they accept exactly the same variables with the same defaults.
  */
 import { fileURLToPath } from 'node:url';
+import { TickworkError } from 'tickwork';
 import { z } from 'zod';
-import { TickworkError } from '../../src/errors.js';
 import { type Timeouts, timeoutsEnvSchema, toTimeouts } from './timeouts.js';
 
 /** The ISIN list shipped with the examples, used when `ISIN_SOURCE` is unset. */

@@ -6,23 +6,18 @@
  */
 import { Redis } from 'ioredis';
 import type pg from 'pg';
-import { fsIsinSnapshotStore, fsProofStore } from '../../adapters/fs/index.js';
-import {
-  memoryIsinSnapshotStore,
-  memoryLock,
-  memoryProofStore,
-  memoryRepositories,
-} from '../../adapters/memory/index.js';
+import type { Clock } from 'tickwork';
+import { createScheduler, createServices, type Scheduler, type Services } from 'tickwork';
+import { fsIsinSnapshotStore, fsProofStore } from 'tickwork/fs';
+import { memoryIsinSnapshotStore, memoryLock, memoryProofStore, memoryRepositories } from 'tickwork/memory';
 import {
   migrate,
   postgresIsinSnapshotStore,
   postgresLock,
   postgresProofStore,
   postgresRepositories,
-} from '../../adapters/postgres/index.js';
-import { redisLock } from '../../adapters/redis/index.js';
-import { createScheduler, createServices, type Scheduler, type Services } from '../../src/index.js';
-import type { Clock } from '../../src/types.js';
+} from 'tickwork/postgres';
+import { redisLock } from 'tickwork/redis';
 import { type AdminPasswordSource, bootstrapAdmin } from './admin-bootstrap.js';
 import type { ExampleConfig } from './config.js';
 import { createIsinJob, type IsinJob } from './isin-job.js';

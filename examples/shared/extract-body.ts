@@ -1,6 +1,5 @@
 /** `POST /extract`: the library's extractor over a request body, answered the same way by both servers. */
-import { TickworkError } from '../../src/errors.js';
-import { createExtractor, type ExtractDiagnostic, type ExtractMatch } from '../../src/index.js';
+import { createExtractor, type ExtractDiagnostic, type ExtractMatch, TickworkError } from 'tickwork';
 
 /** What `POST /extract` answers. */
 export interface ExtractAnswer {

@@ -2,8 +2,9 @@
  * The one mapping from any thrown value to an HTTP answer `{ error: { code, message, details? } }`. Both
  * servers call {@link toHttpError} from their error handler, so a given failure looks the same on each.
  */
+
+import { ERROR_STATUS, isTickworkError, TickworkError, type TickworkErrorCode } from 'tickwork';
 import { ZodError } from 'zod';
-import { ERROR_STATUS, isTickworkError, TickworkError, type TickworkErrorCode } from '../../src/errors.js';
 
 /** The JSON body of every error answer. */
 export interface ErrorBody {

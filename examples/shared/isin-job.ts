@@ -2,15 +2,17 @@
  * The ISIN sync job of the examples: `createIsinSync` from the library, scheduled daily (catch-up `latest`)
  * on the container's scheduler, with its last result kept for `GET /isin/status`.
  */
-import { ERROR_STATUS, TickworkError, type TickworkErrorCode } from '../../src/errors.js';
 import {
   createIsinSync,
+  ERROR_STATUS,
   type IsinSnapshotStore,
   type IsinSyncResult,
   type JobContext,
   type PublicUser,
   type Scheduler,
-} from '../../src/index.js';
+  TickworkError,
+  type TickworkErrorCode,
+} from 'tickwork';
 import type { ExampleConfig } from './config.js';
 import type { ExampleLogger } from './logger.js';
 import { redactSource, redactSourceIn } from './redact-source.js';

@@ -3,7 +3,7 @@
  * snapshot size and time); the source, the run's details and the fences are for admins, the people who can do
  * something about them.
  */
-import type { PublicUser, Services } from '../../src/index.js';
+import type { PublicUser, Services } from 'tickwork';
 import { optionalRequestToken, type SessionHeaders } from './browser-session.js';
 import type { IsinStatus } from './isin-job.js';
 

@@ -3,8 +3,9 @@
  * job, a job's run history, pause, resume and Run now, each for admins only. The scheduler keeps the state in
  * its lock, so every instance of a fleet answers the same; an unknown job is the scheduler's `NOT_FOUND`.
  */
-import { ERROR_STATUS, TickworkError } from '../../src/errors.js';
-import type { JobStatus, PublicUser, RunRecord, Scheduler } from '../../src/index.js';
+
+import type { JobStatus, PublicUser, RunRecord, Scheduler } from 'tickwork';
+import { ERROR_STATUS, TickworkError } from 'tickwork';
 import { assertAdmin } from './admin-only.js';
 import type { JobView, RunView } from './job-schemas.js';
 

@@ -3,7 +3,7 @@
  * (pino's `logger.info(fields, message)` is exactly that port's shape).
  */
 import { pino } from 'pino';
-import type { Logger } from '../../src/types.js';
+import type { Logger } from 'tickwork';
 import type { ExampleConfig } from './config.js';
 
 /** The pino logger the examples use. */

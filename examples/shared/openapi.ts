@@ -2,8 +2,9 @@
  * The OpenAPI 3.1 document of the example API, generated from the zod schemas in `schemas.ts` with zod's own
  * `z.toJSONSchema`. Both servers answer `GET /openapi.json` with {@link openApiDocument}.
  */
+
+import { AppSchema, UserSchema } from 'tickwork';
 import { z } from 'zod';
-import { AppSchema, UserSchema } from '../../src/index.js';
 import { SESSION_COOKIE } from './browser-session.js';
 import {
   jobHistoryQuery,

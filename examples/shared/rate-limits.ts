@@ -4,7 +4,7 @@
  * (`@fastify/rate-limit`, `express-rate-limit`); with `REDIS_URL` the counters live in Redis under
  * `REDIS_PREFIX`, so the whole fleet shares one budget per address.
  */
-import { TickworkError } from '../../src/errors.js';
+import { TickworkError } from 'tickwork';
 import type { ExampleConfig } from './config.js';
 
 /** One limited route. */

@@ -5,7 +5,7 @@
  * two schedulers in one process (the tests) do not count each other's runs.
  */
 import { Counter, Histogram, type Registry } from 'prom-client';
-import { schedulerChannels as C } from '../../src/index.js';
+import { schedulerChannels as C } from 'tickwork';
 import { type ChannelMessage, labelOf, subscribeChannels } from './channel-subscriptions.js';
 
 /** Seconds: from a few milliseconds (a quick job, a tick on time) to an hour (a long sync, a late tick). */

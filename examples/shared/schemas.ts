@@ -5,7 +5,7 @@
  * are their own input schemas, re-used as they are. Objects are strict: an unknown
  * field is a 400 that names it.
  */
-import { z } from 'zod';
+
 import {
   CreateAppInputSchema,
   IdSchema,
@@ -14,7 +14,8 @@ import {
   RegisterInputSchema,
   RoleSchema,
   UpdateAppInputSchema,
-} from '../../src/index.js';
+} from 'tickwork';
+import { z } from 'zod';
 import { validationError } from './http-errors.js';
 
 /** `POST /auth/register` body: the user service's own input schema. */

@@ -8,7 +8,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
 import helmet from 'helmet';
-import type { TickworkErrorCode } from '../../src/errors.js';
+import type { TickworkErrorCode } from 'tickwork';
 import { HELMET_OPTIONS } from './browser-security.js';
 import type { ErrorBody } from './http-errors.js';
 

@@ -1,6 +1,7 @@
 /** The compiled `GET /apps` serializer writes what JSON.stringify would, and only the documented fields. */
+
+import type { AppListing } from 'tickwork';
 import { describe, expect, it } from 'vitest';
-import type { AppListing } from '../../src/index.js';
 import { serializeAppList } from '../shared/app-list-json.js';
 
 const listing = (claim: AppListing['claim']): AppListing => ({

@@ -6,8 +6,8 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
+import { isTickworkError } from 'tickwork';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isTickworkError } from '../../src/errors.js';
 import { isolatedPool } from '../../test/helpers/postgres.js';
 import {
   DATABASE_URL,

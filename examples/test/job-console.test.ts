@@ -3,10 +3,10 @@
  * tickwork error's message, redacted; never a driver's or a library's own text), and that only admins get
  * anything.
  */
+
+import { createScheduler, isTickworkError, type PublicUser, type Scheduler, TickworkError } from 'tickwork';
+import { memoryLock } from 'tickwork/memory';
 import { afterEach, describe, expect, it } from 'vitest';
-import { memoryLock } from '../../adapters/memory/index.js';
-import { isTickworkError, TickworkError } from '../../src/errors.js';
-import { createScheduler, type PublicUser, type Scheduler } from '../../src/index.js';
 import { createJobConsole } from '../shared/job-console.js';
 
 const SOURCE = 'https://bot:s3cret@lists.example/isin.csv?token=abc';

@@ -2,8 +2,9 @@
  * Test data for a server on PostgreSQL, made through the library's own services on the same schema (the
  * rules are the same as over HTTP, without hundreds of requests): apps, users, and tasks waiting for review.
  */
-import { postgresProofStore, postgresRepositories, type SqlPool } from '../../adapters/postgres/index.js';
-import { createServices } from '../../src/index.js';
+
+import { createServices } from 'tickwork';
+import { postgresProofStore, postgresRepositories, type SqlPool } from 'tickwork/postgres';
 import { ADMIN } from './harness.js';
 import { makePng } from './png.js';
 

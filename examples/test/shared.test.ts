@@ -1,9 +1,9 @@
 /** The framework-free pieces: configuration from the environment and the error mapping. */
+
+import { createScheduler, isTickworkError, TickworkError } from 'tickwork';
+import { memoryIsinSnapshotStore, memoryLock } from 'tickwork/memory';
 import { describe, expect, it } from 'vitest';
-import { memoryIsinSnapshotStore, memoryLock } from '../../adapters/memory/index.js';
 import { translatePgError } from '../../adapters/postgres/pg-errors.js';
-import { isTickworkError, TickworkError } from '../../src/errors.js';
-import { createScheduler } from '../../src/index.js';
 import { loadConfig, SAMPLE_ISIN_LIST } from '../shared/config.js';
 import { toHttpError } from '../shared/http-errors.js';
 import { createIsinJob } from '../shared/isin-job.js';

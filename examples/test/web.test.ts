@@ -3,8 +3,9 @@
  * started in-process: the whole journey through the page, refused uploads, an admin page refused to a user,
  * phone width, and the cookie, Origin and CSP rules over plain HTTP. Screenshots go to test-results/web/.
  */
+
+import { isTickworkError } from 'tickwork';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isTickworkError } from '../../src/errors.js';
 import { describeWithChromium } from '../../test/helpers/chromium.js';
 import { CSP_DIRECTIVES, checkOrigin } from '../shared/browser-security.js';
 import { cookieToken, requestToken, sessionCookie } from '../shared/browser-session.js';

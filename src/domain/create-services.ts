@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { assertFunction, assertInteger } from '../internal/assert.js';
-import { systemClock } from '../internal/silent-logger.js';
+import { systemClock } from '../internal/system-clock.js';
 import type { Clock, Logger } from '../types.js';
 import { type AppService, createAppService } from './app-service.js';
 import type { ServiceContext } from './context.js';

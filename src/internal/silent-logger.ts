@@ -4,6 +4,3 @@ const noop = (): void => {};
 
 /** The default logger: tickwork is silent unless given a logger. */
 export const silentLogger: Logger = { debug: noop, info: noop, warn: noop, error: noop };
-
-/** The default clock. */
-export const systemClock = { now: (): number => Date.now() };

@@ -1,10 +1,11 @@
 /**
- * The snapshot store port: where the last accepted ISIN list lives between runs. Adapters: memory
- * (`tickwork/memory`), files (`tickwork/fs`) and PostgreSQL (`tickwork/postgres`).
+ * The snapshot store port: where the last accepted ISIN list lives between runs, and the two checks every
+ * adapter makes the same way (name and fencing token). Adapters: memory (`tickwork/memory`), files
+ * (`tickwork/fs`) and PostgreSQL (`tickwork/postgres`). The byte format for adapters that store one blob is in
+ * `snapshot-codec.ts`.
  */
-import { crc32 } from 'node:zlib';
 import { TickworkError } from '../errors.js';
-import { IsinSet } from './isin-set.js';
+import type { IsinSet } from './isin-set.js';
 
 /** Where a snapshot came from and what its source looked like, kept for conditional requests and reports. */
 export interface IsinSnapshotMeta {
@@ -78,11 +79,20 @@ export interface IsinSnapshotStore {
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 
 /**
- * Checks a snapshot name (letters, digits, `.`, `_`, `-`; up to 128; safe as a file name) and a fence.
- * @internal
+ * Checks the arguments of {@link IsinSnapshotStore.save} and returns the fencing token (undefined for an
+ * unfenced save): the name as {@link checkSnapshotName} does, and a token that is a non-negative safe integer.
+ * Throws `VALIDATION` otherwise. Every adapter calls it first, so all of them refuse the same input.
+ *
+ * @example
+ * ```ts
+ * async save(name, snapshot, options) {
+ *   const fence = checkSnapshotSave(name, options);
+ *   // …compare `fence` with the stored token, then write
+ * }
+ * ```
  */
-export function checkSave(name: string, options: SaveIsinSnapshotOptions | undefined): number | undefined {
-  checkName(name);
+export function checkSnapshotSave(name: string, options: SaveIsinSnapshotOptions | undefined): number | undefined {
+  checkSnapshotName(name);
   const fence = options?.fence;
   if (fence !== undefined && (!Number.isSafeInteger(fence) || fence < 0)) {
     throw new TickworkError('VALIDATION', `A fencing token is a non-negative integer, got ${String(fence)}`);
@@ -90,8 +100,12 @@ export function checkSave(name: string, options: SaveIsinSnapshotOptions | undef
   return fence;
 }
 
-/** @internal */
-export function checkName(name: string): void {
+/**
+ * Checks a snapshot name: letters, digits, `.`, `_` and `-`, starting with a letter or digit, up to 128
+ * characters, so it is safe as a file name and a key. Throws `VALIDATION` otherwise. Adapters call it in
+ * {@link IsinSnapshotStore.load}.
+ */
+export function checkSnapshotName(name: string): void {
   if (typeof name !== 'string' || !NAME.test(name)) {
     throw new TickworkError('VALIDATION', `Invalid snapshot name ${JSON.stringify(name)}`, {
       details: { pattern: NAME.source },
@@ -99,53 +113,14 @@ export function checkName(name: string): void {
   }
 }
 
-/** @internal The error every adapter throws for a stale writer. */
-export function staleFence(name: string, fence: number, current: number): TickworkError {
+/**
+ * The error every adapter throws when a save carries a fencing token lower than the one stored for `name`:
+ * `STALE_FENCE`, with `details: { name, fence, current }`. The save must change nothing.
+ */
+export function staleFenceError(name: string, fence: number, current: number): TickworkError {
   return new TickworkError(
     'STALE_FENCE',
     `Snapshot ${name}: fencing token ${fence} is older than the accepted ${current}; not saved`,
     { details: { name, fence, current } },
   );
-}
-
-const MAGIC = 0x4e535754; // "TWSN" little-endian
-const HEADER = 16;
-
-/**
- * One file or blob holding a snapshot: a 16-byte header (magic, version, metadata length, CRC-32 of the
- * metadata), the metadata as JSON, then the set in its own checksummed form.
- * @internal
- */
-export function encodeSnapshot(snapshot: IsinSnapshot, fence: number, savedAt: string): Uint8Array {
-  const meta = new TextEncoder().encode(JSON.stringify({ meta: snapshot.meta, fence, savedAt }));
-  const set = snapshot.set.toBytes();
-  const out = new Uint8Array(HEADER + meta.length + set.length);
-  const view = new DataView(out.buffer);
-  view.setUint32(0, MAGIC, true);
-  view.setUint8(4, 1);
-  view.setUint32(8, meta.length, true);
-  view.setUint32(12, crc32(meta), true);
-  out.set(meta, HEADER);
-  out.set(set, HEADER + meta.length);
-  return out;
-}
-
-/** Reads only the header and metadata of an encoded snapshot. @internal */
-export function decodeSnapshotHead(bytes: Uint8Array): { meta: IsinSnapshotMeta; fence: number; savedAt: string } {
-  const fail = (why: string) => new TickworkError('VALIDATION', `Damaged snapshot: ${why}`);
-  if (bytes.length < HEADER) throw fail('too short');
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  if (view.getUint32(0, true) !== MAGIC || view.getUint8(4) !== 1) throw fail('unknown format');
-  const length = view.getUint32(8, true);
-  if (bytes.length < HEADER + length) throw fail('metadata cut off');
-  const metaBytes = bytes.subarray(HEADER, HEADER + length);
-  if (crc32(metaBytes) !== view.getUint32(12, true)) throw fail('metadata checksum mismatch');
-  return JSON.parse(new TextDecoder().decode(metaBytes));
-}
-
-/** Reads an encoded snapshot. @internal */
-export function decodeSnapshot(bytes: Uint8Array): StoredIsinSnapshot {
-  const head = decodeSnapshotHead(bytes);
-  const length = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(8, true);
-  return { ...head, set: IsinSet.fromBytes(bytes.subarray(HEADER + length)) };
 }

@@ -14,7 +14,7 @@ import type { IsinListSource } from './fetch-source.js';
 import type { IsinSet } from './isin-set.js';
 import type { IsinListIssue } from './row-parser.js';
 import type { IsinSnapshotStore, StoredIsinSnapshot } from './snapshot-store.js';
-import { checkName } from './snapshot-store.js';
+import { checkSnapshotName } from './snapshot-store.js';
 import type { IsinErrorCode } from './validate.js';
 
 /** Checks a new list must pass before it replaces the stored one. A clean end of stream is always required. */
@@ -338,7 +338,7 @@ function resolveGates(g: IsinSyncGates = {}): Required<IsinSyncGates> {
 /** Checks every option of {@link createIsinSync} up front, fetch options included, and fills in defaults. */
 function resolveSyncOptions(options: CreateIsinSyncOptions): SyncSettings {
   assertNonEmptyString('name', options?.name);
-  checkName(options.name);
+  checkSnapshotName(options.name);
   if (options.store === undefined || typeof options.store.load !== 'function') {
     throw new TickworkError('INVALID_OPTION', 'Expected `store` to be an IsinSnapshotStore', {
       details: { option: 'store' },

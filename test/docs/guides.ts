@@ -20,6 +20,7 @@ export const GUIDE_ORDER = [
   'errors',
   'examples',
   'benchmarks',
+  'architecture',
   'testing',
   'security',
   'releasing',

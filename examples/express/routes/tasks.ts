@@ -1,7 +1,7 @@
 /** Proof uploads and reviews. */
 import { type RequestHandler, Router } from 'express';
 import multer from 'multer';
-import { TickworkError } from '../../../src/errors.js';
+import { TickworkError } from 'tickwork';
 import type { Container } from '../../shared/container.js';
 import { multipartError, unsupportedMediaType } from '../../shared/http-errors.js';
 import { idParams, parseInput, rejectBody, reviewQuery } from '../../shared/schemas.js';

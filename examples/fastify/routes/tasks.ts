@@ -1,6 +1,6 @@
 /** Proof uploads and reviews. */
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
-import { TickworkError } from '../../../src/errors.js';
+import { TickworkError } from 'tickwork';
 import { multipartError } from '../../shared/http-errors.js';
 import { idParams, rejectBody, reviewQuery } from '../../shared/schemas.js';
 import { actorOf, adminOnly } from '../plugin.js';
