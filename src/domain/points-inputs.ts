@@ -22,7 +22,7 @@ export interface PointsQuery extends PageQuery {
  * PointsQuerySchema.parse({ userId: 'u1', offset: 50 }); // { userId: 'u1', limit: 50, offset: 50 }
  * ```
  */
-export const PointsQuerySchema: z.ZodType<PageRequest & { readonly userId?: string }, PointsQuery> = z.strictObject({
+export const PointsQuerySchema: z.ZodType<PageRequest & Pick<PointsQuery, 'userId'>, PointsQuery> = z.strictObject({
   userId: IdSchema.optional(),
   ...PAGE_FIELDS,
 });

@@ -7,7 +7,16 @@ import type { PageRequest } from './ledger-entry.js';
 import { type TaskStatus, TaskStatusSchema } from './task.js';
 import { PAGE_FIELDS, plainText } from './validation.js';
 
-/** The longest rejection reason, in characters (after trimming). */
+/**
+ * The longest rejection reason, in characters (after trimming).
+ *
+ * @example
+ * ```ts
+ * import { MAX_REASON_LENGTH } from 'tickwork';
+ *
+ * const fits = (reason: string) => reason.trim().length <= MAX_REASON_LENGTH; // what a form may check first
+ * ```
+ */
 export const MAX_REASON_LENGTH = 1000;
 
 const expectedVersion = z
@@ -84,10 +93,11 @@ export interface ReviewQuery {
  * ReviewQuerySchema.parse({ limit: '20' }); // { status: 'submitted', limit: 20, offset: 0 }
  * ```
  */
-export const ReviewQuerySchema: z.ZodType<PageRequest & { readonly status: TaskStatus }, ReviewQuery> = z.strictObject({
-  status: TaskStatusSchema.default('submitted'),
-  ...PAGE_FIELDS,
-});
+export const ReviewQuerySchema: z.ZodType<PageRequest & Required<Pick<ReviewQuery, 'status'>>, ReviewQuery> =
+  z.strictObject({
+    status: TaskStatusSchema.default('submitted'),
+    ...PAGE_FIELDS,
+  });
 
 /** Options of {@link TaskService.listMine}. */
 export interface MyTasksQuery {

@@ -71,7 +71,16 @@ export function toPublicUser(user: User): PublicUser {
   return rest;
 }
 
-/** The longest password accepted, in characters (the shortest is the services' `minPasswordLength`). */
+/**
+ * The longest password accepted, in characters (the shortest is the services' `minPasswordLength`).
+ *
+ * @example
+ * ```ts
+ * import { MAX_PASSWORD_LENGTH } from 'tickwork';
+ *
+ * const input = { type: 'password', maxLength: MAX_PASSWORD_LENGTH }; // a sign-up form's password field
+ * ```
+ */
 export const MAX_PASSWORD_LENGTH = 200;
 
 /** Input of {@link UserService.register} and {@link UserService.bootstrapAdmin}. */
@@ -145,9 +154,8 @@ export interface UserListQuery {
  * UserListQuerySchema.parse({ search: ' ann ' }); // { search: 'ann', limit: 50, offset: 0 }
  * ```
  */
-export const UserListQuerySchema: z.ZodType<PageRequest & { readonly search?: string }, UserListQuery> = z.strictObject(
-  {
+export const UserListQuerySchema: z.ZodType<PageRequest & Pick<UserListQuery, 'search'>, UserListQuery> =
+  z.strictObject({
     search: plainText().trim().max(100).optional().describe('Text the name or e-mail contains (case-insensitive)'),
     ...PAGE_FIELDS,
-  },
-);
+  });
