@@ -24,7 +24,7 @@ export interface FieldIssue {
  *
  * const result = RejectInputSchema.safeParse({ reason: '', colour: 'red' });
  * if (!result.success) throw validationError(result.error, 'request');
- * // VALIDATION "Invalid request: colour, reason", details.fields: [{ path: 'colour', … }, { path: 'reason', … }]
+ * // VALIDATION "Invalid request: reason, colour", details.fields: [{ path: 'reason', … }, { path: 'colour', … }]
  * ```
  */
 export function validationError(error: z.ZodError, what: string, path?: string): TickworkError {
