@@ -1,10 +1,10 @@
 /**
  * zod as Fastify's schema language: a type provider (so `request.body` has the schema's output type) and the
- * validator compiler that runs the schemas. A failed check is the shared `VALIDATION` error naming each field.
+ * validator compiler that runs the schemas. A failed check is the domain's `VALIDATION` error naming each field.
  */
 import type { FastifySchemaCompiler, FastifyTypeProvider } from 'fastify';
+import { validationError } from 'tickwork';
 import type { z } from 'zod';
-import { validationError } from '../shared/http-errors.js';
 
 /** Types route handlers from the zod schemas in their `schema` option. */
 export interface ZodTypeProvider extends FastifyTypeProvider {
@@ -22,6 +22,6 @@ export const zodValidatorCompiler: FastifySchemaCompiler<z.ZodType> = ({ schema,
   const where = httpPart === 'querystring' ? 'query' : httpPart === 'params' ? 'params' : undefined;
   return (data) => {
     const result = schema.safeParse(data);
-    return result.success ? { value: result.data } : { error: validationError(result.error, where) };
+    return result.success ? { value: result.data } : { error: validationError(result.error, 'request', where) };
   };
 };

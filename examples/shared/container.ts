@@ -34,7 +34,7 @@ export interface ContainerOptions {
   /** Clock of the domain services (tests move it to expire a session). @default the system clock */
   readonly clock?: Clock;
   /** How long a login token lasts, in milliseconds. @default the services' default */
-  readonly sessionTtlMs?: number;
+  readonly sessionTtl?: number;
   /** Told what start-up waits for next, so a start-up that overruns its bound can say where it stuck. */
   readonly onStep?: (step: string) => void;
 }
@@ -135,7 +135,7 @@ export async function createContainer(
           ? postgresProofStore({ db: pool })
           : memoryProofStore(),
       ...(options.clock ? { clock: options.clock } : {}),
-      ...(options.sessionTtlMs ? { sessionTtlMs: options.sessionTtlMs } : {}),
+      ...(options.sessionTtl ? { sessionTtl: options.sessionTtl } : {}),
       maxProofBytes: config.uploadMaxBytes,
       // The minimum GET /openapi.json documents.
       minPasswordLength: MIN_PASSWORD_LENGTH,

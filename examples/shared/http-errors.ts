@@ -3,7 +3,7 @@
  * servers call {@link toHttpError} from their error handler, so a given failure looks the same on each.
  */
 
-import { ERROR_STATUS, isTickworkError, TickworkError, type TickworkErrorCode } from 'tickwork';
+import { ERROR_STATUS, isTickworkError, TickworkError, type TickworkErrorCode, validationError } from 'tickwork';
 import { ZodError } from 'zod';
 
 /** The JSON body of every error answer. */
@@ -27,37 +27,6 @@ export interface HttpError {
   body: ErrorBody;
 }
 
-/**
- * One invalid field of a request, as listed in the `details.fields` of a 400: the same shape the domain
- * services use, so a client reads one format whichever layer refused the input.
- */
-export interface FieldIssue {
-  /** Dotted path of the field (`email`, `points`, `query.status`); empty for the body as a whole. */
-  path: string;
-  /** What is wrong with it. */
-  message: string;
-  /** zod's issue code, such as `too_small` or `unrecognized_keys`. */
-  code: string;
-}
-
-/** Turns a zod error into a `VALIDATION` error naming every bad or unknown field. */
-export function validationError(error: ZodError, where?: string): TickworkError {
-  const fields: FieldIssue[] = [];
-  for (const issue of error.issues) {
-    const base = [where, ...issue.path.map(String)].filter((p) => p !== undefined && p !== '').join('.');
-    // An unknown key is reported on the key itself, so a client sees which field to remove.
-    if (issue.code === 'unrecognized_keys') {
-      for (const key of issue.keys) {
-        fields.push({ path: base ? `${base}.${key}` : key, message: 'Unknown field', code: issue.code });
-      }
-    } else {
-      fields.push({ path: base, message: issue.message, code: issue.code });
-    }
-  }
-  const names = [...new Set(fields.map((f) => f.path || '(body)'))].join(', ');
-  return new TickworkError('VALIDATION', `Invalid request: ${names}`, { details: { fields } });
-}
-
 // Framework and parser errors carry their own codes; these are the ones a client can cause.
 const KNOWN_CODES: Readonly<Record<string, TickworkErrorCode>> = {
   LIMIT_FILE_SIZE: 'PAYLOAD_TOO_LARGE',
@@ -75,17 +44,14 @@ const KNOWN_CODES: Readonly<Record<string, TickworkErrorCode>> = {
   FST_INVALID_MULTIPART_CONTENT_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
 };
 
-const BY_STATUS: Readonly<Record<number, TickworkErrorCode>> = {
-  400: 'VALIDATION',
-  401: 'UNAUTHENTICATED',
-  403: 'FORBIDDEN',
-  404: 'NOT_FOUND',
-  409: 'CONFLICT',
-  413: 'PAYLOAD_TOO_LARGE',
-  415: 'UNSUPPORTED_MEDIA_TYPE',
-  422: 'UNPROCESSABLE',
-  429: 'RATE_LIMITED',
-};
+/**
+ * The code for a framework's or parser's own 4xx status: the inverse of `ERROR_STATUS`, where the first code of
+ * a status stands for it (`CONFLICT` for 409, not `STALE_FENCE`).
+ */
+const BY_STATUS: ReadonlyMap<number, TickworkErrorCode> = new Map(
+  // Reversed: a Map keeps the last entry of a key, so the first code of each status ends up kept.
+  (Object.entries(ERROR_STATUS) as [TickworkErrorCode, number][]).reverse().map(([code, status]) => [status, code]),
+);
 
 function numericStatus(error: object): number | undefined {
   const e = error as { statusCode?: unknown; status?: unknown };
@@ -124,7 +90,7 @@ export function toHttpError(error: unknown): HttpError {
     const message = GENERIC_MESSAGE[error.code] ?? 'Internal server error';
     return { status: error.status, body: { error: { code: error.code, message } } };
   }
-  if (error instanceof ZodError) return toHttpError(validationError(error));
+  if (error instanceof ZodError) return toHttpError(validationError(error, 'request'));
   if (typeof error === 'object' && error !== null) {
     const code = (error as { code?: unknown }).code;
     const known = typeof code === 'string' ? KNOWN_CODES[code] : undefined;
@@ -132,7 +98,7 @@ export function toHttpError(error: unknown): HttpError {
     if (known) return { status: ERROR_STATUS[known], body: { error: { code: known, message } } };
     const status = numericStatus(error);
     if (status !== undefined && status < 500) {
-      return { status, body: { error: { code: BY_STATUS[status] ?? 'VALIDATION', message } } };
+      return { status, body: { error: { code: BY_STATUS.get(status) ?? 'VALIDATION', message } } };
     }
   }
   return { status: 500, body: { error: { code: 'INTERNAL', message: 'Internal server error' } } };

@@ -1,9 +1,10 @@
 /**
- * The OpenAPI 3.1 document of the example API, generated from the zod schemas in `schemas.ts` with zod's own
- * `z.toJSONSchema`. Both servers answer `GET /openapi.json` with {@link openApiDocument}.
+ * The OpenAPI 3.1 document of the example API, generated from the zod schemas in `schemas.ts` (the domain's own
+ * input schemas, for every input a service takes) with zod's own `z.toJSONSchema`. Both servers answer
+ * `GET /openapi.json` with {@link openApiDocument}.
  */
 
-import { AppSchema, UserSchema } from 'tickwork';
+import { AppSchema, MAX_PASSWORD_LENGTH, TASK_STATUSES, UserSchema } from 'tickwork';
 import { z } from 'zod';
 import { SESSION_COOKIE } from './browser-session.js';
 import {
@@ -21,7 +22,6 @@ import {
   historyQuery,
   idParams,
   loginBody,
-  MAX_PASSWORD_LENGTH,
   MIN_PASSWORD_LENGTH,
   myTasksQuery,
   registerBody,
@@ -49,10 +49,10 @@ export interface RouteDoc {
   success: number;
   /** JSON body schema. */
   body?: z.ZodType;
-  /** Query schema. */
-  query?: z.ZodObject;
-  /** Path parameter schema. */
-  params?: z.ZodObject;
+  /** Query schema (an object schema: each property is one parameter). */
+  query?: z.ZodType;
+  /** Path parameter schema (an object schema). */
+  params?: z.ZodType;
   /** A non-JSON request body, by media type. */
   rawBody?: 'multipart' | 'text';
   /** A non-JSON answer (the proof image). */
@@ -325,13 +325,17 @@ function parameters(route: RouteDoc): unknown[] {
     ['query', route.query],
   ] as const) {
     if (!schema) continue;
-    const json = jsonSchema(schema) as { properties?: Record<string, { description?: string }>; required?: string[] };
+    // Whether a parameter is required is a property of the input (a defaulted one may be left out); what it
+    // holds is described by the parsed value: a query string always arrives as text, and a page size of "20"
+    // documented as `integer, 1 to 200, default 50` says more than the text-or-number it is accepted as.
+    const { required = [] } = jsonSchema(schema) as { required?: string[] };
+    const json = jsonSchema(schema, 'output') as { properties?: Record<string, { description?: string }> };
     for (const [name, property] of Object.entries(json.properties ?? {})) {
       const { description, ...rest } = property;
       out.push({
         name,
         in: where,
-        required: where === 'path' || (json.required ?? []).includes(name),
+        required: where === 'path' || required.includes(name),
         description,
         schema: rest,
       });
@@ -437,7 +441,7 @@ const reviewTask = {
     id: { type: 'string' },
     userId: { type: 'string' },
     appId: { type: 'string' },
-    status: { enum: ['claimed', 'submitted', 'approved', 'rejected'] },
+    status: { enum: [...TASK_STATUSES] },
     points: { type: 'integer' },
     submitter: idAndName({ email: { type: 'string' } }),
     app: idAndName(),
@@ -464,7 +468,7 @@ function responseSchemas(): Record<string, unknown> {
       {
         type: 'object',
         required: ['taskId', 'status'],
-        properties: { taskId: { type: 'string' }, status: { enum: ['claimed', 'submitted', 'approved', 'rejected'] } },
+        properties: { taskId: { type: 'string' }, status: { enum: [...TASK_STATUSES] } },
       },
       { type: 'null' },
     ],

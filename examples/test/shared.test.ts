@@ -3,6 +3,7 @@
 import { createScheduler, isTickworkError, TickworkError } from 'tickwork';
 import { memoryIsinSnapshotStore, memoryLock } from 'tickwork/memory';
 import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { translatePgError } from '../../adapters/postgres/pg-errors.js';
 import { loadConfig, SAMPLE_ISIN_LIST } from '../shared/config.js';
 import { toHttpError } from '../shared/http-errors.js';
@@ -62,6 +63,29 @@ describe('toHttpError', () => {
     ).toEqual({
       code: 'VALIDATION',
       message: 'Unexpected end of JSON',
+    });
+  });
+
+  it('names a framework error by the first code of its status, and a zod error by its fields', () => {
+    const coded = (status: number) =>
+      toHttpError(Object.assign(new Error('x'), { statusCode: status })).body.error.code;
+    expect([401, 403, 404, 409, 413, 415, 422, 429].map(coded)).toEqual([
+      'UNAUTHENTICATED',
+      'FORBIDDEN',
+      'NOT_FOUND',
+      'CONFLICT',
+      'PAYLOAD_TOO_LARGE',
+      'UNSUPPORTED_MEDIA_TYPE',
+      'UNPROCESSABLE',
+      'RATE_LIMITED',
+    ]);
+    // A status no code stands for is still the client's fault.
+    expect(coded(418)).toBe('VALIDATION');
+    const zod = z.strictObject({ name: z.string() }).safeParse({ name: 1, colour: 'red' }).error;
+    expect(toHttpError(zod).body.error).toMatchObject({
+      code: 'VALIDATION',
+      message: 'Invalid request: name, colour',
+      details: { fields: [{ path: 'name' }, { path: 'colour', code: 'unrecognized_keys' }] },
     });
   });
 

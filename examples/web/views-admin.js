@@ -225,7 +225,8 @@ function reviewCard(task, viewer, session) {
     }),
   });
   const reject = actionForm(
-    [field('Reason for rejecting (shown to the user)', 'reason', { multiline: true, required: true, maxlength: 500 })],
+    // maxlength: the task service's MAX_REASON_LENGTH, the one limit the server checks.
+    [field('Reason for rejecting (shown to the user)', 'reason', { multiline: true, required: true, maxlength: 1000 })],
     'Reject',
     async (values) => {
       await api('POST', `/tasks/${encodeURIComponent(task.id)}/reject`, { reason: values.reason });

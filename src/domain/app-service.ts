@@ -1,13 +1,15 @@
-import { z } from 'zod';
 import { TickworkError } from '../errors.js';
 import { type Actor, requireActor, requireAdmin } from './actor.js';
 import {
   type App,
+  type AppListQuery,
+  AppListQuerySchema,
   type CreateAppInput,
   CreateAppInputSchema,
   type UpdateAppInput,
   UpdateAppInputSchema,
 } from './app.js';
+import { rethrowConflict } from './conflict.js';
 import type { ServiceContext } from './context.js';
 import type { TaskStatus } from './task.js';
 import { IdSchema, parseInput } from './validation.js';
@@ -25,9 +27,6 @@ export interface AppListing extends App {
   /** The actor's task on this app, or `null` if they have not claimed it. */
   readonly claim: AppClaim | null;
 }
-
-/** Which apps {@link AppService.list} answers: the listed ones, the deactivated ones, or both. */
-export type AppListStatus = 'active' | 'inactive' | 'all';
 
 /** The catalogue of apps worth points. */
 export interface AppService {
@@ -64,17 +63,10 @@ export interface AppService {
    * const hidden = await services.apps.list(admin, { status: 'inactive' });
    * ```
    */
-  list(
-    actor: Actor,
-    options?: { readonly status?: AppListStatus; readonly includeInactive?: boolean },
-  ): Promise<AppListing[]>;
+  list(actor: Actor, options?: AppListQuery): Promise<AppListing[]>;
 }
 
 const ID = IdSchema;
-const ListSchema = z.strictObject({
-  status: z.enum(['active', 'inactive', 'all']).optional(),
-  includeInactive: z.boolean().optional(),
-});
 
 /**
  * The unclaimed listing of each frozen row. An adapter that hands out frozen rows (the memory adapter) never
@@ -100,15 +92,7 @@ function isEmptyObject(value: unknown): boolean {
   return typeof value === 'object' && value !== null && Object.keys(value).length === 0;
 }
 
-function packageTaken(error: unknown): never {
-  if (error instanceof TickworkError && error.code === 'CONFLICT') {
-    throw new TickworkError('CONFLICT', 'An app with this package name is listed already', {
-      cause: error,
-      details: { field: 'packageName' },
-    });
-  }
-  throw error;
-}
+const packageTaken = rethrowConflict('An app with this package name is listed already', { field: 'packageName' });
 
 /** @internal */
 export function createAppService(ctx: ServiceContext): AppService {
@@ -179,7 +163,7 @@ export function createAppService(ctx: ServiceContext): AppService {
     async list(actor, options = {}) {
       const { id, role } = requireActor(actor);
       // The common call has no options: skip the parse on the catalogue's hot path.
-      const q = isEmptyObject(options) ? {} : parseInput(ListSchema, options, 'app query');
+      const q = isEmptyObject(options) ? {} : parseInput(AppListQuerySchema, options, 'app query');
       // `includeInactive` has always meant "if I am an admin": a non-admin gets the active apps. An explicit
       // status other than `active` from a non-admin is refused instead, so the caller learns why.
       const status = q.status ?? (q.includeInactive && role === 'admin' ? 'all' : 'active');

@@ -185,3 +185,44 @@ export const UpdateAppInputSchema: z.ZodType<UpdateAppInput, UpdateAppInput> = z
     expectedVersion: z.number().int().nonnegative(),
   })
   .partial();
+
+/** Which apps {@link AppService.list} answers: the listed ones, the deactivated ones, or both. */
+export type AppListStatus = 'active' | 'inactive' | 'all';
+
+/**
+ * Validates an {@link AppListStatus}.
+ *
+ * @example
+ * ```ts
+ * import { AppListStatusSchema } from 'tickwork';
+ *
+ * AppListStatusSchema.parse('inactive'); // 'inactive'
+ * ```
+ */
+export const AppListStatusSchema: z.ZodType<AppListStatus, AppListStatus> = z
+  .enum(['active', 'inactive', 'all'])
+  .describe('`active` (listed), `inactive` (deactivated) or `all`; only admins may ask for the last two');
+
+/** Options of {@link AppService.list}. */
+export interface AppListQuery {
+  /** Which apps; anything but `active` is for admins only. @default 'active' (or `all` with `includeInactive`) */
+  readonly status?: AppListStatus;
+  /** For an admin, the same as `status: 'all'`; ignored for anyone else. @default false */
+  readonly includeInactive?: boolean;
+}
+
+/**
+ * Validates {@link AppListQuery}; unknown fields are rejected.
+ *
+ * @example
+ * ```ts
+ * import { AppListQuerySchema } from 'tickwork';
+ *
+ * AppListQuerySchema.parse({ status: 'all' });
+ * AppListQuerySchema.safeParse({ status: 'hidden' }).success; // false
+ * ```
+ */
+export const AppListQuerySchema: z.ZodType<AppListQuery, AppListQuery> = z.strictObject({
+  status: AppListStatusSchema.optional(),
+  includeInactive: z.boolean().optional(),
+});

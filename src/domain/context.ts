@@ -11,7 +11,7 @@ export interface ServiceContext {
   readonly proofs: ProofStore;
   readonly clock: Clock;
   readonly ids: () => string;
-  readonly sessionTtlMs: number;
+  readonly sessionTtl: number;
   readonly scrypt: ScryptParams;
   readonly minPasswordLength: number;
   readonly imageLimits: ImageLimits;

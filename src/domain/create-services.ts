@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { TickworkError } from '../errors.js';
 import { assertFunction, assertInteger } from '../internal/assert.js';
 import { systemClock } from '../internal/system-clock.js';
 import type { Clock, Logger } from '../types.js';
@@ -23,8 +24,8 @@ export interface CreateServicesOptions {
   readonly clock?: Clock;
   /** Id generator for users, apps, tasks and ledger entries. @default `crypto.randomUUID` */
   readonly ids?: () => string;
-  /** How long a login lasts, in ms. @default 7 days */
-  readonly sessionTtlMs?: number;
+  /** How long a login lasts, in milliseconds. @default 7 days */
+  readonly sessionTtl?: number;
   /** scrypt parameters for new password hashes (tests may lower them). @default `{ N: 16384, r: 8, p: 1 }` */
   readonly scrypt?: ScryptParams;
   /** Shortest password accepted. @default 10 */
@@ -95,8 +96,14 @@ export function createServices(options: CreateServicesOptions): Services {
   assertFunction('clock.now', clock.now);
   const ids = options.ids ?? randomUUID;
   assertFunction('ids', ids);
-  const sessionTtlMs = options.sessionTtlMs ?? 7 * 24 * 3600 * 1000;
-  assertInteger('sessionTtlMs', sessionTtlMs);
+  // Renamed before 1.0: a JavaScript caller still passing the old name would otherwise lose its setting silently.
+  if ('sessionTtlMs' in options) {
+    throw new TickworkError('INVALID_OPTION', '`sessionTtlMs` is now `sessionTtl` (still in milliseconds)', {
+      details: { option: 'sessionTtlMs' },
+    });
+  }
+  const sessionTtl = options.sessionTtl ?? 7 * 24 * 3600 * 1000;
+  assertInteger('sessionTtl', sessionTtl);
   const scrypt = options.scrypt ?? DEFAULT_SCRYPT;
   assertInteger('scrypt.N', scrypt.N, 2);
   assertInteger('scrypt.r', scrypt.r);
@@ -115,7 +122,7 @@ export function createServices(options: CreateServicesOptions): Services {
     proofs: options.proofs,
     clock,
     ids: () => ids(),
-    sessionTtlMs,
+    sessionTtl,
     scrypt,
     minPasswordLength,
     imageLimits,

@@ -1,21 +1,9 @@
-import { z } from 'zod';
 import { TickworkError } from '../errors.js';
 import { type Actor, requireActor, requireAdmin } from './actor.js';
 import type { ServiceContext } from './context.js';
 import type { LedgerEntry, Page } from './ledger-entry.js';
-import { IdSchema, pageNumber, parseInput, plainText } from './validation.js';
-
-/** Input of {@link PointsService.adjust}. */
-export interface AdjustInput {
-  /** Whose balance. */
-  readonly userId: string;
-  /** Signed whole points, not zero. A deduction that would take the balance below zero is `CONFLICT`. */
-  readonly amount: number;
-  /** Why, shown in the user's history. */
-  readonly reason: string;
-  /** The caller's key for this adjustment: a retry with the same key and payload answers the first result. */
-  readonly idempotencyKey: string;
-}
+import { type AdjustInput, AdjustInputSchema, type PointsQuery, PointsQuerySchema } from './points-inputs.js';
+import { parseInput } from './validation.js';
 
 /** What {@link PointsService.adjust} answers. */
 export interface AdjustResult {
@@ -33,16 +21,6 @@ export interface Statement {
   readonly history: readonly LedgerEntry[];
   /** The offset of the next page, or `null`. */
   readonly nextOffset: number | null;
-}
-
-/** Options of the reading calls: whose points (admins only for others) and which page. */
-export interface PointsQuery {
-  /** Another user's points (admins only). @default the actor */
-  readonly userId?: string;
-  /** Page size, 1–200 (a number or a decimal string). @default 50 */
-  readonly limit?: number | string;
-  /** Entries to skip (a number or a decimal string). @default 0 */
-  readonly offset?: number | string;
 }
 
 /** Points: balances, history and admin adjustments. A balance is always the sum of the ledger. */
@@ -73,25 +51,7 @@ export interface PointsService {
   adjust(actor: Actor, input: AdjustInput): Promise<AdjustResult>;
 }
 
-const QuerySchema = z.strictObject({
-  userId: IdSchema.optional(),
-  limit: pageNumber(1, 200).optional(),
-  offset: pageNumber(0, 1_000_000_000).optional(),
-});
-
-const AdjustSchema = z.strictObject({
-  userId: IdSchema,
-  amount: z
-    .number()
-    .int()
-    .min(-1_000_000_000)
-    .max(1_000_000_000)
-    .refine((n) => n !== 0, 'Must not be zero'),
-  reason: plainText().trim().min(1).max(500),
-  idempotencyKey: IdSchema,
-});
-
-const samePayload = (entry: LedgerEntry, input: z.output<typeof AdjustSchema>) =>
+const samePayload = (entry: LedgerEntry, input: AdjustInput) =>
   entry.userId === input.userId && entry.amount === input.amount && entry.reason === input.reason;
 
 /** @internal */
@@ -106,17 +66,15 @@ export function createPointsService(ctx: ServiceContext): PointsService {
   }
 
   async function history(actor: Actor, options: PointsQuery = {}): Promise<Page<LedgerEntry>> {
-    const q = parseInput(QuerySchema, options, 'points query');
-    const userId = whose(actor, q.userId);
-    const limit = q.limit ?? 50;
-    const offset = q.offset ?? 0;
+    const { userId: whom, limit, offset } = parseInput(PointsQuerySchema, options, 'points query');
+    const userId = whose(actor, whom);
     const rows = await repos.ledger.history(userId, { limit: limit + 1, offset });
     return { items: rows.slice(0, limit), nextOffset: rows.length > limit ? offset + limit : null };
   }
 
   return {
     async balance(actor, options = {}) {
-      const q = parseInput(QuerySchema, options, 'points query');
+      const q = parseInput(PointsQuerySchema, options, 'points query');
       return repos.ledger.balance(whose(actor, q.userId));
     },
 
@@ -130,7 +88,7 @@ export function createPointsService(ctx: ServiceContext): PointsService {
 
     async adjust(actor, input) {
       const admin = requireAdmin(actor);
-      const data = parseInput(AdjustSchema, input, 'adjustment');
+      const data = parseInput(AdjustInputSchema, input, 'adjustment');
       // Namespaced, so a caller's key can never collide with an award's `task:<id>:award`.
       const key = `adjust:${data.idempotencyKey}`;
       const replay = (entry: LedgerEntry): AdjustResult => {

@@ -1,14 +1,23 @@
-import { z } from 'zod';
-import { isTickworkError, TickworkError } from '../errors.js';
+import { TickworkError } from '../errors.js';
 import { type Actor, requireActor, requireAdmin } from './actor.js';
+import { rethrowConflict } from './conflict.js';
 import type { ServiceContext } from './context.js';
 import { inspectImage } from './image.js';
 import type { LedgerEntry, Page } from './ledger-entry.js';
 import { proofKey } from './proof-store.js';
 import type { RepositorySet } from './repositories.js';
 import { type ReviewTask, TASK_TRANSITIONS, type Task, type TaskChange, type TaskStatus } from './task.js';
-import type { ApproveOutcome } from './task-repository.js';
-import { IdSchema, pageNumber, parseInput, plainText } from './validation.js';
+import {
+  type ApproveInput,
+  ApproveInputSchema,
+  type MyTasksQuery,
+  MyTasksQuerySchema,
+  type RejectInput,
+  RejectInputSchema,
+  type ReviewQuery,
+  ReviewQuerySchema,
+} from './task-inputs.js';
+import { IdSchema, parseInput } from './validation.js';
 
 /** What {@link TaskService.approve} answers: the approved task and its award in the ledger. */
 export interface Approval {
@@ -61,7 +70,7 @@ export interface TaskService {
    * const { task, award } = await services.tasks.approve(admin, taskId);
    * ```
    */
-  approve(actor: Actor, taskId: string, options?: { readonly expectedVersion?: number }): Promise<Approval>;
+  approve(actor: Actor, taskId: string, options?: ApproveInput): Promise<Approval>;
   /**
    * An admin rejects a `submitted` task of another user, saying why; the owner may submit a new proof.
    *
@@ -70,39 +79,22 @@ export interface TaskService {
    * await services.tasks.reject(admin, taskId, { reason: 'The screenshot shows another app' });
    * ```
    */
-  reject(
-    actor: Actor,
-    taskId: string,
-    input: { readonly reason: string; readonly expectedVersion?: number },
-  ): Promise<Task>;
+  reject(actor: Actor, taskId: string, input: RejectInput): Promise<Task>;
   /** One task, for its owner or an admin (`FORBIDDEN` for others). */
   get(actor: Actor, taskId: string): Promise<Task>;
   /** The actor's own tasks, newest claim first, optionally of one status. */
-  listMine(actor: Actor, options?: { readonly status?: TaskStatus }): Promise<Task[]>;
+  listMine(actor: Actor, options?: MyTasksQuery): Promise<Task[]>;
   /**
    * The review queue for admins (default status `submitted`, oldest first), each task with its submitter
    * (id, name, email), its app (id, name; inactive apps too) and the other users' tasks whose proof is the same
    * image.
    */
-  listForReview(
-    actor: Actor,
-    options?: { readonly status?: TaskStatus; readonly limit?: number | string; readonly offset?: number | string },
-  ): Promise<Page<ReviewTask>>;
+  listForReview(actor: Actor, options?: ReviewQuery): Promise<Page<ReviewTask>>;
   /** The proof image of a task, for its owner or an admin; `NOT_FOUND` when none was submitted. */
   readProof(actor: Actor, taskId: string): Promise<ProofFile>;
 }
 
 const ID = IdSchema;
-const STATUS = z.enum(['claimed', 'submitted', 'approved', 'rejected']);
-const VERSION = z.number().int().nonnegative().optional();
-const ApproveSchema = z.strictObject({ expectedVersion: VERSION });
-const RejectSchema = z.strictObject({ reason: plainText(true).trim().min(1).max(1000), expectedVersion: VERSION });
-const ReviewQuerySchema = z.strictObject({
-  status: STATUS.optional(),
-  limit: pageNumber(1, 200).optional(),
-  offset: pageNumber(0, 1_000_000_000).optional(),
-});
-const MineSchema = z.strictObject({ status: STATUS.optional() });
 
 /** "A claimed task", "An approved task": the subject of a sentence about a task in `status`. */
 const aTask = (status: TaskStatus): string => `${/^[aeiou]/.test(status) ? 'An' : 'A'} ${status} task`;
@@ -200,17 +192,7 @@ export function createTaskService(ctx: ServiceContext): TaskService {
         updatedAt: now,
         version: 1,
       };
-      try {
-        await repos.tasks.insert(task);
-      } catch (error) {
-        if (error instanceof TickworkError && error.code === 'CONFLICT') {
-          throw new TickworkError('CONFLICT', 'You have claimed this app already', {
-            cause: error,
-            details: { appId },
-          });
-        }
-        throw error;
-      }
+      await repos.tasks.insert(task).catch(rethrowConflict('You have claimed this app already', { appId }));
       ctx.publish({ type: 'task:claimed', taskId: task.id, appId: task.appId, userId });
       return task;
     },
@@ -251,13 +233,12 @@ export function createTaskService(ctx: ServiceContext): TaskService {
 
     async approve(actor, taskId, options = {}) {
       const admin = requireAdmin(actor);
-      const { expectedVersion } = parseInput(ApproveSchema, options, 'approval');
+      const { expectedVersion } = parseInput(ApproveInputSchema, options, 'approval');
       const id = parseInput(ID, taskId, 'task id');
       // One atomic repository step checks and moves the task and appends the award: one round trip on
       // PostgreSQL, and no window between reading the task and writing it for a reject to slip into.
-      let outcome: ApproveOutcome;
-      try {
-        outcome = await repos.tasks.approve({
+      const outcome = await repos.tasks
+        .approve({
           taskId: id,
           reviewerId: admin.id,
           expectedVersion,
@@ -270,14 +251,9 @@ export function createTaskService(ctx: ServiceContext): TaskService {
             actorId: admin.id,
             idempotencyKey: awardKey(id),
           },
-        });
-      } catch (error) {
+        })
         // The unique award key is the second wall behind the status check; nothing was written.
-        if (isTickworkError(error, 'CONFLICT')) {
-          throw new TickworkError('CONFLICT', 'This task was awarded already', { cause: error });
-        }
-        throw error;
-      }
+        .catch(rethrowConflict('This task was awarded already'));
       if (outcome.approved) {
         const { task, award } = outcome;
         // Both after the one atomic step stored them.
@@ -307,7 +283,7 @@ export function createTaskService(ctx: ServiceContext): TaskService {
 
     async reject(actor, taskId, input) {
       const admin = requireAdmin(actor);
-      const { reason, expectedVersion } = parseInput(RejectSchema, input, 'rejection');
+      const { reason, expectedVersion } = parseInput(RejectInputSchema, input, 'rejection');
       const task = await load(repos, taskId);
       reviewable(admin, task);
       const rejected = await move(
@@ -336,18 +312,16 @@ export function createTaskService(ctx: ServiceContext): TaskService {
 
     async listMine(actor, options = {}) {
       const { id } = requireActor(actor);
-      const { status } = parseInput(MineSchema, options, 'task query');
+      const { status } = parseInput(MyTasksQuerySchema, options, 'task query');
       const tasks = await repos.tasks.listByUser(id);
       return status ? tasks.filter((t) => t.status === status) : tasks;
     },
 
     async listForReview(actor, options = {}) {
       requireAdmin(actor);
-      const q = parseInput(ReviewQuerySchema, options, 'review query');
-      const limit = q.limit ?? 50;
-      const offset = q.offset ?? 0;
+      const { status, limit, offset } = parseInput(ReviewQuerySchema, options, 'review query');
       // One extra row tells whether another page exists.
-      const rows = await repos.tasks.listByStatusWithParties(q.status ?? 'submitted', { limit: limit + 1, offset });
+      const rows = await repos.tasks.listByStatusWithParties(status, { limit: limit + 1, offset });
       const page = rows.slice(0, limit);
       const items = await Promise.all(
         page.map(async (task): Promise<ReviewTask> => {

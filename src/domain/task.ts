@@ -1,8 +1,8 @@
-/** Where a task is: `claimed → submitted → approved | rejected`, and `rejected → submitted` on a new proof. */
-export type TaskStatus = 'claimed' | 'submitted' | 'approved' | 'rejected';
+import { z } from 'zod';
 
 /**
- * Every task status, in lifecycle order.
+ * Every task status, in lifecycle order: `claimed → submitted → approved | rejected`, and
+ * `rejected → submitted` on a new proof. The one list the type, the schema and the HTTP documents come from.
  *
  * @example
  * ```ts
@@ -12,7 +12,23 @@ export type TaskStatus = 'claimed' | 'submitted' | 'approved' | 'rejected';
  * isStatus('approved'); // true
  * ```
  */
-export const TASK_STATUSES: readonly TaskStatus[] = ['claimed', 'submitted', 'approved', 'rejected'];
+export const TASK_STATUSES = ['claimed', 'submitted', 'approved', 'rejected'] as const;
+
+/** Where a task is: one of {@link TASK_STATUSES}. */
+export type TaskStatus = (typeof TASK_STATUSES)[number];
+
+/**
+ * Validates a {@link TaskStatus}.
+ *
+ * @example
+ * ```ts
+ * import { TaskStatusSchema } from 'tickwork';
+ *
+ * TaskStatusSchema.parse('submitted'); // 'submitted'
+ * TaskStatusSchema.safeParse('lost').success; // false
+ * ```
+ */
+export const TaskStatusSchema: z.ZodType<TaskStatus, TaskStatus> = z.enum(TASK_STATUSES);
 
 /**
  * The transitions allowed, by target status: the statuses a task may come from.

@@ -1,8 +1,8 @@
 import { hash as hashOnce, randomBytes } from 'node:crypto';
-import { z } from 'zod';
 import { TickworkError } from '../errors.js';
 import { type Actor, type Role, RoleSchema, requireActor, requireAdmin } from './actor.js';
 import { isCommonPassword } from './common-passwords.js';
+import { rethrowConflict } from './conflict.js';
 import type { ServiceContext } from './context.js';
 import type { Page } from './ledger-entry.js';
 import { hashPassword, passwordProblem, verifyPassword } from './password.js';
@@ -17,8 +17,10 @@ import {
   RegisterInputSchema,
   toPublicUser,
   type User,
+  type UserListQuery,
+  UserListQuerySchema,
 } from './user.js';
-import { IdSchema, pageNumber, parseInput, plainText } from './validation.js';
+import { IdSchema, parseInput } from './validation.js';
 
 /** What {@link UserService.login} answers: the bearer token, its expiry and the user. */
 export interface LoginResult {
@@ -38,16 +40,6 @@ export interface Profile {
   readonly balance: number;
   /** How many of the user's tasks are in each status. */
   readonly tasks: Readonly<Record<TaskStatus, number>>;
-}
-
-/** What {@link UserService.list} takes. */
-export interface UserListQuery {
-  /** Text the name or email must contain, case-insensitively (at most 100 characters). @default every user */
-  readonly search?: string;
-  /** Page size, 1–200 (a number or a decimal string). @default 50 */
-  readonly limit?: number | string;
-  /** Users to skip (a number or a decimal string). @default 0 */
-  readonly offset?: number | string;
 }
 
 /** Accounts, sign-in and roles. */
@@ -129,12 +121,6 @@ export interface UserService {
   purgeExpiredSessions(): Promise<number>;
 }
 
-const UserListSchema = z.strictObject({
-  search: plainText().trim().max(100).optional(),
-  limit: pageNumber(1, 200).optional(),
-  offset: pageNumber(0, 1_000_000_000).optional(),
-});
-
 /** A token as sessions are looked up by: a string of 1 to 200 characters (checked by hand: every request asks). */
 const isToken = (token: unknown): token is string =>
   typeof token === 'string' && token.length >= 1 && token.length <= 200;
@@ -176,17 +162,7 @@ export function createUserService(ctx: ServiceContext): UserService {
   }
 
   async function insertUser(user: User): Promise<PublicUser> {
-    try {
-      await repos.users.insert(user);
-    } catch (error) {
-      if (error instanceof TickworkError && error.code === 'CONFLICT') {
-        throw new TickworkError('CONFLICT', 'An account with this email exists', {
-          cause: error,
-          details: { field: 'email' },
-        });
-      }
-      throw error;
-    }
+    await repos.users.insert(user).catch(rethrowConflict('An account with this email exists', { field: 'email' }));
     ctx.publish({ type: 'user:registered', userId: user.id });
     return toPublicUser(user);
   }
@@ -253,7 +229,7 @@ export function createUserService(ctx: ServiceContext): UserService {
       if (!(await verifyPassword(data.password, user.passwordHash))) throw invalidLogin();
       const token = randomBytes(32).toString('base64url');
       const createdAt = ctx.now();
-      const expiresAt = new Date(createdAt.getTime() + ctx.sessionTtlMs);
+      const expiresAt = new Date(createdAt.getTime() + ctx.sessionTtl);
       await repos.sessions.insert({ tokenHash: hashToken(token), userId: user.id, createdAt, expiresAt });
       return { token, expiresAt, user: toPublicUser(user) };
     },
@@ -311,11 +287,9 @@ export function createUserService(ctx: ServiceContext): UserService {
 
     async list(actor, query = {}) {
       requireAdmin(actor);
-      const q = parseInput(UserListSchema, query, 'user query');
-      const limit = q.limit ?? 50;
-      const offset = q.offset ?? 0;
+      const { search, limit, offset } = parseInput(UserListQuerySchema, query, 'user query');
       // One extra row tells whether another page exists.
-      const rows = await repos.users.list({ search: q.search || undefined, limit: limit + 1, offset });
+      const rows = await repos.users.list({ search: search || undefined, limit: limit + 1, offset });
       return { items: rows.slice(0, limit).map(toPublicUser), nextOffset: rows.length > limit ? offset + limit : null };
     },
   };

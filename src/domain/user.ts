@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import type { Role } from './actor.js';
 import { RoleSchema } from './actor.js';
-import { plainText } from './validation.js';
+import type { PageRequest } from './ledger-entry.js';
+import { PAGE_FIELDS, plainText } from './validation.js';
 
 /** A stored user, including the password hash (services never return it: see {@link PublicUser}). */
 export interface User {
@@ -70,6 +71,18 @@ export function toPublicUser(user: User): PublicUser {
   return rest;
 }
 
+/**
+ * The longest password accepted, in characters (the shortest is the services' `minPasswordLength`).
+ *
+ * @example
+ * ```ts
+ * import { MAX_PASSWORD_LENGTH } from 'tickwork';
+ *
+ * const input = { type: 'password', maxLength: MAX_PASSWORD_LENGTH }; // a sign-up form's password field
+ * ```
+ */
+export const MAX_PASSWORD_LENGTH = 200;
+
 /** Input of {@link UserService.register} and {@link UserService.bootstrapAdmin}. */
 export interface RegisterInput {
   /** Email; trimmed and lower-cased before use. */
@@ -94,7 +107,7 @@ export interface RegisterInput {
  */
 export const RegisterInputSchema: z.ZodType<RegisterInput, RegisterInput> = z.strictObject({
   email: EmailSchema,
-  password: plainText().max(200),
+  password: plainText().max(MAX_PASSWORD_LENGTH),
   name: plainText().trim().min(1).max(100),
 });
 
@@ -120,3 +133,29 @@ export const LoginInputSchema: z.ZodType<LoginInput, LoginInput> = z.strictObjec
   email: plainText().max(1000),
   password: plainText().max(1000),
 });
+
+/** What {@link UserService.list} takes. */
+export interface UserListQuery {
+  /** Text the name or email must contain, case-insensitively (at most 100 characters). @default every user */
+  readonly search?: string;
+  /** Page size, 1–200 (a number or a decimal string). @default 50 */
+  readonly limit?: number | string;
+  /** Users to skip, 0–10^9 (a number or a decimal string). @default 0 */
+  readonly offset?: number | string;
+}
+
+/**
+ * Validates {@link UserListQuery} and fills in its page defaults; unknown fields are rejected.
+ *
+ * @example
+ * ```ts
+ * import { UserListQuerySchema } from 'tickwork';
+ *
+ * UserListQuerySchema.parse({ search: ' ann ' }); // { search: 'ann', limit: 50, offset: 0 }
+ * ```
+ */
+export const UserListQuerySchema: z.ZodType<PageRequest & Pick<UserListQuery, 'search'>, UserListQuery> =
+  z.strictObject({
+    search: plainText().trim().max(100).optional().describe('Text the name or e-mail contains (case-insensitive)'),
+    ...PAGE_FIELDS,
+  });

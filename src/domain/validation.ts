@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { TickworkError } from '../errors.js';
+import type { PageRequest } from './ledger-entry.js';
 
 /** One rejected field, as listed in a `VALIDATION` error's `details.fields`. */
 export interface FieldIssue {
@@ -12,15 +13,24 @@ export interface FieldIssue {
 }
 
 /**
- * Parses `input` with `schema`, or throws `VALIDATION` whose `details.fields` lists every rejected field, so an
- * HTTP layer can answer 400 with the list as it is.
+ * Turns a zod error into `VALIDATION` whose `details.fields` lists every rejected field: the one shape both the
+ * services and an HTTP layer answer with, so a client reads one format whichever layer refused the input. The
+ * message names the fields after `Invalid <what>: `; `path` prefixes every field path (an HTTP layer passes
+ * `query` or `params`, so the client knows where the field was).
+ *
+ * @example
+ * ```ts
+ * import { RejectInputSchema, validationError } from 'tickwork';
+ *
+ * const result = RejectInputSchema.safeParse({ reason: '', colour: 'red' });
+ * if (!result.success) throw validationError(result.error, 'request');
+ * // VALIDATION "Invalid request: reason, colour", details.fields: [{ path: 'reason', … }, { path: 'colour', … }]
+ * ```
  */
-export function parseInput<S extends z.ZodType>(schema: S, input: unknown, what: string): z.output<S> {
-  const result = schema.safeParse(input);
-  if (result.success) return result.data;
+export function validationError(error: z.ZodError, what: string, path?: string): TickworkError {
   const fields: FieldIssue[] = [];
-  for (const issue of result.error.issues) {
-    const base = issue.path.map(String).join('.');
+  for (const issue of error.issues) {
+    const base = [path, ...issue.path.map(String)].filter((p) => p !== undefined && p !== '').join('.');
     // An unknown key is reported on the key itself, so the client sees which field to drop.
     if (issue.code === 'unrecognized_keys') {
       for (const key of issue.keys) {
@@ -30,8 +40,25 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown, what:
       fields.push({ path: base, message: issue.message, code: issue.code });
     }
   }
-  const list = fields.map((f) => f.path || '(input)').join(', ');
-  throw new TickworkError('VALIDATION', `Invalid ${what}: ${list}`, { details: { fields } });
+  const names = [...new Set(fields.map((f) => f.path || '(input)'))].join(', ');
+  return new TickworkError('VALIDATION', `Invalid ${what}: ${names}`, { details: { fields } });
+}
+
+/**
+ * Parses `input` with `schema`, or throws {@link validationError}'s `VALIDATION` error, so an HTTP layer can
+ * answer 400 with the list of fields as it is.
+ *
+ * @example
+ * ```ts
+ * import { parseInput, ReviewQuerySchema } from 'tickwork';
+ *
+ * parseInput(ReviewQuerySchema, { limit: '20' }, 'request', 'query'); // { status: 'submitted', limit: 20, offset: 0 }
+ * ```
+ */
+export function parseInput<S extends z.ZodType>(schema: S, input: unknown, what: string, path?: string): z.output<S> {
+  const result = schema.safeParse(input);
+  if (result.success) return result.data;
+  throw validationError(result.error, what, path);
 }
 
 /**
@@ -44,7 +71,8 @@ export function pageNumber(min: number, max: number): z.ZodType<number, number |
       z.number(),
       z
         .string()
-        .regex(/^\d{1,9}$/)
+        // Ten digits: the largest offset, 10^9, must get through as a query string too.
+        .regex(/^\d{1,10}$/)
         .transform(Number),
     ])
     .pipe(z.number().int().min(min).max(max));
@@ -92,3 +120,37 @@ export function plainText(multiline = false): z.ZodString {
  * ```
  */
 export const IdSchema: z.ZodType<string, string> = plainText().min(1).max(200);
+
+/**
+ * The two fields of a paged query, as every list takes them: `limit` 1–200 (default 50) and `offset` 0–10^9
+ * (default 0), each a number or a decimal string.
+ *
+ * @internal
+ */
+export const PAGE_FIELDS = {
+  limit: pageNumber(1, 200).default(50).describe('Page size'),
+  offset: pageNumber(0, 1_000_000_000).default(0).describe('Items to skip (`nextOffset` of the previous page)'),
+};
+
+/** Which page of a list to read, as a caller gives it. */
+export interface PageQuery {
+  /** Page size, 1–200 (a number or a decimal string). @default 50 */
+  readonly limit?: number | string;
+  /** Items to skip, 0–10^9 (a number or a decimal string). @default 0 */
+  readonly offset?: number | string;
+}
+
+/**
+ * Validates a {@link PageQuery} and fills in its defaults; unknown fields are rejected. The query of the
+ * actor's own points history (`GET /me/points` in the examples); the other lists add their filters to the same
+ * two fields.
+ *
+ * @example
+ * ```ts
+ * import { PageQuerySchema } from 'tickwork';
+ *
+ * PageQuerySchema.parse({ limit: '10' }); // { limit: 10, offset: 0 }
+ * PageQuerySchema.safeParse({ limit: 201 }).success; // false: at most 200
+ * ```
+ */
+export const PageQuerySchema: z.ZodType<PageRequest, PageQuery> = z.strictObject(PAGE_FIELDS);

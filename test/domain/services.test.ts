@@ -15,7 +15,9 @@ describe('createServices', () => {
       {},
       { repositories: {}, proofs },
       { repositories, proofs: {} },
-      { repositories, proofs, sessionTtlMs: 0 },
+      { repositories, proofs, sessionTtl: 0 },
+      // The name before the rename: refused, not silently ignored.
+      { repositories, proofs, sessionTtlMs: 60_000 },
       { repositories, proofs, maxProofBytes: -1 },
       { repositories, proofs, scrypt: { N: 0, r: 8, p: 1 } },
       { repositories, proofs, ids: 'x' },

@@ -1,8 +1,9 @@
 /** Sign-up, sign-in and the signed-in user's own data. */
 import { Router } from 'express';
+import { parseInput } from 'tickwork';
 import { clearedSessionCookie, optionalRequestToken, sessionCookie } from '../../shared/browser-session.js';
 import type { Container } from '../../shared/container.js';
-import { historyQuery, loginBody, myTasksQuery, parseInput, registerBody } from '../../shared/schemas.js';
+import { historyQuery, loginBody, myTasksQuery, registerBody } from '../../shared/schemas.js';
 import { actorOf, authenticate } from '../authenticate.js';
 import type { ExpressRateLimits } from '../rate-limits.js';
 
@@ -15,11 +16,11 @@ export function accountRouter(container: Container, limits: ExpressRateLimits): 
   const router = Router();
 
   router.post('/auth/register', limits.register, async (req, res) => {
-    res.status(201).json(await services.users.register(parseInput(registerBody, req.body)));
+    res.status(201).json(await services.users.register(parseInput(registerBody, req.body, 'request')));
   });
 
   router.post('/auth/login', limits.login, async (req, res) => {
-    const login = await services.users.login(parseInput(loginBody, req.body));
+    const login = await services.users.login(parseInput(loginBody, req.body, 'request'));
     // The web page signs in with the cookie; API clients use the token in the body.
     res.setHeader('set-cookie', sessionCookie(login.token, login.expiresAt, req.secure));
     res.json(login);
@@ -38,10 +39,12 @@ export function accountRouter(container: Container, limits: ExpressRateLimits): 
     res.json(await services.users.profile(actorOf(req)));
   });
   me.get('/points', auth, async (req, res) => {
-    res.json(await services.points.statement(actorOf(req), parseInput(historyQuery, req.query, 'query')));
+    res.json(await services.points.statement(actorOf(req), parseInput(historyQuery, req.query, 'request', 'query')));
   });
   me.get('/tasks', auth, async (req, res) => {
-    res.json({ items: await services.tasks.listMine(actorOf(req), parseInput(myTasksQuery, req.query, 'query')) });
+    res.json({
+      items: await services.tasks.listMine(actorOf(req), parseInput(myTasksQuery, req.query, 'request', 'query')),
+    });
   });
   router.use('/me', me);
   return router;

@@ -1,8 +1,9 @@
 /** The app catalogue and claiming an app. */
 import { Router } from 'express';
+import { parseInput } from 'tickwork';
 import { serializeAppList } from '../../shared/app-list-json.js';
 import type { Container } from '../../shared/container.js';
-import { appsQuery, createAppBody, idParams, parseInput, updateAppBody } from '../../shared/schemas.js';
+import { appsQuery, createAppBody, idParams, updateAppBody } from '../../shared/schemas.js';
 import { actorOf, adminOnly, authenticate } from '../authenticate.js';
 
 /** `GET /apps`, `POST /apps`, `PATCH /apps/:id`, `POST /apps/:id/claim`. */
@@ -15,21 +16,21 @@ export function appsRouter(container: Container): Router {
 
   router.get('/', auth, async (req, res) => {
     // Serialised by the compiled serializer rather than res.json's JSON.stringify (see app-list-json.ts).
-    const query = parseInput(appsQuery, req.query, 'query');
+    const query = parseInput(appsQuery, req.query, 'request', 'query');
     res.type('json').send(serializeAppList({ items: await services.apps.list(actorOf(req), query) }));
   });
 
   router.post('/', auth, adminOnly, async (req, res) => {
-    res.status(201).json(await services.apps.create(actorOf(req), parseInput(createAppBody, req.body)));
+    res.status(201).json(await services.apps.create(actorOf(req), parseInput(createAppBody, req.body, 'request')));
   });
 
   router.patch('/:id', auth, adminOnly, async (req, res) => {
-    const { id } = parseInput(idParams, req.params, 'params');
-    res.json(await services.apps.update(actorOf(req), id, parseInput(updateAppBody, req.body)));
+    const { id } = parseInput(idParams, req.params, 'request', 'params');
+    res.json(await services.apps.update(actorOf(req), id, parseInput(updateAppBody, req.body, 'request')));
   });
 
   router.post('/:id/claim', auth, async (req, res) => {
-    const { id } = parseInput(idParams, req.params, 'params');
+    const { id } = parseInput(idParams, req.params, 'request', 'params');
     res.status(201).json(await services.tasks.claim(actorOf(req), id));
   });
   return router;

@@ -1,8 +1,8 @@
 /** The operator console's jobs: fleet-wide state, run history, pause, resume and Run now (admins only). */
 import { Router } from 'express';
+import { parseInput } from 'tickwork';
 import type { Container } from '../../shared/container.js';
 import { jobHistoryQuery, jobNameParams } from '../../shared/job-schemas.js';
-import { parseInput } from '../../shared/schemas.js';
 import { actorOf, adminOnly, authenticate } from '../authenticate.js';
 
 /**
@@ -19,19 +19,19 @@ export function jobsRouter(container: Container): Router {
   });
 
   router.get('/admin/jobs/:name/history', auth, adminOnly, async (req, res) => {
-    const { name } = parseInput(jobNameParams, req.params, 'params');
-    res.json(await jobs.history(actorOf(req), name, parseInput(jobHistoryQuery, req.query, 'query')));
+    const { name } = parseInput(jobNameParams, req.params, 'request', 'params');
+    res.json(await jobs.history(actorOf(req), name, parseInput(jobHistoryQuery, req.query, 'request', 'query')));
   });
 
   for (const action of ['pause', 'resume'] as const) {
     router.post(`/admin/jobs/:name/${action}`, auth, adminOnly, async (req, res) => {
-      const { name } = parseInput(jobNameParams, req.params, 'params');
+      const { name } = parseInput(jobNameParams, req.params, 'request', 'params');
       res.json(await jobs[action](actorOf(req), name));
     });
   }
 
   router.post('/admin/jobs/:name/trigger', auth, adminOnly, async (req, res) => {
-    const { name } = parseInput(jobNameParams, req.params, 'params');
+    const { name } = parseInput(jobNameParams, req.params, 'request', 'params');
     // 202: the request is stored; one instance of the fleet runs it shortly.
     res.status(202).json(await jobs.trigger(actorOf(req), name));
   });

@@ -1,11 +1,12 @@
 /** The extractor, the ISIN job, health checks and the OpenAPI document. */
 import express, { type RequestHandler, Router } from 'express';
+import { parseInput } from 'tickwork';
 import { concurrencyGate } from '../../shared/concurrency-gate.js';
 import type { Container } from '../../shared/container.js';
 import { extractFromBody } from '../../shared/extract-body.js';
 import { isinStatusFor, optionalActor } from '../../shared/isin-status-view.js';
 import { openApiDocument } from '../../shared/openapi.js';
-import { extractQuery, parseInput } from '../../shared/schemas.js';
+import { extractQuery } from '../../shared/schemas.js';
 import { actorOf, adminOnly, authenticate } from '../authenticate.js';
 
 /** `POST /extract`, `GET /isin/status`, `POST /isin/sync`, `GET /healthz`, `GET /readyz`, `GET /openapi.json`. */
@@ -27,7 +28,7 @@ export function systemRouter(container: Container, extractMaxBytes: number): Rou
     admit,
     express.raw({ type: () => true, limit: extractMaxBytes }),
     async (req, res) => {
-      const { keys } = parseInput(extractQuery, req.query, 'query');
+      const { keys } = parseInput(extractQuery, req.query, 'request', 'query');
       res.json(extractFromBody(Buffer.isBuffer(req.body) ? req.body : undefined, keys, extractMaxMatches));
     },
   );

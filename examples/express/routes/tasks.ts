@@ -1,10 +1,10 @@
 /** Proof uploads and reviews. */
 import { type RequestHandler, Router } from 'express';
 import multer from 'multer';
-import { TickworkError } from 'tickwork';
+import { parseInput, TickworkError } from 'tickwork';
 import type { Container } from '../../shared/container.js';
 import { multipartError, unsupportedMediaType } from '../../shared/http-errors.js';
-import { idParams, parseInput, rejectBody, reviewQuery } from '../../shared/schemas.js';
+import { idParams, rejectBody, reviewQuery } from '../../shared/schemas.js';
 import { actorOf, adminOnly, authenticate } from '../authenticate.js';
 
 /** The multipart field that carries the screenshot. */
@@ -35,7 +35,7 @@ export function tasksRouter(container: Container): Router {
       next(error === undefined ? undefined : multipartError(error)),
     );
   router.post('/tasks/:id/proof', auth, multipartOnly, parseUpload, async (req, res) => {
-    const { id } = parseInput(idParams, req.params, 'params');
+    const { id } = parseInput(idParams, req.params, 'request', 'params');
     if (!req.file) {
       throw new TickworkError('VALIDATION', `Send the image as multipart field "${PROOF_FIELD}"`, {
         details: { fields: [{ path: PROOF_FIELD, message: 'Required', code: 'invalid_type' }] },
@@ -45,7 +45,7 @@ export function tasksRouter(container: Container): Router {
   });
 
   router.get('/tasks/:id/proof', auth, async (req, res) => {
-    const { id } = parseInput(idParams, req.params, 'params');
+    const { id } = parseInput(idParams, req.params, 'request', 'params');
     const proof = await services.tasks.readProof(actorOf(req), id);
     res
       .type(proof.mime)
@@ -55,17 +55,17 @@ export function tasksRouter(container: Container): Router {
   });
 
   router.get('/admin/tasks', auth, adminOnly, async (req, res) => {
-    res.json(await services.tasks.listForReview(actorOf(req), parseInput(reviewQuery, req.query, 'query')));
+    res.json(await services.tasks.listForReview(actorOf(req), parseInput(reviewQuery, req.query, 'request', 'query')));
   });
 
   router.post('/tasks/:id/approve', auth, adminOnly, async (req, res) => {
-    const { id } = parseInput(idParams, req.params, 'params');
+    const { id } = parseInput(idParams, req.params, 'request', 'params');
     res.json(await services.tasks.approve(actorOf(req), id));
   });
 
   router.post('/tasks/:id/reject', auth, adminOnly, async (req, res) => {
-    const { id } = parseInput(idParams, req.params, 'params');
-    res.json(await services.tasks.reject(actorOf(req), id, parseInput(rejectBody, req.body)));
+    const { id } = parseInput(idParams, req.params, 'request', 'params');
+    res.json(await services.tasks.reject(actorOf(req), id, parseInput(rejectBody, req.body, 'request')));
   });
   return router;
 }

@@ -1,7 +1,8 @@
 /** The admin's user list and role changes. */
 import { Router } from 'express';
+import { parseInput } from 'tickwork';
 import type { Container } from '../../shared/container.js';
-import { idParams, parseInput, roleBody, usersQuery } from '../../shared/schemas.js';
+import { idParams, roleBody, usersQuery } from '../../shared/schemas.js';
 import { actorOf, adminOnly, authenticate } from '../authenticate.js';
 
 /** `GET /admin/users` and `POST /admin/users/:id/role`; the user service decides who may do what. */
@@ -12,12 +13,12 @@ export function usersRouter(container: Container): Router {
   const auth = authenticate(container);
 
   router.get('/admin/users', auth, adminOnly, async (req, res) => {
-    res.json(await services.users.list(actorOf(req), parseInput(usersQuery, req.query, 'query')));
+    res.json(await services.users.list(actorOf(req), parseInput(usersQuery, req.query, 'request', 'query')));
   });
 
   router.post('/admin/users/:id/role', auth, adminOnly, async (req, res) => {
-    const { id } = parseInput(idParams, req.params, 'params');
-    const { role } = parseInput(roleBody, req.body);
+    const { id } = parseInput(idParams, req.params, 'request', 'params');
+    const { role } = parseInput(roleBody, req.body, 'request');
     res.json(await services.users.setRole(actorOf(req), id, role));
   });
   return router;
