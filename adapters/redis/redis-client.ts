@@ -15,16 +15,16 @@ export interface IoredisLikeClient {
    * An ioredis pipeline: commands sent in one write, replies as `[error, result]` pairs. A single-node client's
    * commands issued in the same turn of the event loop go out through one.
    */
-  pipeline?(): IoredisLikePipeline;
+  pipeline?(): {
+    /** Queues one command. */
+    call(command: string, ...args: (string | number)[]): unknown;
+    /** Sends the queued commands in one write; resolves one `[error, result]` pair per command. */
+    exec(): Promise<[Error | null, unknown][] | null>;
+  };
 }
 
-/** An ioredis `Pipeline`: queues commands with `call`, sends them with `exec`. */
-export interface IoredisLikePipeline {
-  /** Queues one command. */
-  call(command: string, ...args: (string | number)[]): unknown;
-  /** Sends the queued commands in one write; resolves one `[error, result]` pair per command. */
-  exec(): Promise<[Error | null, unknown][] | null>;
-}
+/** An ioredis pipeline, as {@link IoredisLikeClient.pipeline} returns it. */
+type IoredisLikePipeline = ReturnType<NonNullable<IoredisLikeClient['pipeline']>>;
 
 /** One node of an ioredis `Cluster`: a client of its own, with the address it was built with. */
 export interface IoredisLikeNode {
