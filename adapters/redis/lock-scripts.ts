@@ -1,48 +1,74 @@
 /**
  * The Redis lock's Lua scripts. Each one is atomic and checks the caller's token, so a holder whose lease
  * expired can never renew, complete or release the lease of the instance that took over. Keys of one job
- * share a `{job}` hash tag, so they live in one Cluster slot. Every operation is one script call.
+ * share a `{job}` hash tag, so they live in one Cluster slot. Every operation is one script call, and the hot
+ * path touches as few keys as the guarantees allow: a lease costs one script of eight commands, a completion
+ * one of six (a compare-and-set mutex costs two).
  *
- * Per job: `cursor` (newest claimed scheduled tick), `fence`, `hwm` (newest completed tick) without TTL, and
- * `running` (`<token>|<tick>`, the exclusive holder). Per tick: `lease` (the token) and `mark` (`claimed`,
- * `started` or the done outcome as JSON), both with a TTL. Fleet control and history (`lock-control-scripts.ts`):
+ * Per tick, one key `t:<tick>` (TTL: the marker's retention) holds the marker and the lease together:
+ * `<kind><exclusive><leaseExpiresAtMs>|<token>` while claimed (`kind` `c`, or `s` for an at-most-once start;
+ * `exclusive` `1` when the job-level running slot was taken too; expiry `0` once released), `d<outcome JSON>`
+ * once done. Leases are judged on Redis server time (`TIME`) inside the script, so one read answers "done?",
+ * "started?" and "held?". Per job, one hash `state` without TTL: `c` (cursor: newest claimed scheduled tick), `f`
+ * (last fence), `h` (high-water mark: newest completed tick). The exclusive slot `running`
+ * (`<token>|<tick>`) is touched only by exclusive jobs. Fleet control and history (`lock-control-scripts.ts`):
  * `paused`, `holders` (token → `<expiresAtMs>|<instanceId>|<tick>`, who runs what), `requests`, `hist`.
  */
 
+/** Redis server time in milliseconds, as the first lines of a script. */
+const NOW = `local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)`;
+
 /**
- * KEYS: lease, mark, fence, running, cursor, paused, holders. ARGV: token, ttlMs, tickMs, earlyToleranceMs
- * ('' = off), exclusive, atMostOnce, retentionMs, kind (s | c | m), maxLateMs ('' = off), graceMs, tick,
- * instanceId. Returns {1, fence, nowMs, takeover} or {0, reason, nowMs, retryInMs} ({0, 'paused', nowMs,
- * first} for a paused job: first is 1 for the one caller whose refusal moved the cursor past the tick).
+ * Reads the tick key `KEYS[1]` for token `ARGV[1]`: returns 0 unless it holds a live lease of that token, and
+ * leaves `v` (the value), `bar` (the position of the `|` before the token) and `now` set.
+ */
+const OWN_LIVE_LEASE = `local v = redis.call('GET', KEYS[1])
+if (not v) or string.byte(v, 1) == 100 then return 0 end
+local bar = string.find(v, '|', 3, true)
+if string.sub(v, bar + 1) ~= ARGV[1] then return 0 end
+${NOW}
+if tonumber(string.sub(v, 3, bar - 1)) <= now then return 0 end`;
+
+/**
+ * KEYS: tick, state, running, paused, holders. ARGV: token, ttlMs, tickMs, earlyToleranceMs ('' = off),
+ * exclusive, atMostOnce, retentionMs, kind (s | c | m), maxLateMs ('' = off), graceMs, tick, instanceId.
+ * Returns {1, fence, nowMs, takeover} or {0, reason, nowMs, retryInMs} ({0, 'paused', nowMs, first} for a
+ * paused job: first is 1 for the one caller whose refusal moved the cursor past the tick).
  */
 export const ACQUIRE = `
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local m = redis.call('GET', KEYS[2])
-if m and m ~= 'claimed' then
-  if m == 'started' then return {0, 'started', now, 0} end
-  return {0, 'done', now, 0}
+${NOW}
+local v = redis.call('GET', KEYS[1])
+local exp = 0
+if v then
+  local k = string.byte(v, 1)
+  if k == 100 then return {0, 'done', now, 0} end
+  if k == 115 then return {0, 'started', now, 0} end
+  exp = tonumber(string.sub(v, 3, string.find(v, '|', 3, true) - 1))
 end
 local tickMs = tonumber(ARGV[3])
 if ARGV[4] ~= '' and tickMs > now + tonumber(ARGV[4]) then return {0, 'early', now, tickMs - now} end
-local c = redis.call('GET', KEYS[5])
-if ARGV[8] ~= 'm' and redis.call('EXISTS', KEYS[6]) == 1 then
-  if ARGV[8] == 's' and (not m) and ((not c) or tickMs > tonumber(c)) then
-    redis.call('SET', KEYS[5], ARGV[3])
+local s = redis.call('HMGET', KEYS[2], 'c', 'f')
+local c = s[1]
+if c then c = tonumber(c) end
+local kind = ARGV[8]
+if kind ~= 'm' and redis.call('EXISTS', KEYS[4]) == 1 then
+  if kind == 's' and (not v) and ((not c) or tickMs > c) then
+    redis.call('HSET', KEYS[2], 'c', ARGV[3])
     return {0, 'paused', now, 1}
   end
   return {0, 'paused', now, 0}
 end
-local held = redis.call('PTTL', KEYS[1])
-if held > 0 then return {0, 'held', now, held} end
-local takeover = m == 'claimed'
-if ARGV[8] ~= 'm' then
-  if takeover then
-    if ARGV[5] == '1' and c and tickMs < tonumber(c) then return {0, 'stale', now, 0} end
+if exp > now then return {0, 'held', now, exp - now} end
+local takeover = 0
+if v then takeover = 1 end
+if kind ~= 'm' then
+  if takeover == 1 then
+    if ARGV[5] == '1' and c and tickMs < c then return {0, 'stale', now, 0} end
   else
     if c then
-      if tickMs <= tonumber(c) then return {0, 'stale', now, 0} end
-    elseif ARGV[8] == 'c' then
+      if tickMs <= c then return {0, 'stale', now, 0} end
+    elseif kind == 'c' then
       return {0, 'stale', now, 0}
     end
     if ARGV[9] ~= '' and tickMs < now - tonumber(ARGV[9]) then return {0, 'stale', now, 0} end
@@ -50,96 +76,106 @@ if ARGV[8] ~= 'm' then
 end
 local ttl = tonumber(ARGV[2])
 if ARGV[5] == '1' then
-  local r = redis.call('GET', KEYS[4])
+  local r = redis.call('GET', KEYS[3])
   if r and r ~= ARGV[1] .. '|' .. ARGV[11] and string.sub(r, -(#ARGV[11] + 1)) ~= '|' .. ARGV[11] then
-    return {0, 'overlap', now, math.max(redis.call('PTTL', KEYS[4]), 0)}
+    return {0, 'overlap', now, math.max(redis.call('PTTL', KEYS[3]), 0)}
   end
   local grace = 0
   if ARGV[6] ~= '1' then grace = tonumber(ARGV[10]) end
-  redis.call('SET', KEYS[4], ARGV[1] .. '|' .. ARGV[11], 'PX', ttl + grace)
+  redis.call('SET', KEYS[3], ARGV[1] .. '|' .. ARGV[11], 'PX', ttl + grace)
 end
-redis.call('SET', KEYS[1], ARGV[1], 'PX', ttl)
-redis.call('HSET', KEYS[7], ARGV[1], (now + ttl) .. '|' .. ARGV[12] .. '|' .. ARGV[11])
-redis.call('PEXPIRE', KEYS[7], math.max(tonumber(ARGV[7]), 2 * ttl))
-local kind = 'claimed'
-if ARGV[6] == '1' then kind = 'started' end
-redis.call('SET', KEYS[2], kind, 'PX', math.max(tonumber(ARGV[7]), ttl))
-if ARGV[8] ~= 'm' and ((not c) or tickMs > tonumber(c)) then redis.call('SET', KEYS[5], ARGV[3]) end
-local fence = math.max(tonumber(redis.call('GET', KEYS[3]) or '0') + 1, now * 1000)
-redis.call('SET', KEYS[3], string.format('%.0f', fence))
-local tk = 0
-if takeover then tk = 1 end
-return {1, fence, now, tk}
+local retention = tonumber(ARGV[7])
+local mark = 'c'
+if ARGV[6] == '1' then mark = 's' end
+redis.call('SET', KEYS[1], mark .. ARGV[5] .. (now + ttl) .. '|' .. ARGV[1], 'PX', math.max(retention, ttl))
+redis.call('HSET', KEYS[5], ARGV[1], (now + ttl) .. '|' .. ARGV[12] .. '|' .. ARGV[11])
+redis.call('PEXPIRE', KEYS[5], math.max(retention, 2 * ttl))
+local fence = math.max(tonumber(s[2] or '0') + 1, now * 1000)
+local f = string.format('%.0f', fence)
+if kind ~= 'm' and ((not c) or tickMs > c) then
+  redis.call('HSET', KEYS[2], 'c', ARGV[3], 'f', f)
+else
+  redis.call('HSET', KEYS[2], 'f', f)
+end
+return {1, fence, now, takeover}
 `;
 
 /**
- * KEYS: lease, running, mark, holders. ARGV: token, ttlMs, graceMs. Compare-and-PEXPIRE; the holder entry's
- * expiry (`<expiresAtMs>|<instanceId>|<tick>`) follows the lease.
+ * KEYS: tick, running, holders. ARGV: token, ttlMs, graceMs. Compare-and-extend: the lease's expiry moves to
+ * now + ttl, the tick key lives at least 2 × ttl more (a long run keeps its claim), the holder entry
+ * (`<expiresAtMs>|<instanceId>|<tick>`) and an exclusive job's running slot follow.
  */
 export const RENEW = `
-if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+${OWN_LIVE_LEASE}
 local ttl = tonumber(ARGV[2])
-redis.call('PEXPIRE', KEYS[1], ttl)
-local h = redis.call('HGET', KEYS[4], ARGV[1])
+redis.call('SET', KEYS[1], string.sub(v, 1, 2) .. (now + ttl) .. '|' .. ARGV[1], 'PX',
+  math.max(redis.call('PTTL', KEYS[1]), 2 * ttl))
+local h = redis.call('HGET', KEYS[3], ARGV[1])
 if h then
-  local t = redis.call('TIME')
-  local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-  local bar = string.find(h, '|', 1, true)
-  redis.call('HSET', KEYS[4], ARGV[1], (now + ttl) .. string.sub(h, bar))
-  if redis.call('PTTL', KEYS[4]) < 2 * ttl then redis.call('PEXPIRE', KEYS[4], 2 * ttl) end
+  local b = string.find(h, '|', 1, true)
+  redis.call('HSET', KEYS[3], ARGV[1], (now + ttl) .. string.sub(h, b))
+  if redis.call('PTTL', KEYS[3]) < 2 * ttl then redis.call('PEXPIRE', KEYS[3], 2 * ttl) end
 end
-local r = redis.call('GET', KEYS[2])
-if r and string.sub(r, 1, #ARGV[1] + 1) == ARGV[1] .. '|' then
-  redis.call('PEXPIRE', KEYS[2], ttl + tonumber(ARGV[3]))
+if string.byte(v, 2) == 49 then
+  local r = redis.call('GET', KEYS[2])
+  if r and string.sub(r, 1, #ARGV[1] + 1) == ARGV[1] .. '|' then
+    redis.call('PEXPIRE', KEYS[2], ttl + tonumber(ARGV[3]))
+  end
 end
-local m = redis.call('PTTL', KEYS[3])
-if m >= 0 and m < 2 * ttl then redis.call('PEXPIRE', KEYS[3], 2 * ttl) end
 return 1
 `;
 
 /**
- * KEYS: lease, mark, hwm, running, holders. ARGV: token, outcomeJson, retentionMs, tickMs, advance.
+ * KEYS: tick, state, running, holders. ARGV: token, outcomeJson, retentionMs, tickMs, advance.
  * Turns the lease into a done marker and moves the high-water mark forwards only.
  */
 export const COMPLETE = `
-if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
-redis.call('SET', KEYS[2], ARGV[2], 'PX', ARGV[3])
-redis.call('DEL', KEYS[1])
-redis.call('HDEL', KEYS[5], ARGV[1])
-local r = redis.call('GET', KEYS[4])
-if r and string.sub(r, 1, #ARGV[1] + 1) == ARGV[1] .. '|' then redis.call('DEL', KEYS[4]) end
+${OWN_LIVE_LEASE}
+redis.call('SET', KEYS[1], 'd' .. ARGV[2], 'PX', ARGV[3])
+redis.call('HDEL', KEYS[4], ARGV[1])
+if string.byte(v, 2) == 49 then
+  local r = redis.call('GET', KEYS[3])
+  if r and string.sub(r, 1, #ARGV[1] + 1) == ARGV[1] .. '|' then redis.call('DEL', KEYS[3]) end
+end
 if ARGV[5] == '1' then
-  local h = redis.call('GET', KEYS[3])
-  if (not h) or tonumber(ARGV[4]) > tonumber(h) then redis.call('SET', KEYS[3], ARGV[4]) end
+  local h = redis.call('HGET', KEYS[2], 'h')
+  if (not h) or tonumber(ARGV[4]) > tonumber(h) then redis.call('HSET', KEYS[2], 'h', ARGV[4]) end
 end
 return 1
 `;
 
-/** KEYS: lease, running, holders. ARGV: token. Compare-and-DEL; the tick's `claimed`/`started` marker stays. */
+/**
+ * KEYS: tick, running, holders. ARGV: token. Compare-and-drop the lease; the tick's claimed (or started)
+ * marker stays with its TTL, so the tick may be taken over but never claimed anew.
+ */
 export const RELEASE = `
-if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
-redis.call('DEL', KEYS[1])
+${OWN_LIVE_LEASE}
+redis.call('SET', KEYS[1], string.sub(v, 1, 2) .. '0|', 'PX', math.max(redis.call('PTTL', KEYS[1]), 1))
 redis.call('HDEL', KEYS[3], ARGV[1])
-local r = redis.call('GET', KEYS[2])
-if r and string.sub(r, 1, #ARGV[1] + 1) == ARGV[1] .. '|' then redis.call('DEL', KEYS[2]) end
+if string.byte(v, 2) == 49 then
+  local r = redis.call('GET', KEYS[2])
+  if r and string.sub(r, 1, #ARGV[1] + 1) == ARGV[1] .. '|' then redis.call('DEL', KEYS[2]) end
+end
 return 1
 `;
 
 /**
- * KEYS: hwm, fence, cursor, lease, mark. ARGV: withTick.
+ * KEYS: state, tick. ARGV: withTick.
  * Returns {hwm|'', fence, cursor|'', nowMs, status?, detail?}.
  */
 export const STATE = `
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local h = redis.call('GET', KEYS[1]) or ''
-local f = redis.call('GET', KEYS[2]) or '0'
-local c = redis.call('GET', KEYS[3]) or ''
+${NOW}
+local s = redis.call('HMGET', KEYS[1], 'h', 'f', 'c')
+local h = s[1] or ''
+local f = s[2] or '0'
+local c = s[3] or ''
 if ARGV[1] ~= '1' then return {h, f, c, now} end
-local m = redis.call('GET', KEYS[5])
-if m and m ~= 'started' and m ~= 'claimed' then return {h, f, c, now, 'done', m} end
-local ttl = redis.call('PTTL', KEYS[4])
-if ttl > 0 then return {h, f, c, now, 'leased', tostring(ttl)} end
-if m then return {h, f, c, now, m, ''} end
-return {h, f, c, now, 'free', ''}
+local v = redis.call('GET', KEYS[2])
+if not v then return {h, f, c, now, 'free', ''} end
+local k = string.byte(v, 1)
+if k == 100 then return {h, f, c, now, 'done', string.sub(v, 2)} end
+local exp = tonumber(string.sub(v, 3, string.find(v, '|', 3, true) - 1))
+if exp > now then return {h, f, c, now, 'leased', tostring(exp - now)} end
+if k == 115 then return {h, f, c, now, 'started', ''} end
+return {h, f, c, now, 'claimed', ''}
 `;

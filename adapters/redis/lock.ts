@@ -104,12 +104,9 @@ export function redisLock(options: RedisLockOptions): LockAdapter {
   const bounds = historyBoundsOf(options);
 
   const jobKey = (job: string) => `${prefix}{${job}}`;
-  const lease = (job: string, tick: string) => `${jobKey(job)}:t:${tick}:lease`;
-  const mark = (job: string, tick: string) => `${jobKey(job)}:t:${tick}:mark`;
+  const tickKey = (job: string, tick: string) => `${jobKey(job)}:t:${tick}`;
+  const jobState = (job: string) => `${jobKey(job)}:state`;
   const running = (job: string) => `${jobKey(job)}:running`;
-  const fence = (job: string) => `${jobKey(job)}:fence`;
-  const hwm = (job: string) => `${jobKey(job)}:hwm`;
-  const cursor = (job: string) => `${jobKey(job)}:cursor`;
   const paused = (job: string) => `${jobKey(job)}:paused`;
   const holders = (job: string) => `${jobKey(job)}:holders`;
   const requests = (job: string) => `${jobKey(job)}:requests`;
@@ -118,15 +115,7 @@ export function redisLock(options: RedisLockOptions): LockAdapter {
   return {
     async acquire(r): Promise<AcquireResult> {
       const reply = (await acquireScript.run(
-        [
-          lease(r.job, r.tick),
-          mark(r.job, r.tick),
-          fence(r.job),
-          running(r.job),
-          cursor(r.job),
-          paused(r.job),
-          holders(r.job),
-        ],
+        [tickKey(r.job, r.tick), jobState(r.job), running(r.job), paused(r.job), holders(r.job)],
         [
           r.token,
           r.ttlMs,
@@ -156,7 +145,7 @@ export function redisLock(options: RedisLockOptions): LockAdapter {
 
     async renew(l) {
       const reply = await renewScript.run(
-        [lease(l.job, l.tick), running(l.job), mark(l.job, l.tick), holders(l.job)],
+        [tickKey(l.job, l.tick), running(l.job), holders(l.job)],
         [l.token, l.ttlMs, takeoverGraceMs(l.ttlMs)],
       );
       return Number(reply) === 1;
@@ -164,20 +153,20 @@ export function redisLock(options: RedisLockOptions): LockAdapter {
 
     async complete(r) {
       const reply = await completeScript.run(
-        [lease(r.job, r.tick), mark(r.job, r.tick), hwm(r.job), running(r.job), holders(r.job)],
+        [tickKey(r.job, r.tick), jobState(r.job), running(r.job), holders(r.job)],
         [r.token, JSON.stringify(r.outcome), r.retentionMs, r.tickMs, r.advanceHighWaterMark ? 1 : 0],
       );
       return Number(reply) === 1;
     },
 
     async release(l) {
-      return Number(await releaseScript.run([lease(l.job, l.tick), running(l.job), holders(l.job)], [l.token])) === 1;
+      return Number(await releaseScript.run([tickKey(l.job, l.tick), running(l.job), holders(l.job)], [l.token])) === 1;
     },
 
     async state(job, tick) {
       const t = tick ?? '';
       const [h, f, c, now, status, detail] = (await stateScript.run(
-        [hwm(job), fence(job), cursor(job), lease(job, t), mark(job, t)],
+        [jobState(job), tickKey(job, t)],
         [tick === undefined ? 0 : 1],
       )) as (string | number)[];
       const base = {

@@ -5,7 +5,9 @@
  * Each worker has its own job (the peer locks a key per operation): the ticks of one job take that job's row
  * lock one after another by design. Our lock runs twice: with the server's `synchronous_commit` (the default:
  * every acquire and complete waits for its WAL flush, which the advisory lock never writes) and with
- * `synchronousCommit: false`. A PGlite run is printed as context.
+ * `synchronousCommit: false`. Two floors show what durability alone costs on this server: one durable
+ * single-row `UPDATE` per operation (one WAL flush, nothing else) and two of them (acquire and complete must
+ * each commit a write: two flushes, as many as our lock). A PGlite run is printed as context.
  */
 import { randomUUID } from 'node:crypto';
 import { loadavg } from 'node:os';
@@ -75,6 +77,18 @@ function advisory(pool: pg.Pool): Op {
   };
 }
 
+/**
+ * The floor of any durable lock: `flushes` autocommitted single-row `UPDATE`s per operation on a row of the
+ * worker's own, each waiting for its WAL flush like our acquire and complete do.
+ */
+function durableFloor(pool: pg.Pool, flushes: number): Op {
+  return async (worker) => {
+    for (let i = 0; i < flushes; i++) {
+      await pool.query('UPDATE tw_bench_floor SET n = n + 1 WHERE id = $1', [worker]);
+    }
+  };
+}
+
 const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)] ?? Number.NaN;
 
 async function compare(pool: pg.Pool, concurrency: number): Promise<void> {
@@ -82,6 +96,8 @@ async function compare(pool: pg.Pool, concurrency: number): Promise<void> {
     ['pg_try_advisory_xact_lock transaction', () => advisory(pool)],
     ['tickwork postgresLock (acquire+complete)', () => ours(postgresLock({ db: pool }))],
     ['  … synchronousCommit: false', () => ours(postgresLock({ db: pool, synchronousCommit: false }))],
+    ['floor: 1 durable single-row UPDATE', () => durableFloor(pool, 1)],
+    ['floor: 2 durable single-row UPDATEs', () => durableFloor(pool, 2)],
   ];
   // Warm-up (connections, plan caches), then rounds in which every contender runs once, in turn.
   for (const [, make] of contenders) await opsPerSecond(300, concurrency, make());
@@ -115,6 +131,8 @@ export default async function bench(): Promise<void> {
   const pool = new pg.Pool({ connectionString: DATABASE_URL, max: 16, options: `-c search_path=${schema}` });
   try {
     await migrate(pool);
+    await pool.query('CREATE TABLE tw_bench_floor (id int PRIMARY KEY, n bigint NOT NULL)');
+    await pool.query('INSERT INTO tw_bench_floor SELECT g, 0 FROM generate_series(0, 15) g');
     console.log(
       `\nPostgreSQL lock operations/s, load average ${loadavg()
         .map((l) => l.toFixed(2))
