@@ -1,4 +1,5 @@
 import { lockConsoleMigration } from './lock-console-migration.js';
+import { lockMembersMigration } from './lock-members-migration.js';
 import { lockMigration } from './lock-migration.js';
 import type { Migration } from './migrate.js';
 
@@ -137,4 +138,5 @@ export const migrations: readonly Migration[] = [
   },
   lockMigration,
   lockConsoleMigration,
+  lockMembersMigration,
 ];

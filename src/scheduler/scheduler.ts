@@ -10,6 +10,7 @@ import { jobLoop } from './job-loop.js';
 import { toJob } from './job-options.js';
 import { jobStatus } from './job-status.js';
 import type { RunRecord } from './lock-adapter.js';
+import type { BoundedAttempts } from './membership.js';
 import { manualPlan, type TickPlan } from './plan.js';
 import { runTick } from './run-tick.js';
 import { type JobRecord, type Runtime, stoppedError } from './runtime.js';
@@ -127,6 +128,21 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
   assertInteger('maxClockSkew', maxClockSkew, 0);
   const controlInterval = options.controlInterval ?? 1000;
   assertInteger('controlInterval', controlInterval, 10);
+  const candidates = options.candidates ?? 2;
+  assertInteger('candidates', candidates, 0);
+  const heartbeatMs = options.heartbeatInterval ?? 10_000;
+  assertInteger('heartbeatInterval', heartbeatMs, 10);
+  const bounded: BoundedAttempts | null =
+    candidates > 0 && typeof options.lock.members === 'function'
+      ? {
+          candidates,
+          heartbeatMs,
+          ttlMs: 3 * heartbeatMs,
+          skewBoundMs: Math.floor(lateness / 8),
+          inSync: false,
+          views: new Map(),
+        }
+      : null;
   const rt: Runtime = {
     lock: options.lock,
     logger,
@@ -136,6 +152,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     lateness,
     maxClockSkew,
     unref: options.unref ?? false,
+    bounded,
     stopping: controller(),
     halting: controller(),
     inflight: new Set(),
