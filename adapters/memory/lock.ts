@@ -54,6 +54,8 @@ interface JobEntry {
   /** Manual run requests not yet taken, oldest first. */
   requests: ManualRequest[];
   history: RunHistory;
+  /** Bounded attempts: member id → heartbeat expiry (monotonic clock). */
+  members: Map<string, number>;
 }
 
 /** Expired entries are dropped lazily on access, plus one full sweep at most this often. */
@@ -91,6 +93,7 @@ export function memoryLock(options: MemoryLockOptions = {}): LockAdapter {
         paused: false,
         requests: [],
         history: runHistory(bounds),
+        members: new Map(),
       };
       jobs.set(job, entry);
     }
@@ -270,6 +273,14 @@ export function memoryLock(options: MemoryLockOptions = {}): LockAdapter {
     async poll(job) {
       const entry = jobs.get(job);
       return { paused: entry?.paused ?? false, request: entry?.requests.shift() ?? null };
+    },
+
+    async members(r) {
+      const now = mono();
+      const members = jobEntry(r.job).members;
+      members.set(r.instanceId, now + r.ttlMs);
+      for (const [id, expiresAt] of members) if (expiresAt <= now) members.delete(id);
+      return { members: [...members.keys()], serverTime: wall() };
     },
 
     async status(job): Promise<FleetJobState> {

@@ -59,6 +59,20 @@ const REQUEST_SQL = `WITH expired AS (
 INSERT INTO tickwork_lock_requests (job, request, expires_at)
 VALUES ($1, $2, clock_timestamp() + $3::double precision * interval '1 millisecond') RETURNING true AS ok`;
 
+// One statement: this instance's heartbeat (a zero TTL leaves at once), the job's other live members, and the
+// database clock. Expired rows of other members are deleted only where no one holds them (SKIP LOCKED), so two
+// instances coming back at once never wait on each other's rows.
+const MEMBERS_SQL = `WITH gone AS (
+  DELETE FROM tickwork_lock_members m WHERE (m.job, m.instance_id) IN (
+    SELECT x.job, x.instance_id FROM tickwork_lock_members x
+    WHERE x.job = $1 AND x.instance_id <> $2 AND x.expires_at <= clock_timestamp() FOR UPDATE SKIP LOCKED)),
+beat AS (
+  INSERT INTO tickwork_lock_members (job, instance_id, expires_at)
+  VALUES ($1, $2, clock_timestamp() + $3::double precision * interval '1 millisecond')
+  ON CONFLICT (job, instance_id) DO UPDATE SET expires_at = EXCLUDED.expires_at)
+SELECT ${NOW_MS} AS now, coalesce((SELECT json_agg(m.instance_id) FROM tickwork_lock_members m
+  WHERE m.job = $1 AND m.instance_id <> $2 AND m.expires_at > clock_timestamp()), '[]'::json) AS others`;
+
 const SET_PAUSED_SQL = `INSERT INTO tickwork_lock_jobs AS j (job, paused) VALUES ($1, $2)
 ON CONFLICT (job) DO UPDATE SET paused = EXCLUDED.paused RETURNING true AS ok`;
 
@@ -299,6 +313,16 @@ export function postgresLock(options: PostgresLockOptions): LockAdapter {
         last: row.last === null ? null : fromJson(row.last),
         pendingRequests: Number(row.pending),
       };
+    },
+
+    async members(r) {
+      const row = await call<{ now: string | number; others: string[] | string }>(
+        'Lock membership heartbeat failed',
+        MEMBERS_SQL,
+        [r.job, r.instanceId, r.ttlMs],
+      );
+      const others = fromJson(row.others);
+      return { members: r.ttlMs > 0 ? [...others, r.instanceId] : others, serverTime: Number(row.now) };
     },
 
     prepare: ({ logger, signal }) => checkLockSchema({ db, logger, signal, connectTimeout }),

@@ -1,5 +1,6 @@
 import { ledgerAwardMigration } from './ledger-award-migration.js';
 import { lockConsoleMigration } from './lock-console-migration.js';
+import { lockMembersMigration } from './lock-members-migration.js';
 import { lockMigration } from './lock-migration.js';
 import type { Migration } from './migration.js';
 
@@ -139,4 +140,5 @@ export const migrations: readonly Migration[] = [
   lockMigration,
   lockConsoleMigration,
   ledgerAwardMigration,
+  lockMembersMigration,
 ];

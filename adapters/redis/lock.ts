@@ -11,7 +11,7 @@ import type {
   TickState,
 } from '../../src/index.js';
 import { deadlines } from './deadlines.js';
-import { HISTORY, RECORD, REQUEST_RUN, SET_PAUSED, STATUS } from './lock-control-scripts.js';
+import { HISTORY, MEMBERS, RECORD, REQUEST_RUN, SET_PAUSED, STATUS } from './lock-control-scripts.js';
 import { ACQUIRE, COMPLETE, RELEASE, RENEW, STATE } from './lock-scripts.js';
 import { commandSender, luaScript, type RedisLikeClient, translateRedisError } from './redis-client.js';
 import { checkRedisServer } from './server-check.js';
@@ -101,6 +101,7 @@ export function redisLock(options: RedisLockOptions): LockAdapter {
   const setPausedScript = script('lock pause', SET_PAUSED);
   const requestScript = script('lock trigger', REQUEST_RUN);
   const statusScript = script('lock status', STATUS);
+  const membersScript = script('lock members', MEMBERS);
   const bounds = historyBoundsOf(options);
 
   const jobKey = (job: string) => `${prefix}{${job}}`;
@@ -111,6 +112,7 @@ export function redisLock(options: RedisLockOptions): LockAdapter {
   const holders = (job: string) => `${jobKey(job)}:holders`;
   const requests = (job: string) => `${jobKey(job)}:requests`;
   const hist = (job: string) => `${jobKey(job)}:hist`;
+  const members = (job: string) => `${jobKey(job)}:members`;
 
   return {
     async acquire(r): Promise<AcquireResult> {
@@ -230,6 +232,14 @@ export function redisLock(options: RedisLockOptions): LockAdapter {
         last: newestFirst(entries, Number(now) - bounds.maxAgeMs)[0] ?? null,
         pendingRequests: Number(queued),
       };
+    },
+
+    async members(r) {
+      const [now, ...ids] = (await membersScript.run([members(r.job)], [r.instanceId, r.ttlMs])) as [
+        number,
+        ...string[],
+      ];
+      return { members: ids.map(String), serverTime: Number(now) };
     },
 
     prepare: ({ logger, signal }) =>

@@ -26,6 +26,8 @@ export type {
   LeaseRef,
   LockAdapter,
   ManualRequest,
+  MembershipRequest,
+  MemberView,
   ResolvedHistoryBounds,
   RunOutcome,
   RunRecord,

@@ -261,6 +261,24 @@ export interface ControlPoll {
   readonly request: ManualRequest | null;
 }
 
+/** A heartbeat of one instance for one job, from {@link LockAdapter.members}. */
+export interface MembershipRequest {
+  /** Job key: membership is per job, so an instance that does not run the job is never its candidate. */
+  readonly job: string;
+  /** The instance's id. */
+  readonly instanceId: string;
+  /** How long the heartbeat keeps the instance a member, in milliseconds of the lock's clock. */
+  readonly ttlMs: number;
+}
+
+/** The live members of a job, from {@link LockAdapter.members}. */
+export interface MemberView {
+  /** Instance ids whose last heartbeat is younger than its TTL by the lock's clock (the caller included). */
+  readonly members: readonly string[];
+  /** The lock's wall clock, in UTC milliseconds. */
+  readonly serverTime: number;
+}
+
 /** A live lease, as {@link LockAdapter.status} reports it. */
 export interface LeaseHolder {
   /** Tick key (UTC milliseconds as a string, or `manual-<uuid>`). */
@@ -325,6 +343,12 @@ export interface LockAdapter {
   poll(job: string): Promise<ControlPoll>;
   /** The fleet's view of the job: paused, live leases and who holds them, the newest history entry. */
   status(job: string): Promise<FleetJobState>;
+  /**
+   * Optional membership for bounded attempts: in one atomic step on the lock's clock, records a heartbeat of
+   * `instanceId` for the job (live until `ttlMs` from now), drops members whose heartbeat is older, and
+   * returns the live ones. Without it every instance attempts every tick.
+   */
+  members?(request: MembershipRequest): Promise<MemberView>;
 }
 
 /**

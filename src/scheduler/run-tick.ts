@@ -2,8 +2,10 @@ import { acquireTick } from './acquire-tick.js';
 import { errorCodeOf, publish } from './channels.js';
 import { executeRun, type RunReport, type TickResult } from './execute-run.js';
 import { errorFields, recordHistory } from './history-writer.js';
+import { waveDelayMs, waveOf } from './membership.js';
 import type { TickPlan } from './plan.js';
 import type { JobRecord, Runtime } from './runtime.js';
+import { sleepUntil } from './sleep.js';
 import type { SkipReason, TickEvent } from './types.js';
 
 export type { TickResult } from './execute-run.js';
@@ -51,6 +53,17 @@ export async function runTick(rt: Runtime, job: JobRecord, plan: TickPlan): Prom
   // A tick that meets this instance's own run of the job is skipped at once; a queued manual run waits for it in
   // `acquireTick`, as it waits for a run elsewhere, because nobody else would run it.
   if (job.exclusive && job.active.size > 0 && !plan.queued) return skip('overlap', undefined, plan.manual);
+
+  if (!plan.manual && !plan.catchUp) {
+    const wave = waveOf(rt.bounded, rt.instanceId, job.key, plan.key);
+    if (wave === 'delegated') return skip('delegated');
+    // The second wave looks once the candidates had their chance: a refusal if one of them claimed the tick,
+    // a takeover wait if it is held, the run itself if every candidate died since the last heartbeat.
+    if (wave === 'later') {
+      const at = plan.ms + waveDelayMs(rt.lateness, plan.period);
+      if (!(await sleepUntil(rt.clock, at, rt.stopping.signal, rt.unref))) return skip('stopped');
+    }
+  }
 
   const won = await acquireTick(rt, job, plan);
   // A manual run that could not start is recorded, so the operator who asked for it sees why.

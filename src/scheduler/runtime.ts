@@ -3,6 +3,7 @@ import { abortError } from '../internal/abort.js';
 import type { Clock, Logger } from '../types.js';
 import type { Emitter } from './events.js';
 import type { LockAdapter } from './lock-adapter.js';
+import type { BoundedAttempts } from './membership.js';
 import type { TickCalculator } from './ticks.js';
 import type { JobHandler, LastRun, RetryOptions } from './types.js';
 
@@ -48,6 +49,8 @@ export interface Runtime {
   readonly lateness: number;
   readonly maxClockSkew: number;
   readonly unref: boolean;
+  /** Bounded attempts per tick, or `null` when every instance attempts every tick. */
+  readonly bounded: BoundedAttempts | null;
   /** Aborts when `stop()` begins: no new ticks, no more waiting for leases. */
   stopping: AbortController;
   /** Aborts when the grace period of `stop()` ends: running handlers are told to give up. */

@@ -4,19 +4,18 @@ import { TickworkError } from '../errors.js';
 import { assertInteger } from '../internal/assert.js';
 import { silentLogger } from '../internal/silent-logger.js';
 import { systemClock } from '../internal/system-clock.js';
-import { dueTicks } from './catch-up.js';
-import { publish, publishLockError } from './channels.js';
+import { publishLockError } from './channels.js';
 import { controlLoop } from './control-loop.js';
 import { createEmitter, type Listener } from './events.js';
-import { recordHistory } from './history-writer.js';
+import { jobLoop } from './job-loop.js';
 import { toJob } from './job-options.js';
 import { jobStatus } from './job-status.js';
 import type { RunRecord } from './lock-adapter.js';
-import { manualPlan, scheduledPlan, type TickPlan } from './plan.js';
+import type { BoundedAttempts } from './membership.js';
+import { manualPlan, type TickPlan } from './plan.js';
 import { runTick } from './run-tick.js';
 import { type JobRecord, type Runtime, stoppedError } from './runtime.js';
-import { delay, sleepUntil } from './sleep.js';
-import { nextTick, tickIdOf } from './ticks.js';
+import { delay } from './sleep.js';
 import type {
   HistoryOptions,
   JobOptions,
@@ -130,6 +129,21 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
   assertInteger('maxClockSkew', maxClockSkew, 0);
   const controlInterval = options.controlInterval ?? 1000;
   assertInteger('controlInterval', controlInterval, 10);
+  const candidates = options.candidates ?? 2;
+  assertInteger('candidates', candidates, 0);
+  const heartbeatMs = options.heartbeatInterval ?? 10_000;
+  assertInteger('heartbeatInterval', heartbeatMs, 10);
+  const bounded: BoundedAttempts | null =
+    candidates > 0 && typeof options.lock.members === 'function'
+      ? {
+          candidates,
+          heartbeatMs,
+          ttlMs: 3 * heartbeatMs,
+          skewBoundMs: Math.floor(lateness / 8),
+          inSync: false,
+          views: new Map(),
+        }
+      : null;
   const rt: Runtime = {
     lock: options.lock,
     logger,
@@ -139,6 +153,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     lateness,
     maxClockSkew,
     unref: options.unref ?? false,
+    bounded,
     stopping: controller(),
     halting: controller(),
     inflight: new Set(),
@@ -156,122 +171,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     return p;
   };
 
-  const tickEvent = (job: JobRecord, ms: number) => ({
-    name: job.name,
-    tick: new Date(ms),
-    tickId: tickIdOf(job.name, ms),
-    instanceId: rt.instanceId,
-  });
-
-  const missed = (job: JobRecord, ticks: readonly number[], more: boolean) => {
-    for (const ms of ticks) {
-      const ev = tickEvent(job, ms);
-      const at = rt.clock.now();
-      rt.events.emit('tick:missed', ev);
-      publish('tickwork:tick:missed', () => ({ job: job.name, tickId: ev.tickId, instanceId: rt.instanceId }));
-      job.lastRun = { ...ev, outcome: 'missed', at: new Date(at) };
-      // Keyed by the tick: instances that start together and find the same tick missed record it once.
-      recordHistory(rt, job, {
-        id: `${ev.tickId}:missed`,
-        job: job.name,
-        tickAt: ms,
-        tickId: ev.tickId,
-        instanceId: rt.instanceId,
-        startedAt: null,
-        endedAt: at,
-        outcome: 'missed',
-        attempts: 0,
-        fence: null,
-        catchUp: false,
-        manual: false,
-      });
-    }
-    if (ticks.length > 0)
-      logger.warn({ job: job.name, missed: more ? `>${ticks.length}` : ticks.length }, 'ticks missed');
-  };
-
-  // Late ticks are claimed oldest first, so the lock's cursor lets each of them through before a newer tick
-  // moves it. With `overlap: 'allow'` they all start at once (their acquisitions go out in order); with
-  // `'skip'` they run one after another and an on-time tick due at the same moment queues behind them.
-  const runLate = (job: JobRecord, ticks: readonly number[], onTime: number | undefined) => {
-    const now = rt.clock.now();
-    if (!job.exclusive) {
-      for (const ms of ticks) void track(runTick(rt, job, scheduledPlan(job, ms, true, now)));
-      if (onTime !== undefined) void track(runTick(rt, job, scheduledPlan(job, onTime, false, now)));
-      return;
-    }
-    void track(
-      (async () => {
-        for (const ms of ticks) await runTick(rt, job, scheduledPlan(job, ms, true, rt.clock.now()));
-        if (onTime !== undefined) await runTick(rt, job, scheduledPlan(job, onTime, true, rt.clock.now()));
-      })(),
-    );
-  };
-
-  const dispatch = async (job: JobRecord, fromMs: number, now: number, lateness: number) => {
-    const due = await dueTicks(job, fromMs, now, lateness);
-    if (due.newest !== undefined) job.cursor = Math.max(job.cursor, due.newest);
-    missed(job, due.missed, due.moreMissed);
-    if (due.catchUp.length > 0) runLate(job, due.catchUp, due.onTime);
-    else if (due.onTime !== undefined) void track(runTick(rt, job, scheduledPlan(job, due.onTime, false, now)));
-  };
-
-  // The lock's cursor (newest tick the fleet claimed) decides what was missed while no instance ran the
-  // job; a lock that does not answer yet is asked again, so catch-up is never silently dropped.
-  const lockCursor = async (job: JobRecord): Promise<number | null | undefined> => {
-    let wait = 100;
-    for (;;) {
-      try {
-        return (await rt.lock.state(job.key)).cursor;
-      } catch (error) {
-        publishLockError(rt.instanceId, job.name, 'state', error);
-        const level = wait === 100 ? 'warn' : 'debug';
-        logger[level]({ job: job.name, err: error }, 'could not read the lock cursor; catch-up waits for the lock');
-        if (!(await delay(wait, signalOf(job), rt.unref))) return undefined;
-        wait = Math.min(wait * 2, 5000);
-      }
-    }
-  };
-
-  // A job's loop ends when the scheduler stops or the job is removed.
-  const signalOf = (job: JobRecord) => AbortSignal.any([rt.stopping.signal, job.removed.signal]);
-
-  const loop = async (job: JobRecord): Promise<void> => {
-    const stop = signalOf(job);
-    try {
-      const startedAt = rt.clock.now();
-      job.cursor = startedAt;
-      const cursor = await lockCursor(job);
-      if (cursor === undefined) return;
-      // Ticks before the start passed while no instance ran them: all of them go to the catch-up policy.
-      if (cursor !== null && cursor < startedAt) await dispatch(job, cursor, startedAt, -1);
-      job.cursor = Math.max(job.cursor, startedAt);
-      while (!stop.aborted) {
-        const next = nextTick(job.calc, job.cursor, job.name);
-        if (next === null) {
-          logger.info({ job: job.name }, 'the pattern has no further ticks; the job is done');
-          return;
-        }
-        if (!(await sleepUntil(rt.clock, next, stop, rt.unref))) return;
-        const now = rt.clock.now();
-        // The common case, one tick due and on time: `next` is the only tick in (cursor, now] when the tick
-        // after it is still ahead, which is what dueTicks would find by walking back; this skips the walk.
-        const after = now - next <= rt.lateness ? nextTick(job.calc, next, job.name) : undefined;
-        if (after === null || (after !== undefined && after > now)) {
-          job.cursor = next;
-          void track(runTick(rt, job, scheduledPlan(job, next, false, now, after)));
-        } else {
-          await dispatch(job, job.cursor, now, rt.lateness);
-        }
-      }
-    } catch (error) {
-      job.error = error;
-      rt.events.emit('job:error', { name: job.name, instanceId: rt.instanceId, error });
-      logger.error({ job: job.name, err: error }, 'job stopped scheduling');
-    }
-  };
-
-  const startLoop = (job: JobRecord) => trackLoop(loop(job));
+  const startLoop = (job: JobRecord) => trackLoop(jobLoop(rt, job, track));
 
   const trackLoop = (p: Promise<void>) => {
     loops.add(p);

@@ -1,7 +1,7 @@
 import type { Clock } from '../types.js';
 
 /** Longest single timer: re-checking the wall clock this often survives suspend and clock jumps (as croner does). */
-export const MAX_TIMER_CHUNK_MS = 30_000;
+const MAX_TIMER_CHUNK_MS = 30_000;
 
 /** Resolves `true` after `ms` milliseconds, or `false` at once when `signal` aborts. */
 export function delay(ms: number, signal: AbortSignal, unref: boolean): Promise<boolean> {
@@ -25,7 +25,7 @@ export function delay(ms: number, signal: AbortSignal, unref: boolean): Promise<
 }
 
 /**
- * Waits until `clock.now() >= targetMs` in chunks of at most {@link MAX_TIMER_CHUNK_MS}, re-reading the
+ * Waits until `clock.now() >= targetMs` in chunks of at most `MAX_TIMER_CHUNK_MS` (30 s), re-reading the
  * clock after each, so a timer far in the future (a yearly job) never overflows `setTimeout`. Resolves
  * `false` if aborted.
  */

@@ -187,6 +187,21 @@ export interface SchedulerOptions {
    * @default 1000
    */
   readonly controlInterval?: number;
+  /**
+   * Bounded attempts: how many instances attempt each scheduled tick at once, chosen by rendezvous hashing
+   * of (instance, job, tick) over the job's live members; as many again check the tick a quarter of
+   * `lateness` later (taking it if every candidate died), the rest skip it with reason `delegated`. Needs a
+   * lock with membership (`members`: memory, Redis and PostgreSQL locks); with another lock, or `0`, every
+   * instance attempts every tick. See docs/scheduler.md, "Fleet size and lock load".
+   * @default 2
+   */
+  readonly candidates?: number;
+  /**
+   * Milliseconds between two membership heartbeats of each job (bounded attempts only). A member whose
+   * heartbeat is three intervals old by the lock's clock is dropped from the ranking.
+   * @default 10000
+   */
+  readonly heartbeatInterval?: number;
 }
 
 /** Why a tick did not run here. */
@@ -199,7 +214,9 @@ export type SkipReason =
   | 'overlap'
   | 'lock-error'
   | 'paused'
-  | 'stopped';
+  | 'stopped'
+  /** Bounded attempts: other instances are this tick's candidates. */
+  | 'delegated';
 
 /** Identifies a tick in events. */
 export interface TickEvent {

@@ -8,6 +8,7 @@ import { describe, expect, it, onTestFinished } from 'vitest';
 import type { AcquireRequest, AcquireResult, HistoryBounds, LockAdapter } from '../scheduler/lock-adapter.js';
 import type { MaybePromise } from '../types.js';
 import { lockConsoleConformance } from './lock-console-suite.js';
+import { lockMembershipConformance } from './lock-membership-suite.js';
 
 /** A lock under test and how to dispose of it. */
 export interface LockHandle {
@@ -97,6 +98,7 @@ export function lockConformance(
     ...over,
   });
   lockConsoleConformance(makeLock, req);
+  lockMembershipConformance(() => makeLock());
   const at = (j: string, tickMs: number, over: Partial<AcquireRequest> = {}) =>
     req({ job: j, tick: String(tickMs), tickMs, ...over });
   const complete = (lock: LockAdapter, r: AcquireRequest, fence: number, advance = true) =>

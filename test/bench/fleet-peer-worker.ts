@@ -8,7 +8,7 @@
  * The handler does nothing but note when it started. Over IPC the parent sends `mark` (start of the measured
  * window: the CPU baseline) and `report` (the process answers with its CPU since `mark` and its starts, then
  * exits). Nothing is written to Redis by the benchmark itself, so Redis command counts are the library's own.
- * Env: KIND, REDIS_URL, PREFIX.
+ * Env: KIND, REDIS_URL, PREFIX; CANDIDATES (tickwork's `candidates`, `0` for every process attempting every tick).
  */
 import { Queue, Worker } from 'bullmq';
 import { Cron } from 'croner';
@@ -37,7 +37,11 @@ const started = (tick: number) => void starts.push([tick, Date.now()]);
 async function tickwork(): Promise<() => Promise<void>> {
   const client = new Redis(url.href, { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
   await new Promise((r) => client.once('ready', r));
-  const scheduler = createScheduler({ lock: redisLock({ client, prefix }) });
+  const candidates = process.env.CANDIDATES;
+  const scheduler = createScheduler({
+    lock: redisLock({ client, prefix }),
+    ...(candidates === undefined ? {} : { candidates: Number(candidates) }),
+  });
   scheduler.add({ name: 'per-second', cron: PATTERN, run: ({ tick }) => started(tick.getTime()) });
   await scheduler.start();
   return async () => {

@@ -1,0 +1,72 @@
+/**
+ * A job's timer loop: at start the ticks missed since the lock's cursor go to the catch-up policy, then each
+ * tick is slept to and dispatched (run on time, caught up, or reported missed after a late wake-up).
+ */
+import { publishLockError } from './channels.js';
+import { dispatchDue, type Track } from './dispatch.js';
+import { scheduledPlan } from './plan.js';
+import { runTick } from './run-tick.js';
+import type { JobRecord, Runtime } from './runtime.js';
+import { delay, sleepUntil } from './sleep.js';
+import { nextTick } from './ticks.js';
+
+/** A job's loop ends when the scheduler stops or the job is removed. */
+export function loopSignal(rt: Runtime, job: JobRecord): AbortSignal {
+  return AbortSignal.any([rt.stopping.signal, job.removed.signal]);
+}
+
+/**
+ * The lock's cursor (newest tick the fleet claimed) decides what was missed while no instance ran the job; a
+ * lock that does not answer yet is asked again, so catch-up is never silently dropped. `undefined` when the
+ * loop was stopped while waiting.
+ */
+async function lockCursor(rt: Runtime, job: JobRecord): Promise<number | null | undefined> {
+  let wait = 100;
+  for (;;) {
+    try {
+      return (await rt.lock.state(job.key)).cursor;
+    } catch (error) {
+      publishLockError(rt.instanceId, job.name, 'state', error);
+      const level = wait === 100 ? 'warn' : 'debug';
+      rt.logger[level]({ job: job.name, err: error }, 'could not read the lock cursor; catch-up waits for the lock');
+      if (!(await delay(wait, loopSignal(rt, job), rt.unref))) return undefined;
+      wait = Math.min(wait * 2, 5000);
+    }
+  }
+}
+
+/** Runs the job's timer loop until the scheduler stops or the job is removed; errors stop only this job. */
+export async function jobLoop(rt: Runtime, job: JobRecord, track: Track): Promise<void> {
+  const stop = loopSignal(rt, job);
+  try {
+    const startedAt = rt.clock.now();
+    job.cursor = startedAt;
+    const cursor = await lockCursor(rt, job);
+    if (cursor === undefined) return;
+    // Ticks before the start passed while no instance ran them: all of them go to the catch-up policy.
+    if (cursor !== null && cursor < startedAt) await dispatchDue(rt, job, track, cursor, startedAt, -1);
+    job.cursor = Math.max(job.cursor, startedAt);
+    while (!stop.aborted) {
+      const next = nextTick(job.calc, job.cursor, job.name);
+      if (next === null) {
+        rt.logger.info({ job: job.name }, 'the pattern has no further ticks; the job is done');
+        return;
+      }
+      if (!(await sleepUntil(rt.clock, next, stop, rt.unref))) return;
+      const now = rt.clock.now();
+      // The common case, one tick due and on time: `next` is the only tick in (cursor, now] when the tick
+      // after it is still ahead, which is what dueTicks would find by walking back; this skips the walk.
+      const after = now - next <= rt.lateness ? nextTick(job.calc, next, job.name) : undefined;
+      if (after === null || (after !== undefined && after > now)) {
+        job.cursor = next;
+        void track(runTick(rt, job, scheduledPlan(job, next, false, now, after)));
+      } else {
+        await dispatchDue(rt, job, track, job.cursor, now, rt.lateness);
+      }
+    }
+  } catch (error) {
+    job.error = error;
+    rt.events.emit('job:error', { name: job.name, instanceId: rt.instanceId, error });
+    rt.logger.error({ job: job.name, err: error }, 'job stopped scheduling');
+  }
+}
