@@ -29,7 +29,13 @@ export const MODULES = {
   },
   isin: {
     mutate: ['src/isin/validate.ts', 'src/isin/pack.ts', 'src/isin/isin-set.ts'],
-    tests: ['test/isin/validate.test.ts', 'test/isin/isin-set.test.ts', 'test/isin/parse-list.test.ts'],
+    tests: [
+      'test/isin/validate.test.ts',
+      'test/isin/isin-set.test.ts',
+      'test/isin/parse-list.test.ts',
+      'test/isin/limits-validate.test.ts',
+      'test/isin/limits-isin-set.test.ts',
+    ],
   },
   'isin-list': {
     mutate: ['src/isin/list-parser.ts', 'src/isin/list-sniff.ts', 'src/isin/parse-list.ts', 'src/isin/sync.ts'],
