@@ -22,10 +22,16 @@ export interface MutationModule {
 /** Every module, by the name given on the command line. */
 export const MODULES = {
   extract: {
-    mutate: ['src/extract/scanner.ts', 'src/extract/key-set.ts', 'src/extract/extractor.ts'],
+    mutate: ['src/extract/scanner.ts', 'src/extract/key-set.ts', 'src/extract/options.ts', 'src/extract/extractor.ts'],
     // worst-case.test.ts feeds 10 MB inputs: under Stryker's instrumentation one run takes minutes, and what it
     // guards (linear time) is not what a mutant breaks.
-    tests: ['test/extract/cases.test.ts', 'test/extract/properties.test.ts', 'test/extract/stream.test.ts'],
+    tests: [
+      'test/extract/cases.test.ts',
+      'test/extract/properties.test.ts',
+      'test/extract/stream.test.ts',
+      'test/extract/limits-options.test.ts',
+      'test/extract/limits-keys.test.ts',
+    ],
   },
   isin: {
     mutate: ['src/isin/validate.ts', 'src/isin/pack.ts', 'src/isin/isin-set.ts'],
