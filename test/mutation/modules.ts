@@ -31,6 +31,7 @@ export const MODULES = {
       'test/extract/stream.test.ts',
       'test/extract/limits-options.test.ts',
       'test/extract/limits-keys.test.ts',
+      'test/extract/limits-key-set.test.ts',
     ],
   },
   isin: {
