@@ -141,6 +141,29 @@ describe('IsinSet lookups at the edges', () => {
   });
 });
 
+describe('IsinSetBuilder repeats', () => {
+  it('samples a key repeated three times once, and each repeated key in order', () => {
+    const [a, b, c] = sorted(sameHead('US0378', 3));
+    const builder = new IsinSetBuilder();
+    for (const s of [a!, c!, a!, b!, a!, c!, c!]) builder.add(...keyOf(s));
+    const r = builder.build();
+    expect([...r.set]).toEqual([a, b, c]);
+    expect(r.duplicates).toBe(4);
+    expect(r.duplicateSample).toEqual([a, c]);
+    // The sample stops at its size; the count does not.
+    for (const s of [a!, a!, b!, b!, c!, c!]) builder.add(...keyOf(s));
+    const capped = builder.build(1);
+    expect(capped.duplicates).toBe(3);
+    expect(capped.duplicateSample).toEqual([a]);
+  });
+
+  it('names the index and the reason of the first invalid item', () => {
+    const e = thrown(() => IsinSet.from(['US0378331005', 'DE0007164600', 'US0378331004']));
+    expect(isTickworkError(e, 'VALIDATION')).toBe(true);
+    expect(e.message).toBe('Item 2 is not a valid ISIN: Check digit 4 does not match; expected 5.');
+  });
+});
+
 describe('IsinSetBuilder at the top of the key range', () => {
   it('places the highest prefixes in the last bucket and sorts it', () => {
     // 'ZZ' followed by Z: the high word's top bits, which land in the last bucket of the scatter pass.

@@ -146,6 +146,14 @@ describe('isinCheckDigit and parseIsin refusals', () => {
       expect(e.message).toBe('Expected 2 letters A–Z followed by 9 digits or letters A–Z.');
       expect(e.details).toStrictEqual({ input: input.slice(0, 64) });
     }
+    // Not a string, though it has 11 characters and reads as a valid body.
+    const lookalike = { length: 11, toString: () => 'US037833100' };
+    expect(
+      isTickworkError(
+        thrown(() => isinCheckDigit(lookalike as never)),
+        'VALIDATION',
+      ),
+    ).toBe(true);
     for (const input of [null, undefined, 12345678901]) {
       const e = thrown(() => isinCheckDigit(input as never));
       expect(isTickworkError(e, 'VALIDATION')).toBe(true);
