@@ -182,6 +182,18 @@ describe('IsinSetBuilder at the top of the key range', () => {
   });
 });
 
+describe('IsinSetBuilder at the bottom of the key range', () => {
+  it('sorts the first bucket too', () => {
+    // 'AA0' followed by small characters: high words below 2^20, the first bucket of the scatter pass.
+    const bottom = ['AA000000000', 'AA000100000', 'AA0002ZZZZZ', 'AA0009AAAAA', 'AA00A0B0000', 'AA0100000AA'].map(
+      withCheck,
+    );
+    for (const s of bottom) expect(keyOf(s)[0], s).toBeLessThan(2 ** 20);
+    const set = IsinSet.from(bottom.slice().reverse());
+    expect([...set]).toEqual(sorted(bottom));
+  });
+});
+
 describe('IsinSet.diff of large sets', () => {
   it('diffs two sets of 40,000 (its first buffers sized by the inputs) as a set difference does', () => {
     const pool = distinctIsins(60_000, 19);
