@@ -42,6 +42,7 @@ export const MODULES = {
       'test/isin/parse-list.test.ts',
       'test/isin/limits-validate.test.ts',
       'test/isin/limits-isin-set.test.ts',
+      'test/isin/limits-pack.test.ts',
     ],
   },
   'isin-list': {
