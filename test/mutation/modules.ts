@@ -22,14 +22,28 @@ export interface MutationModule {
 /** Every module, by the name given on the command line. */
 export const MODULES = {
   extract: {
-    mutate: ['src/extract/scanner.ts', 'src/extract/key-set.ts', 'src/extract/extractor.ts'],
+    mutate: ['src/extract/scanner.ts', 'src/extract/key-set.ts', 'src/extract/options.ts', 'src/extract/extractor.ts'],
     // worst-case.test.ts feeds 10 MB inputs: under Stryker's instrumentation one run takes minutes, and what it
     // guards (linear time) is not what a mutant breaks.
-    tests: ['test/extract/cases.test.ts', 'test/extract/properties.test.ts', 'test/extract/stream.test.ts'],
+    tests: [
+      'test/extract/cases.test.ts',
+      'test/extract/properties.test.ts',
+      'test/extract/stream.test.ts',
+      'test/extract/limits-options.test.ts',
+      'test/extract/limits-keys.test.ts',
+      'test/extract/limits-key-set.test.ts',
+    ],
   },
   isin: {
     mutate: ['src/isin/validate.ts', 'src/isin/pack.ts', 'src/isin/isin-set.ts'],
-    tests: ['test/isin/validate.test.ts', 'test/isin/isin-set.test.ts', 'test/isin/parse-list.test.ts'],
+    tests: [
+      'test/isin/validate.test.ts',
+      'test/isin/isin-set.test.ts',
+      'test/isin/parse-list.test.ts',
+      'test/isin/limits-validate.test.ts',
+      'test/isin/limits-isin-set.test.ts',
+      'test/isin/limits-pack.test.ts',
+    ],
   },
   'isin-list': {
     mutate: ['src/isin/row-parser.ts', 'src/isin/list-sniff.ts', 'src/isin/parse-list.ts', 'src/isin/sync.ts'],

@@ -6,13 +6,22 @@
  * Not part of `npm test` or CI: a full first run takes tens of minutes; later runs re-test only what changed.
  * `--force` ignores the incremental file; `--concurrency=<n>` raises the number of runner processes.
  */
+import { relative } from 'node:path';
 import { Stryker } from '@stryker-mutator/core';
 import { MODULES, type MutationModuleName } from './modules.js';
 
 const args = process.argv.slice(2);
 const force = args.includes('--force');
 const concurrency = Number(args.find((a) => a.startsWith('--concurrency='))?.split('=')[1] ?? 1);
-const named = args.filter((a) => !a.startsWith('--'));
+// `--mutate x` and `--mutate=x`; the value of the first form is not a module name.
+const narrowed: string[] = [];
+const named: string[] = [];
+for (let i = 0; i < args.length; i++) {
+  const a = args[i]!;
+  if (a === '--mutate') narrowed.push(args[++i] ?? '');
+  else if (a.startsWith('--mutate=')) narrowed.push(a.slice('--mutate='.length));
+  else if (!a.startsWith('--')) named.push(a);
+}
 const unknown = named.filter((n) => !(n in MODULES));
 if (unknown.length > 0) {
   console.error(`Unknown module ${unknown.join(', ')}; known: ${Object.keys(MODULES).join(', ')}`);
@@ -26,13 +35,35 @@ const names = (
         .map(([n]) => n)
 ) as MutationModuleName[];
 
+if (narrowed.length > 0) {
+  const module = names.length === 1 ? MODULES[names[0]!] : undefined;
+  if (module === undefined) {
+    console.error('--mutate narrows one module: name exactly one');
+    process.exit(2);
+  }
+  // Only the module's own files: its tests and incremental file are chosen for them.
+  const outside = narrowed.filter((m) => !(module.mutate as readonly string[]).includes(m.replace(/:[\d-]+$/, '')));
+  if (outside.length > 0) {
+    console.error(`--mutate ${outside.join(', ')} is not a file of ${names[0]}: ${module.mutate.join(', ')}`);
+    process.exit(2);
+  }
+}
+
+/** `killed ÷ (killed + survived + not covered)`, time-outs counted as killed, as one line. */
+function scoreLine(label: string, results: readonly { status: string }[]): string {
+  const killed = results.filter((r) => r.status === 'Killed' || r.status === 'Timeout').length;
+  const survived = results.filter((r) => r.status === 'Survived' || r.status === 'NoCoverage').length;
+  const score = killed + survived === 0 ? 100 : (100 * killed) / (killed + survived);
+  return `${label}: ${score.toFixed(2)} % (${killed} killed, ${survived} survived or not covered)`;
+}
+
 const scores: string[] = [];
 for (const name of names) {
   const module = MODULES[name];
   process.env.TICKWORK_MUTATION_TESTS = module.tests.join(',');
   if ('env' in module) Object.assign(process.env, module.env);
   const stryker = new Stryker({
-    mutate: [...module.mutate],
+    mutate: narrowed.length > 0 ? narrowed : [...module.mutate],
     testRunner: 'vitest',
     vitest: { configFile: 'test/mutation/vitest.config.ts', related: true },
     coverageAnalysis: 'perTest',
@@ -50,9 +81,16 @@ for (const name of names) {
     plugins: ['@stryker-mutator/vitest-runner'],
   });
   const results = await stryker.runMutationTest();
-  const killed = results.filter((r) => r.status === 'Killed' || r.status === 'Timeout').length;
-  const survived = results.filter((r) => r.status === 'Survived' || r.status === 'NoCoverage').length;
-  const score = killed + survived === 0 ? 100 : (100 * killed) / (killed + survived);
-  scores.push(`${name}: ${score.toFixed(2)} % (${killed} killed, ${survived} survived or not covered)`);
+  // With --mutate the results also hold the module's other files, carried over from the incremental file.
+  scores.push(scoreLine(name, results));
+  const files = [...new Set(results.map((r) => r.fileName))].sort();
+  for (const file of files) {
+    scores.push(
+      scoreLine(
+        `  ${relative(process.cwd(), file)}`,
+        results.filter((r) => r.fileName === file),
+      ),
+    );
+  }
 }
 console.log(`\nMutation score per module\n${scores.join('\n')}`);
