@@ -26,7 +26,7 @@ const refusal = (options: unknown) => {
 describe('extract options: refusals word for word', () => {
   it('refuses options that are not an object', () => {
     for (const options of [5, 'keys', true]) {
-      expect(refusal(options).message).toBe('Expected the extract options to be an object.');
+      expect(refusal(options).message).toBe('Expected the extract options to be an object');
     }
     // Absent options are the defaults.
     expect(extractIds('{"id":1,"code":2}', undefined)).toEqual([1, 2]);
@@ -35,7 +35,7 @@ describe('extract options: refusals word for word', () => {
 
   it('refuses keys that are not a non-empty array of non-empty strings, wherever the bad one is', () => {
     const expected = {
-      message: 'Expected `keys` to be a non-empty array of non-empty strings.',
+      message: 'Expected `keys` to be a non-empty array of non-empty strings',
       details: { option: 'keys' },
     };
     for (const keys of ['id', [], [''], ['id', ''], ['', 'id'], ['id', 5], [null], { 0: 'id', length: 1 }]) {
@@ -47,7 +47,7 @@ describe('extract options: refusals word for word', () => {
   it('refuses a bigint that is not a boolean, and defaults to numbers', () => {
     for (const bigint of [1, 'true', null]) {
       expect(refusal({ bigint })).toStrictEqual({
-        message: 'Expected `bigint` to be a boolean.',
+        message: 'Expected `bigint` to be a boolean',
         details: { option: 'bigint' },
       });
     }
@@ -60,7 +60,7 @@ describe('extract options: refusals word for word', () => {
   it('refuses an onDiagnostic that is not a function', () => {
     for (const onDiagnostic of [1, 'log', {}, null]) {
       expect(refusal({ onDiagnostic })).toStrictEqual({
-        message: 'Expected `onDiagnostic` to be a function.',
+        message: 'Expected `onDiagnostic` to be a function',
         details: { option: 'onDiagnostic' },
       });
     }

@@ -160,7 +160,7 @@ describe('IsinSetBuilder repeats', () => {
   it('names the index and the reason of the first invalid item', () => {
     const e = thrown(() => IsinSet.from(['US0378331005', 'DE0007164600', 'US0378331004']));
     expect(isTickworkError(e, 'VALIDATION')).toBe(true);
-    expect(e.message).toBe('Item 2 is not a valid ISIN: Check digit 4 does not match; expected 5.');
+    expect(e.message).toBe('Item 2 is not a valid ISIN: Check digit 4 does not match; expected 5');
   });
 });
 
@@ -246,27 +246,27 @@ describe('IsinSet.fromBytes: one fault at a time', () => {
     const header = snapshot([]);
     expect(header.length).toBe(16);
     expect(IsinSet.fromBytes(header).size).toBe(0);
-    expect(refusal(header.subarray(0, 15))).toBe('Not an IsinSet snapshot: too short.');
-    expect(refusal(new Uint8Array(0))).toBe('Not an IsinSet snapshot: too short.');
+    expect(refusal(header.subarray(0, 15))).toBe('Not an IsinSet snapshot: too short');
+    expect(refusal(new Uint8Array(0))).toBe('Not an IsinSet snapshot: too short');
   });
 
   it('refuses a wrong magic number, and only that, when all else is right', () => {
     for (const magic of [0, 0x53495755, 0x54574953]) {
-      expect(refusal(snapshot(threeKeys(), { magic }))).toBe('Not an IsinSet snapshot: bad magic number.');
+      expect(refusal(snapshot(threeKeys(), { magic }))).toBe('Not an IsinSet snapshot: bad magic number');
     }
   });
 
   it('refuses another format version, and names it', () => {
     expect(refusal(snapshot(threeKeys(), { version: 0 }))).toBe(
-      'Not an IsinSet snapshot: unsupported format version 0.',
+      'Not an IsinSet snapshot: unsupported format version 0',
     );
     expect(refusal(snapshot(threeKeys(), { version: 2 }))).toBe(
-      'Not an IsinSet snapshot: unsupported format version 2.',
+      'Not an IsinSet snapshot: unsupported format version 2',
     );
   });
 
   it('refuses a count that does not match the length, with a correct checksum', () => {
-    const message = 'Not an IsinSet snapshot: length does not match the header.';
+    const message = 'Not an IsinSet snapshot: length does not match the header';
     expect(refusal(snapshot(threeKeys(), { size: 2 }))).toBe(message);
     expect(refusal(snapshot(threeKeys(), { size: 4 }))).toBe(message);
     expect(refusal(snapshot(threeKeys(), { extra: 1 }))).toBe(message);
@@ -277,12 +277,12 @@ describe('IsinSet.fromBytes: one fault at a time', () => {
     const good = snapshot(threeKeys());
     const crc = new DataView(good.buffer).getUint32(12, true);
     expect(refusal(snapshot(threeKeys(), { crc: (crc ^ 1) >>> 0 }))).toBe(
-      'Not an IsinSet snapshot: checksum mismatch.',
+      'Not an IsinSet snapshot: checksum mismatch',
     );
   });
 
   it('refuses keys out of order or repeated, with a correct checksum, wherever they are', () => {
-    const message = 'Not an IsinSet snapshot: keys out of order.';
+    const message = 'Not an IsinSet snapshot: keys out of order';
     const cases: (readonly [number, number])[][] = [
       [
         [2, 0],

@@ -47,7 +47,7 @@ describe('isinCharValue at the edges of each range', () => {
         expect(validateIsin(s), s).toEqual({
           ok: false,
           code: 'NSIN_CHARSET',
-          message: `Character ${at + 1} must be a digit or a letter A–Z.`,
+          message: `Character ${at + 1} must be a digit or a letter A–Z`,
         });
       }
     }
@@ -69,20 +69,20 @@ describe('isinCharValue at the edges of each range', () => {
 describe('validateIsin refusals, word for word', () => {
   it('gives each reason its message, and `expected` only with a wrong check digit', () => {
     const cases: [unknown, Record<string, unknown>][] = [
-      ['', { ok: false, code: 'EMPTY', message: 'The value is empty.' }],
-      ['US037833100', { ok: false, code: 'LENGTH', message: 'An ISIN has 12 characters, this has 11.' }],
-      ['US03783310050', { ok: false, code: 'LENGTH', message: 'An ISIN has 12 characters, this has 13.' }],
+      ['', { ok: false, code: 'EMPTY', message: 'The value is empty' }],
+      ['US037833100', { ok: false, code: 'LENGTH', message: 'An ISIN has 12 characters, this has 11' }],
+      ['US03783310050', { ok: false, code: 'LENGTH', message: 'An ISIN has 12 characters, this has 13' }],
       [
         '1S0378331005',
-        { ok: false, code: 'PREFIX_NOT_ALPHA', message: 'The first two characters must be letters A–Z.' },
+        { ok: false, code: 'PREFIX_NOT_ALPHA', message: 'The first two characters must be letters A–Z' },
       ],
-      ['US037833100X', { ok: false, code: 'CHECK_NOT_DIGIT', message: 'The last character must be a digit.' }],
+      ['US037833100X', { ok: false, code: 'CHECK_NOT_DIGIT', message: 'The last character must be a digit' }],
       [
         'US0378331004',
         {
           ok: false,
           code: 'CHECK_MISMATCH',
-          message: 'Check digit 4 does not match; expected 5.',
+          message: 'Check digit 4 does not match; expected 5',
           expected: 5,
         },
       ],
@@ -94,7 +94,7 @@ describe('validateIsin refusals, word for word', () => {
     expect(validateIsin('ZZ0378331001', { prefixes: 'reject' })).toStrictEqual({
       ok: false,
       code: 'UNKNOWN_PREFIX',
-      message: 'Prefix ZZ is neither an ISO 3166 code nor a known special one.',
+      message: 'Prefix ZZ is neither an ISO 3166 code nor a known special one',
     });
   });
 
@@ -103,7 +103,7 @@ describe('validateIsin refusals, word for word', () => {
       expect(validateIsin(input as never), String(input)).toStrictEqual({
         ok: false,
         code: 'EMPTY',
-        message: 'Expected a string.',
+        message: 'Expected a string',
       });
       expect(validateIsin(input as never, { mode: 'lenient' }).ok).toBe(false);
       expect(isIsin(input)).toBe(false);
@@ -143,7 +143,7 @@ describe('isinCheckDigit and parseIsin refusals', () => {
     for (const input of ['US03783310', 'US0378331005', 'us037833100', '1S037833100', 'US03783310-', long]) {
       const e = thrown(() => isinCheckDigit(input));
       expect(isTickworkError(e, 'VALIDATION')).toBe(true);
-      expect(e.message).toBe('Expected 2 letters A–Z followed by 9 digits or letters A–Z.');
+      expect(e.message).toBe('Expected 2 letters A–Z followed by 9 digits or letters A–Z');
       expect(e.details).toStrictEqual({ input: input.slice(0, 64) });
     }
     // Not a string, though it has 11 characters and reads as a valid body.
@@ -164,12 +164,12 @@ describe('isinCheckDigit and parseIsin refusals', () => {
   it('names the reason, the expected digit when there is one, and the input cut to 64', () => {
     const mismatch = thrown(() => parseIsin('US0378331004'));
     expect(isTickworkError(mismatch, 'VALIDATION')).toBe(true);
-    expect(mismatch.message).toBe('Not a valid ISIN: Check digit 4 does not match; expected 5.');
+    expect(mismatch.message).toBe('Not a valid ISIN: Check digit 4 does not match; expected 5');
     expect(mismatch.details).toStrictEqual({ code: 'CHECK_MISMATCH', expected: 5, input: 'US0378331004' });
 
     const long = `US0378331005${'9'.repeat(100)}`;
     const length = thrown(() => parseIsin(long));
-    expect(length.message).toBe('Not a valid ISIN: An ISIN has 12 characters, this has 112.');
+    expect(length.message).toBe('Not a valid ISIN: An ISIN has 12 characters, this has 112');
     expect(length.details).toStrictEqual({ code: 'LENGTH', input: long.slice(0, 64) });
 
     // An expected digit of 0 is still given (it is not "no digit").
