@@ -276,9 +276,7 @@ describe('IsinSet.fromBytes: one fault at a time', () => {
   it('refuses a checksum that does not match, by one bit', () => {
     const good = snapshot(threeKeys());
     const crc = new DataView(good.buffer).getUint32(12, true);
-    expect(refusal(snapshot(threeKeys(), { crc: (crc ^ 1) >>> 0 }))).toBe(
-      'Not an IsinSet snapshot: checksum mismatch',
-    );
+    expect(refusal(snapshot(threeKeys(), { crc: (crc ^ 1) >>> 0 }))).toBe('Not an IsinSet snapshot: checksum mismatch');
   });
 
   it('refuses keys out of order or repeated, with a correct checksum, wherever they are', () => {

@@ -42,7 +42,13 @@ describe('tick calculation', () => {
     const calc = cronTicks('* * * * * *', 'UTC');
     const now = Date.UTC(2025, 5, 1, 12);
     let calls = 0;
-    const counted = { ...calc, prev: (b: number) => (calls++, calc.prev(b)) };
+    const counted = {
+      ...calc,
+      prev: (b: number) => {
+        calls++;
+        return calc.prev(b);
+      },
+    };
     const week = latestTicks(counted, now - 7 * 86_400_000, now, 5);
     expect(week.ticks).toEqual([4, 3, 2, 1, 0].map((i) => now - i * 1000));
     expect(week.more).toBe(true);
