@@ -193,7 +193,11 @@ export async function executeRun(
     );
     if (!ok) {
       leaseLost();
-      return failed(leaseLostError(job.name, plan.id));
+      // The handler has settled, but work it left behind (a write still queued, a fire-and-forget call) holds
+      // this signal: it learns of the loss the same way as when a renewal finds it.
+      const lostError = leaseLostError(job.name, plan.id);
+      abort(lostError);
+      return failed(lostError);
     }
   } catch (error) {
     publishLockError(rt.instanceId, job.name, halted ? 'release' : 'complete', error);

@@ -391,11 +391,15 @@ describe('scheduler on fake time', () => {
     const inner = memoryLock();
     const lock = { ...inner, complete: async () => false };
     const s = createScheduler({ lock });
-    s.add({ name: 'refused', every: 1000, run: () => {} });
+    const signals: AbortSignal[] = [];
+    s.add({ name: 'refused', every: 1000, run: ({ signal }) => void signals.push(signal) });
     const events = record(s);
     await s.start();
     await vi.advanceTimersByTimeAsync(1100);
     await stopAll(s);
+    // Work the handler left behind learns of the loss through its signal, as after a failed renewal.
+    expect(signals.length).toBeGreaterThan(0);
+    expect(signals.every((signal) => isTickworkError(signal.reason, 'LEASE_LOST'))).toBe(true);
     expect(events.filter((e) => e.type === 'run:success')).toEqual([]);
     expect(events.filter((e) => e.type === 'lease:lost')).toHaveLength(1);
     const failure = events.find((e) => e.type === 'run:failure');
