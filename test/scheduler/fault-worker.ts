@@ -1,6 +1,7 @@
 /**
  * One scheduler process for the fault tests: a job on the Redis lock that records what it does in a Redis
- * list (`start`, `aborted`, `write`, `refused`, `end`), one JSON line each. Stops gracefully on SIGTERM.
+ * list (`start`, `aborted`, `write`, `refused`, `end` from the handler; `done` once the lock accepted the
+ * completion, `lost` once it refused it), one JSON line each. Stops gracefully on SIGTERM.
  * Env: REDIS_URL, PREFIX, JOB, LEASE_TTL, WORK_MS; optional OVERLAP (skip), CATCH_UP (none), DONE_RETENTION,
  * CLOCK_OFFSET (ms added to this process's clock), STOP_SELF (`1`: the first run after a SIGUSR2 stops its own
  * process with SIGSTOP after it started, as a long GC pause or a frozen VM would), EVERY (1000).
@@ -34,6 +35,15 @@ const scheduler = createScheduler({
   clock: { now: () => Date.now() + offset },
 });
 const doneRetention = process.env.DONE_RETENTION;
+// The handler's end is not the tick's: only a completion the lock accepts is. A process stalled between the two
+// loses its lease and the tick is taken over, as documented; the test tells that apart from a re-run.
+const recordOutcome = (phase: 'done' | 'lost') => (ev: { tick: Date; fence: number }) =>
+  void recorder.rpush(
+    `${prefix}runs`,
+    JSON.stringify({ tick: +ev.tick, fence: ev.fence, pid: process.pid, phase, at: Date.now() }),
+  );
+scheduler.on('run:success', recordOutcome('done'));
+scheduler.on('lease:lost', recordOutcome('lost'));
 scheduler.add({
   name: env('JOB'),
   every: Number(env('EVERY', '1000')),
@@ -80,9 +90,9 @@ scheduler.add({
 });
 
 process.on('SIGTERM', () => {
-  void scheduler.stop({ grace: 3000 }).then(() => {
+  void scheduler.stop({ grace: 3000 }).then(async () => {
     client.disconnect();
-    recorder.disconnect();
+    await recorder.quit(); // after the last record is written
     process.exit(0);
   });
 });
