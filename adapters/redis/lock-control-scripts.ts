@@ -1,7 +1,8 @@
 /**
  * The Redis lock's fleet control and run history scripts: one script call per operation, every key under the
- * job's `{job}` hash tag (one Cluster slot). Keys: `paused` (no TTL: a pause lasts until resumed), `requests`
- * (a list of queued manual runs, taken with a plain `LPOP`) and `hist` (a list of entry JSON, newest write
+ * job's `{job}` hash tag (one Cluster slot). Keys: the job's `state` hash (field `p` while paused: a pause
+ * lasts until resumed; fields `r:<token>`: who runs what, see `lock-scripts.ts`), `requests` (a list of queued
+ * manual runs, taken with a plain `LPOP`) and `hist` (a list of entry JSON, newest write
  * first, trimmed to the count bound on every write); the request and history keys expire `maxAge` after their
  * last write, so a removed job's entries go away by themselves. A history write costs four commands; ordering
  * by `endedAt`, the age bound, paging and deduplication by id happen when the history is read.
@@ -23,9 +24,9 @@ table.insert(out, 1, tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000))
 return out
 `;
 
-/** KEYS: paused. ARGV: paused (1 | 0). */
+/** KEYS: state. ARGV: paused (1 | 0). */
 export const SET_PAUSED = `
-if ARGV[1] == '1' then redis.call('SET', KEYS[1], '1') else redis.call('DEL', KEYS[1]) end
+if ARGV[1] == '1' then redis.call('HSET', KEYS[1], 'p', '1') else redis.call('HDEL', KEYS[1], 'p') end
 return 1
 `;
 
@@ -37,19 +38,22 @@ return 1
 `;
 
 /**
- * KEYS: paused, requests, holders, hist. Drops holder entries whose lease expired (a holder that died), then
- * returns {paused, queued requests, nowMs, {history entries…}, holders…} with holders as a flat list of
- * `<expiresAtMs>|<instanceId>|<tick>` values.
+ * KEYS: state, requests, hist. Drops holder entries (`r:<token>` fields of the state hash) whose lease expired
+ * (a holder that died), then returns {paused, queued requests, nowMs, {history entries…}, holders…} with
+ * holders as a flat list of `<expiresAtMs>|<instanceId>|<tick>` values.
  */
 export const STATUS = `
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local out = {redis.call('EXISTS', KEYS[1]), redis.call('LLEN', KEYS[2]), now, redis.call('LRANGE', KEYS[4], 0, -1)}
-local holders = redis.call('HGETALL', KEYS[3])
-for i = 1, #holders, 2 do
-  local v = holders[i + 1]
-  local bar = string.find(v, '|', 1, true)
-  if tonumber(string.sub(v, 1, bar - 1)) > now then out[#out + 1] = v else redis.call('HDEL', KEYS[3], holders[i]) end
+local out = {redis.call('HEXISTS', KEYS[1], 'p'), redis.call('LLEN', KEYS[2]), now, redis.call('LRANGE', KEYS[3], 0, -1)}
+local fields = redis.call('HGETALL', KEYS[1])
+for i = 1, #fields, 2 do
+  local k = fields[i]
+  if string.sub(k, 1, 2) == 'r:' then
+    local v = fields[i + 1]
+    local bar = string.find(v, '|', 1, true)
+    if tonumber(string.sub(v, 1, bar - 1)) > now then out[#out + 1] = v else redis.call('HDEL', KEYS[1], k) end
+  end
 end
 return out
 `;

@@ -108,8 +108,6 @@ export function redisLock(options: RedisLockOptions): LockAdapter {
   const tickKey = (job: string, tick: string) => `${jobKey(job)}:t:${tick}`;
   const jobState = (job: string) => `${jobKey(job)}:state`;
   const running = (job: string) => `${jobKey(job)}:running`;
-  const paused = (job: string) => `${jobKey(job)}:paused`;
-  const holders = (job: string) => `${jobKey(job)}:holders`;
   const requests = (job: string) => `${jobKey(job)}:requests`;
   const hist = (job: string) => `${jobKey(job)}:hist`;
   const members = (job: string) => `${jobKey(job)}:members`;
@@ -117,7 +115,7 @@ export function redisLock(options: RedisLockOptions): LockAdapter {
   return {
     async acquire(r): Promise<AcquireResult> {
       const reply = (await acquireScript.run(
-        [tickKey(r.job, r.tick), jobState(r.job), running(r.job), paused(r.job), holders(r.job)],
+        [tickKey(r.job, r.tick), jobState(r.job), running(r.job)],
         [
           r.token,
           r.ttlMs,
@@ -147,7 +145,7 @@ export function redisLock(options: RedisLockOptions): LockAdapter {
 
     async renew(l) {
       const reply = await renewScript.run(
-        [tickKey(l.job, l.tick), running(l.job), holders(l.job)],
+        [tickKey(l.job, l.tick), running(l.job), jobState(l.job)],
         [l.token, l.ttlMs, takeoverGraceMs(l.ttlMs)],
       );
       return Number(reply) === 1;
@@ -155,14 +153,16 @@ export function redisLock(options: RedisLockOptions): LockAdapter {
 
     async complete(r) {
       const reply = await completeScript.run(
-        [tickKey(r.job, r.tick), jobState(r.job), running(r.job), holders(r.job)],
+        [tickKey(r.job, r.tick), jobState(r.job), running(r.job)],
         [r.token, JSON.stringify(r.outcome), r.retentionMs, r.tickMs, r.advanceHighWaterMark ? 1 : 0],
       );
       return Number(reply) === 1;
     },
 
     async release(l) {
-      return Number(await releaseScript.run([tickKey(l.job, l.tick), running(l.job), holders(l.job)], [l.token])) === 1;
+      return (
+        Number(await releaseScript.run([tickKey(l.job, l.tick), running(l.job), jobState(l.job)], [l.token])) === 1
+      );
     },
 
     async state(job, tick) {
@@ -195,7 +195,7 @@ export function redisLock(options: RedisLockOptions): LockAdapter {
     },
 
     async setPaused(job, on) {
-      await setPausedScript.run([paused(job)], [on ? 1 : 0]);
+      await setPausedScript.run([jobState(job)], [on ? 1 : 0]);
     },
 
     async requestRun(job, request) {
@@ -214,7 +214,7 @@ export function redisLock(options: RedisLockOptions): LockAdapter {
 
     async status(job) {
       const [p, queued, now, entries, ...live] = (await statusScript.run(
-        [paused(job), requests(job), holders(job), hist(job)],
+        [jobState(job), requests(job), hist(job)],
         [],
       )) as [number, number, number, string[], ...string[]];
       const running: LeaseHolder[] = live.map((v) => {

@@ -74,6 +74,57 @@ describeWithRedis('redisLock', () => {
     expect(keys.every((k) => k.startsWith(`${prefix}{${job}}:`))).toBe(true);
   });
 
+  it('keeps a holder entry only while its lease lives: complete, release and takeover drop theirs', async () => {
+    const lock = redisLock({ client: io, prefix });
+    const job = `holders-${randomSuffix()}`;
+    const holderFields = async () =>
+      Object.keys(await io.hgetall(`${prefix}{${job}}:state`))
+        .filter((f) => f.startsWith('r:'))
+        .sort();
+    const request = (tick: number, token: string, ttlMs = 5000) =>
+      ({
+        job,
+        tick: String(tick),
+        tickMs: tick,
+        token,
+        ttlMs,
+        earlyToleranceMs: null,
+        maxLateMs: null,
+        kind: 'scheduled',
+        exclusive: false,
+        atMostOnce: false,
+        retentionMs: 60_000,
+        instanceId: token,
+      }) as const;
+    const won = async (tick: number, token: string, ttlMs?: number) => {
+      const r = await lock.acquire(request(tick, token, ttlMs));
+      if (!r.acquired) throw new Error(`tick ${tick} refused: ${r.reason}`);
+      return r;
+    };
+    const a = await won(1, 'a');
+    await won(2, 'b');
+    await won(3, 'dies', 200);
+    expect(await holderFields()).toEqual(['r:a', 'r:b', 'r:dies']);
+    expect(
+      await lock.complete({
+        ...request(1, 'a'),
+        outcome: { status: 'succeeded', fence: a.fence, at: 1 },
+        advanceHighWaterMark: true,
+      }),
+    ).toBe(true);
+    expect(await lock.release(request(2, 'b'))).toBe(true);
+    expect(await holderFields()).toEqual(['r:dies']);
+    // The holder of tick 3 never comes back: its entry goes with the takeover, whoever reads the status.
+    let heir = await lock.acquire(request(3, 'heir'));
+    for (const since = Date.now(); !heir.acquired && Date.now() - since < 30_000; ) {
+      await new Promise((r) => setTimeout(r, 50));
+      heir = await lock.acquire(request(3, 'heir'));
+    }
+    expect(heir).toMatchObject({ acquired: true, takeover: true });
+    expect(await holderFields()).toEqual(['r:heir']);
+    expect((await lock.status(job)).running).toEqual([expect.objectContaining({ instanceId: 'heir', tick: '3' })]);
+  });
+
   it('reads the server clock for the early guard', async () => {
     const lock = redisLock({ client: node, prefix });
     const [sec, micro] = (await io.time()) as [number | string, number | string];
