@@ -1,6 +1,6 @@
 /**
  * One process of a benchmark fleet running a per-second cron job on Redis, in one of three ways (env `KIND`):
- * - `tickwork`: `createScheduler` on `redisLock`;
+ * - `tickwork`: `createScheduler` on `redisLock`, from the built package (`dist/`);
  * - `redlock`: croner fires the job in every process and redlock (v5) takes a key per tick (never released, so
  *   the tick stays taken for its TTL);
  * - `bullmq`: every process upserts one BullMQ job scheduler (`pattern`) and runs a Worker on its queue.
@@ -15,8 +15,13 @@ import { Cron } from 'croner';
 import { Redis } from 'ioredis';
 // @ts-expect-error redlock 5 ships types that its package.json "exports" does not name (invisible under NodeNext)
 import RedlockUntyped from 'redlock';
-import { redisLock } from '../../adapters/redis/lock.js';
-import { createScheduler } from '../../src/scheduler/index.js';
+
+// tickwork as users run it: the built package (the scheduler benchmark builds dist/ first), not the TypeScript
+// sources through the tsx loader, whose transpiled modules cost CPU and garbage the peers, shipped as
+// JavaScript, do not pay. Types come from the sources.
+const dist = new URL('../../dist/', import.meta.url);
+const { createScheduler } = (await import(new URL('index.js', dist).href)) as typeof import('../../src/index.js');
+const { redisLock } = (await import(new URL('redis.js', dist).href)) as typeof import('../../adapters/redis/index.js');
 
 /** The part of redlock 5 the benchmark uses. */
 interface RedlockLike {

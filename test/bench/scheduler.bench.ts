@@ -3,21 +3,23 @@
  * 1. tick-to-start delay (p50/p99) for 1,000 every-second jobs due at the same instant, with the memory lock
  *    and with the Redis lock (ioredis), in one process;
  * 2. tick-to-start delay of one every-second job run by 8 processes on the Redis lock (the fleet case);
- * 3. lock acquire+complete operations/s on the same Redis, beside redis-semaphore's Mutex acquire+release,
- *    sequential and at concurrency 16, in interleaved rounds;
- * 4. a fleet of 6 processes with a per-second cron job, tickwork against croner + redlock and BullMQ job
- *    schedulers (CPU per process, tick-to-start delay, Redis commands per tick);
+ * 3. lock acquire+complete operations/s on the same Redis, beside redis-semaphore's Mutex acquire+release and
+ *    the floor of a lock judged by scripts at both ends, sequential and at concurrency 16, in interleaved rounds;
+ * 4. a fleet of 6 processes with a per-second cron job, tickwork (from dist/, built first) against croner +
+ *    redlock and BullMQ job schedulers (CPU per process, tick-to-start delay, Redis commands per tick);
  * 5. the same job on 6 and 24 tickwork processes (Redis commands per tick as the fleet grows).
  * Sections: `SCHEDULER_BENCH=delay,fleet,ops,peers,scale` (default all); `FLEET_SECONDS`, `FLEET_ROUNDS`,
  * `LOCK_ROUNDS`, `LOCK_OPS` size them.
  */
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
 import { Redis } from 'ioredis';
 import { Mutex } from 'redis-semaphore';
 import { memoryLock } from '../../adapters/memory/lock.js';
+import { deadlines } from '../../adapters/redis/deadlines.js';
 import { redisLock } from '../../adapters/redis/lock.js';
+import { commandSender, luaScript } from '../../adapters/redis/redis-client.js';
 import { createScheduler } from '../../src/scheduler/index.js';
 import type { LockAdapter } from '../../src/scheduler/lock-adapter.js';
 import { type FleetKind, type FleetResult, privateRedis, runFleet } from './fleet.js';
@@ -129,31 +131,62 @@ async function lockOps(redis: Redis, prefix: string): Promise<void> {
     await mutex.acquire();
     await mutex.release();
   };
+  // The floor of any lock that judges a tick on Redis server time at both ends: two scripts of the least work
+  // (acquire: TIME, GET, SET; complete: GET, SET), through the same command path as the lock. A mutex acquires
+  // with a plain SET NX, which can read neither a clock nor a cursor.
+  const send = commandSender(redis);
+  const replies = deadlines(2000);
+  const floorAcquire = luaScript(
+    send,
+    'floor acquire',
+    `local t = redis.call('TIME')
+if redis.call('GET', KEYS[1]) then return 0 end
+redis.call('SET', KEYS[1], ARGV[1] .. '|' .. t[1], 'PX', ARGV[2])
+return 1`,
+    replies,
+  );
+  const floorComplete = luaScript(
+    send,
+    'floor complete',
+    `local v = redis.call('GET', KEYS[1])
+if (not v) or string.sub(v, 1, #ARGV[1]) ~= ARGV[1] then return 0 end
+redis.call('SET', KEYS[1], 'd' .. ARGV[2], 'PX', ARGV[3])
+return 1`,
+    replies,
+  );
+  const floor = (key: string) => async (i: number) => {
+    const token = randomUUID();
+    await floorAcquire.run([`${key}:${i}`], [token, 10_000]);
+    await floorComplete.run([`${key}:${i}`], [token, JSON.stringify({ status: 'succeeded', at: Date.now() }), 60_000]);
+  };
   const ROUNDS = Number(process.env.LOCK_ROUNDS ?? 9);
   const OPS = Number(process.env.LOCK_OPS ?? 2000);
   for (const concurrency of [1, 16]) {
     // Warm-up (script cache, JIT), then measure.
     await opsPerSecond(500, concurrency, ours(lock, `warm-${randomUUID()}`));
     await opsPerSecond(500, concurrency, peer(`${prefix}warm-${randomUUID()}`));
+    await opsPerSecond(500, concurrency, floor(`${prefix}warm-floor-${randomUUID()}`));
     const a: number[] = [];
     const b: number[] = [];
+    const f: number[] = [];
     const ratios: number[] = [];
-    // Each round runs on a fresh job (distinct ticks from 0), and alternates which side goes first.
+    const floorRatios: number[] = [];
+    // Each round runs on a fresh job (distinct ticks from 0), and alternates the order of the contenders.
     for (let round = 0; round < ROUNDS; round++) {
-      const runOurs = () => opsPerSecond(OPS, concurrency, ours(lock, `ops-${randomUUID()}`));
-      const runPeer = () => opsPerSecond(OPS, concurrency, peer(`${prefix}sem-${randomUUID()}`));
-      let x: number;
-      let y: number;
-      if (round % 2 === 0) {
-        x = await runOurs();
-        y = await runPeer();
-      } else {
-        y = await runPeer();
-        x = await runOurs();
-      }
+      const runs = [
+        () => opsPerSecond(OPS, concurrency, ours(lock, `ops-${randomUUID()}`)),
+        () => opsPerSecond(OPS, concurrency, peer(`${prefix}sem-${randomUUID()}`)),
+        () => opsPerSecond(OPS, concurrency, floor(`${prefix}floor-${randomUUID()}`)),
+      ];
+      const order = round % 2 === 0 ? [0, 1, 2] : [2, 1, 0];
+      const got: number[] = [];
+      for (const i of order) got[i] = await (runs[i] as () => Promise<number>)();
+      const [x, y, z] = got as [number, number, number];
       a.push(x);
       b.push(y);
+      f.push(z);
       ratios.push(x / y);
+      floorRatios.push(z / y);
     }
     const m = await opsPerSecond(OPS, concurrency, ours(memory, `mem-${randomUUID()}`));
     console.log(
@@ -163,6 +196,9 @@ async function lockOps(redis: Redis, prefix: string): Promise<void> {
       `    tickwork redisLock (acquire+complete)   ${median(a).toFixed(0).padStart(8)} ops/s  ${median(ratios).toFixed(2)}× redis-semaphore (per-round ratios ${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)})`,
     );
     console.log(`    redis-semaphore Mutex (acquire+release) ${median(b).toFixed(0).padStart(8)} ops/s  1.00×`);
+    console.log(
+      `    floor: two least scripts (TIME+GET+SET, GET+SET) ${median(f).toFixed(0).padStart(8)} ops/s  ${median(floorRatios).toFixed(2)}× redis-semaphore; tickwork ${(median(a) / median(f)).toFixed(2)}× the floor`,
+    );
     console.log(`    tickwork memoryLock (context)           ${m.toFixed(0).padStart(8)} ops/s`);
   }
 }
@@ -277,6 +313,8 @@ export default async function bench(): Promise<void> {
     if (sections.has('fleet')) await fleetTickToStart(redis, prefix);
     if (sections.has('ops')) await lockOps(redis, prefix);
     if (sections.has('peers') || sections.has('scale')) {
+      // The fleet workers load tickwork from dist/, as users run it.
+      execFileSync('npm', ['run', 'build'], { cwd: resolve(import.meta.dirname, '../..'), stdio: 'ignore' });
       // A private redis-server, so INFO commandstats counts only the fleet's commands.
       const own = await privateRedis();
       try {
