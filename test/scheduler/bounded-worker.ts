@@ -7,12 +7,8 @@
 import { Redis } from 'ioredis';
 import { redisLock } from '../../adapters/redis/lock.js';
 import { createScheduler, type LockAdapter } from '../../src/scheduler/index.js';
+import { requiredEnv as env, exitOnSigterm } from '../helpers/worker-env.js';
 
-const env = (name: string, fallback?: string): string => {
-  const value = process.env[name] ?? fallback;
-  if (value === undefined) throw new Error(`${name} is required`);
-  return value;
-};
 const prefix = env('PREFIX');
 const client = new Redis(env('REDIS_URL'), { maxRetriesPerRequest: 1 });
 const recorder = new Redis(env('REDIS_URL'));
@@ -44,12 +40,9 @@ scheduler.add({
   run: (ctx) => note('start', +ctx.tick),
 });
 
-process.on('SIGTERM', () => {
-  void scheduler.stop({ grace: 1000 }).then(() => {
-    client.disconnect();
-    recorder.disconnect();
-    process.exit(0);
-  });
+exitOnSigterm(scheduler, 1000, async () => {
+  client.disconnect();
+  await recorder.quit(); // after the last note is written
 });
 
 await scheduler.start();

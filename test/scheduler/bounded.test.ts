@@ -4,14 +4,13 @@
  * members joining and leaving (no tick twice, none lost). Periods are one second and heartbeats 200 ms, so
  * each scenario takes seconds; attempts are counted from what the workers' locks were asked, not timed.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, afterEach, expect, it } from 'vitest';
+import { afterAll, expect, it } from 'vitest';
 import { rankOf } from '../../src/scheduler/membership.js';
 import { deletePrefix, ioredisClient } from '../adapters/redis/redis-clients.js';
 import { describeWithRedis, REDIS_URL, randomSuffix } from '../helpers/services.js';
-import { until } from './helpers.js';
+import { useWorkers } from '../helpers/spawn-worker.js';
 
 const worker = resolve(import.meta.dirname, 'bounded-worker.ts');
 const K = 2;
@@ -26,11 +25,7 @@ interface Noted {
 describeWithRedis('bounded attempts in real processes (Redis lock)', () => {
   const redis = ioredisClient();
   const prefixes: string[] = [];
-  let children: ChildProcess[] = [];
-  afterEach(() => {
-    for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
-    children = [];
-  });
+  const startWorker = useWorkers();
   afterAll(async () => {
     for (const p of prefixes) await deletePrefix(redis, p);
     redis.disconnect();
@@ -39,19 +34,7 @@ describeWithRedis('bounded attempts in real processes (Redis lock)', () => {
   function fleet() {
     const prefix = `test:tickwork:bounded:${randomSuffix()}:`;
     prefixes.push(prefix);
-    const spawnOne = async () => {
-      const child = spawn(process.execPath, ['--import', 'tsx', worker], {
-        env: { ...process.env, REDIS_URL, PREFIX: prefix, CANDIDATES: String(K) },
-        stdio: ['ignore', 'pipe', 'inherit'],
-      });
-      let ready = false;
-      child.stdout?.on('data', (chunk: Buffer) => {
-        if (chunk.toString().includes('ready')) ready = true;
-      });
-      children.push(child);
-      await until(() => ready, 60_000, 'worker ready');
-      return child;
-    };
+    const spawnOne = () => startWorker(worker, { env: { REDIS_URL, PREFIX: prefix, CANDIDATES: String(K) } });
     const events = async () => (await redis.lrange(`${prefix}events`, 0, -1)).map((s) => JSON.parse(s) as Noted);
     return { spawnOne, events };
   }

@@ -10,12 +10,8 @@ import { Redis } from 'ioredis';
 import { redisLock } from '../../adapters/redis/lock.js';
 import { isTickworkError } from '../../src/errors.js';
 import { createScheduler, type JobOptions } from '../../src/scheduler/index.js';
+import { requiredEnv as env, exitOnSigterm } from '../helpers/worker-env.js';
 
-const env = (name: string, fallback?: string): string => {
-  const value = process.env[name] ?? fallback;
-  if (value === undefined) throw new Error(`${name} is required`);
-  return value;
-};
 const prefix = env('PREFIX');
 const client = new Redis(env('REDIS_URL'), { maxRetriesPerRequest: 1 });
 const recorder = new Redis(env('REDIS_URL'));
@@ -89,12 +85,9 @@ scheduler.add({
   },
 });
 
-process.on('SIGTERM', () => {
-  void scheduler.stop({ grace: 3000 }).then(async () => {
-    client.disconnect();
-    await recorder.quit(); // after the last record is written
-    process.exit(0);
-  });
+exitOnSigterm(scheduler, 3000, async () => {
+  client.disconnect();
+  await recorder.quit(); // after the last record is written
 });
 
 await scheduler.start();

@@ -5,12 +5,13 @@
  * Periods and leases are short so each scenario takes seconds; `npm run soak` runs the same scenarios longer
  * and with more processes (`SOAK=<factor>`).
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, afterEach, expect, it } from 'vitest';
+import { afterAll, expect, it } from 'vitest';
 import { deletePrefix, ioredisClient } from '../adapters/redis/redis-clients.js';
 import { describeWithRedis, REDIS_URL, randomSuffix } from '../helpers/services.js';
+import { stopWorkers, useWorkers } from '../helpers/spawn-worker.js';
 import { until } from './helpers.js';
 
 const worker = resolve(import.meta.dirname, 'fault-worker.ts');
@@ -34,11 +35,7 @@ interface RunRecord {
 describeWithRedis('scheduler faults in real processes (Redis lock)', () => {
   const redis = ioredisClient();
   const prefixes: string[] = [];
-  let children: ChildProcess[] = [];
-  afterEach(() => {
-    for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
-    children = [];
-  });
+  const startWorker = useWorkers();
   afterAll(async () => {
     for (const p of prefixes) await deletePrefix(redis, p);
     redis.disconnect();
@@ -48,26 +45,11 @@ describeWithRedis('scheduler faults in real processes (Redis lock)', () => {
   async function fleet(shared: Record<string, string>, each: Record<string, string>[]) {
     const prefix = `test:tickwork:faults:${randomSuffix()}:`;
     prefixes.push(prefix);
-    let ready = 0;
-    const started = each.map((extra) => {
-      const child = spawn(process.execPath, ['--import', 'tsx', worker], {
-        env: { ...process.env, REDIS_URL, PREFIX: prefix, JOB: 'job', ...shared, ...extra },
-        stdio: ['ignore', 'pipe', 'inherit'],
-      });
-      child.stdout?.on('data', (chunk: Buffer) => {
-        if (chunk.toString().includes('ready')) ready++;
-      });
-      children.push(child);
-      return child;
-    });
-    await until(() => ready === each.length, 60_000, 'all workers ready');
+    const started = await Promise.all(
+      each.map((extra) => startWorker(worker, { env: { REDIS_URL, PREFIX: prefix, JOB: 'job', ...shared, ...extra } })),
+    );
     const runs = async () => (await redis.lrange(`${prefix}runs`, 0, -1)).map((s) => JSON.parse(s) as RunRecord);
-    const stop = async (except: ChildProcess[] = []) => {
-      const live = started.filter((c) => !except.includes(c) && c.exitCode === null && c.signalCode === null);
-      const exits = live.map((c) => new Promise((r) => c.once('exit', r)));
-      for (const c of live) c.kill('SIGTERM');
-      await Promise.all(exits);
-    };
+    const stop = (except: ChildProcess[] = []) => stopWorkers(started.filter((c) => !except.includes(c)));
     return { children: started, runs, stop };
   }
 
@@ -194,6 +176,21 @@ describeWithRedis('scheduler faults in real processes (Redis lock)', () => {
       await observe(3000);
       await f.stop();
       const all = await f.runs();
+      {
+        const endedAt = new Map<number, number>();
+        for (const r of all) if (r.phase === 'end' && !endedAt.has(r.tick)) endedAt.set(r.tick, r.at);
+        const afterEnd = all.filter((r) => r.phase === 'start' && r.at > (endedAt.get(r.tick) ?? Infinity));
+        if (afterEnd.length)
+          console.log(
+            'OLDHIT',
+            JSON.stringify(afterEnd),
+            '\n',
+            all
+              .filter((r) => afterEnd.some((a) => a.tick === r.tick))
+              .map((r) => JSON.stringify(r))
+              .join('\n'),
+          );
+      }
       // A completed tick never starts again (a takeover of one whose holder stalled, on a loaded machine, may).
       expect(violations(all)).toEqual([]);
       expect(countBy(all, 'done').size).toBeGreaterThan(5);

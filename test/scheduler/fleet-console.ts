@@ -4,10 +4,11 @@
  * other skip with `paused`, resume runs it again, a trigger runs exactly once in the fleet, and the history
  * read from either process shows both processes' runs.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { expect } from 'vitest';
 import type { JobStatus, RunRecord } from '../../src/scheduler/index.js';
+import { startWorker, stopWorkers } from '../helpers/spawn-worker.js';
 import { until } from './helpers.js';
 import type { ControlCommand, WorkerReport } from './worker-control.js';
 
@@ -53,30 +54,15 @@ export async function spawnConsolePair(
   env: Record<string, string>,
   children: ChildProcess[],
 ): Promise<{ a: ConsoleWorker; b: ConsoleWorker; stop(): Promise<void> }> {
-  const spawned = [0, 1].map(() =>
-    spawn(process.execPath, ['--import', 'tsx', worker], {
-      env: { ...process.env, ...env },
-      stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
-    }),
+  const spawned = await Promise.all(
+    [0, 1].map(() => startWorker(worker, { env, ipc: true }, (child) => children.push(child))),
   );
-  children.push(...spawned);
-  let ready = 0;
-  for (const c of spawned) {
-    c.stdout?.on('data', (chunk: Buffer) => {
-      if (chunk.includes('ready')) ready++;
-    });
-  }
-  await until(() => ready === 2, 60_000, 'both workers ready');
   const [a, b] = spawned.map(consoleWorker);
   if (!a || !b) throw new Error('two workers expected');
   return {
     a,
     b,
-    async stop() {
-      const exits = spawned.map((c) => new Promise((r) => c.once('exit', r)));
-      for (const c of spawned) c.kill('SIGTERM');
-      await Promise.all(exits);
-    },
+    stop: () => stopWorkers(spawned),
   };
 }
 

@@ -5,13 +5,9 @@
 import { Redis } from 'ioredis';
 import { redisLock } from '../../adapters/redis/lock.js';
 import { createScheduler } from '../../src/scheduler/index.js';
+import { requiredEnv as env, exitOnSigterm } from '../helpers/worker-env.js';
 import { serveControl } from './worker-control.js';
 
-const env = (name: string): string => {
-  const value = process.env[name];
-  if (value === undefined) throw new Error(`${name} is required`);
-  return value;
-};
 const prefix = env('PREFIX');
 const client = new Redis(env('REDIS_URL'), { maxRetriesPerRequest: 1 });
 const recorder = new Redis(env('REDIS_URL'));
@@ -38,12 +34,9 @@ scheduler.add({
   },
 });
 
-process.on('SIGTERM', () => {
-  void scheduler.stop({ grace: 3000 }).then(() => {
-    client.disconnect();
-    recorder.disconnect();
-    process.exit(0);
-  });
+exitOnSigterm(scheduler, 3000, async () => {
+  client.disconnect();
+  await recorder.quit(); // after the last record is written
 });
 
 serveControl(scheduler, env('JOB'));

@@ -6,13 +6,9 @@
 import pg from 'pg';
 import { postgresLock } from '../../adapters/postgres/lock.js';
 import { createScheduler } from '../../src/scheduler/index.js';
+import { requiredEnv as env, exitOnSigterm } from '../helpers/worker-env.js';
 import { serveControl } from './worker-control.js';
 
-const env = (name: string): string => {
-  const value = process.env[name];
-  if (value === undefined) throw new Error(`${name} is required`);
-  return value;
-};
 const db = new pg.Pool({
   connectionString: env('DATABASE_URL'),
   max: 4,
@@ -49,12 +45,7 @@ scheduler.add({
   },
 });
 
-process.on('SIGTERM', () => {
-  void scheduler.stop({ grace: 3000 }).then(async () => {
-    await db.end();
-    process.exit(0);
-  });
-});
+exitOnSigterm(scheduler, 3000, () => db.end());
 
 serveControl(scheduler, env('JOB'));
 await scheduler.start();

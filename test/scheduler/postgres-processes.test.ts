@@ -4,15 +4,15 @@
  * over by another process with a higher fence, and fences are unique. Then the fleet console on two processes:
  * pause, resume, trigger and the shared history (`fleet-console.ts`).
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { migrate } from '../../adapters/postgres/migrate.js';
 import { isolatedPool } from '../helpers/postgres.js';
 import { DATABASE_URL, describeWithPostgres } from '../helpers/services.js';
+import { startWorker, stopWorkers } from '../helpers/spawn-worker.js';
 import { fleetConsoleScenario, spawnConsolePair } from './fleet-console.js';
-import { until } from './helpers.js';
 
 const PROCESSES = 4;
 const LEASE_TTL = 1500;
@@ -53,25 +53,16 @@ describeWithPostgres('scheduler in real processes on the PostgreSQL lock', () =>
     }));
 
   it('4 processes, one SIGKILLed mid-run: no tick twice, none lost, the killed tick taken over', async () => {
-    let ready = 0;
-    for (let i = 0; i < PROCESSES; i++) {
-      const child = spawn(process.execPath, ['--import', 'tsx', worker], {
-        env: {
-          ...process.env,
-          DATABASE_URL,
-          SCHEMA: target.schema,
-          JOB: 'every-second',
-          LEASE_TTL: String(LEASE_TTL),
-          WORK_MS: String(WORK_MS),
-        },
-        stdio: ['ignore', 'pipe', 'inherit'],
-      });
-      child.stdout?.on('data', (chunk: Buffer) => {
-        if (chunk.toString().includes('ready')) ready++;
-      });
-      children.push(child);
-    }
-    await until(() => ready === PROCESSES, 60_000, 'all workers ready');
+    const env = {
+      DATABASE_URL,
+      SCHEMA: target.schema,
+      JOB: 'every-second',
+      LEASE_TTL: String(LEASE_TTL),
+      WORK_MS: String(WORK_MS),
+    };
+    await Promise.all(
+      Array.from({ length: PROCESSES }, () => startWorker(worker, { env }, (child) => children.push(child))),
+    );
     const readyAt = Date.now();
 
     // After a few ticks, kill a process that has just started a run.
@@ -87,10 +78,7 @@ describeWithPostgres('scheduler in real processes on the PostgreSQL lock', () =>
     }
     await sleep(Math.max(0, readyAt + RUN_MS - Date.now()));
     const stopAt = Date.now();
-    const others = children.filter((c) => c.pid !== victim?.pid);
-    const exits = others.map((c) => new Promise((r) => c.once('exit', r)));
-    for (const c of others) c.kill('SIGTERM');
-    await Promise.all(exits);
+    await stopWorkers(children.filter((c) => c.pid !== victim?.pid));
 
     const all = await runs();
     const starts = all.filter((r) => r.phase === 'start');

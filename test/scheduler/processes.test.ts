@@ -4,12 +4,13 @@
  * within lease ttl + 1 s, and fences grow strictly. Then the fleet console on two processes: pause, resume,
  * trigger and the shared history (`fleet-console.ts`).
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, expect, it } from 'vitest';
 import { deletePrefix, ioredisClient } from '../adapters/redis/redis-clients.js';
 import { describeWithRedis, REDIS_URL, randomSuffix } from '../helpers/services.js';
+import { startWorker, stopWorkers } from '../helpers/spawn-worker.js';
 import { fleetConsoleScenario, spawnConsolePair } from './fleet-console.js';
 import { until } from './helpers.js';
 
@@ -37,25 +38,16 @@ describeWithRedis('scheduler in real processes on the Redis lock', () => {
   });
 
   it('8 processes, one SIGKILLed mid-run: no tick twice, none lost, takeover within ttl + 1 s', async () => {
-    let ready = 0;
-    for (let i = 0; i < PROCESSES; i++) {
-      const child = spawn(process.execPath, ['--import', 'tsx', worker], {
-        env: {
-          ...process.env,
-          REDIS_URL,
-          PREFIX: prefix,
-          JOB: 'every-second',
-          LEASE_TTL: String(LEASE_TTL),
-          WORK_MS: String(WORK_MS),
-        },
-        stdio: ['ignore', 'pipe', 'inherit'],
-      });
-      child.stdout?.on('data', (chunk: Buffer) => {
-        if (chunk.toString().includes('ready')) ready++;
-      });
-      children.push(child);
-    }
-    await until(() => ready === PROCESSES, 60_000, 'all workers ready');
+    const env = {
+      REDIS_URL,
+      PREFIX: prefix,
+      JOB: 'every-second',
+      LEASE_TTL: String(LEASE_TTL),
+      WORK_MS: String(WORK_MS),
+    };
+    await Promise.all(
+      Array.from({ length: PROCESSES }, () => startWorker(worker, { env }, (child) => children.push(child))),
+    );
     const readyAt = Date.now();
     const runs = async () => (await redis.lrange(`${prefix}runs`, 0, -1)).map((s) => JSON.parse(s) as RunRecord);
 
@@ -81,9 +73,7 @@ describeWithRedis('scheduler in real processes on the Redis lock', () => {
     );
     await sleep(Math.max(0, readyAt + 22_000 - Date.now()));
     const stopAt = Date.now();
-    const exits = children.filter((c) => c.pid !== victim?.pid).map((c) => new Promise((r) => c.once('exit', r)));
-    for (const c of children) if (c.pid !== victim?.pid) c.kill('SIGTERM');
-    await Promise.all(exits);
+    await stopWorkers(children.filter((c) => c.pid !== victim?.pid));
 
     const all = await runs();
     const starts = all.filter((r) => r.phase === 'start');

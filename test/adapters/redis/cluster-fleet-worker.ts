@@ -7,6 +7,7 @@
 import { Cluster } from 'ioredis';
 import { redisLock } from '../../../adapters/redis/lock.js';
 import { createScheduler } from '../../../src/scheduler/index.js';
+import { requiredEnv as env, exitOnSigterm } from '../../helpers/worker-env.js';
 
 /** One message to the parent: a run's start or end, or `ready` once the scheduler has started. */
 export type FleetMessage =
@@ -20,11 +21,6 @@ export type FleetMessage =
       readonly at: number;
     };
 
-const env = (name: string): string => {
-  const value = process.env[name];
-  if (value === undefined) throw new Error(`${name} is required`);
-  return value;
-};
 const send = (message: FleetMessage) =>
   new Promise<void>((resolve, reject) => {
     if (!process.send) throw new Error('cluster-fleet-worker must be spawned with an IPC channel');
@@ -67,12 +63,7 @@ scheduler.add({
   },
 });
 
-process.on('SIGTERM', () => {
-  void scheduler.stop({ grace: 3000 }).then(() => {
-    client.disconnect();
-    process.exit(0);
-  });
-});
+exitOnSigterm(scheduler, 3000, () => client.disconnect());
 
 await scheduler.start();
 await send({ type: 'ready', pid: process.pid });
