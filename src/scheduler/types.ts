@@ -306,7 +306,11 @@ export interface JobErrorEvent {
 export interface SchedulerEvents {
   /** An attempt starts. */
   'run:start': RunStartEvent;
-  /** The tick ran to success and is marked done. */
+  /**
+   * The handler succeeded and the tick is marked done, or, when the lock could not be reached to mark it (four
+   * tries, logged as an error and published as a lock error), left to expire: another instance may then run it
+   * again.
+   */
   'run:success': RunSuccessEvent;
   /** The tick failed (retries exhausted, timeout, abort, lease lost). */
   'run:failure': RunFailureEvent;
