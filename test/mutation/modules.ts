@@ -33,6 +33,7 @@ export const MODULES = {
       'test/extract/limits-keys.test.ts',
       'test/extract/limits-key-set.test.ts',
       'test/extract/limits-scanner.test.ts',
+      'test/extract/limits-extractor.test.ts',
     ],
   },
   isin: {
