@@ -69,6 +69,17 @@ describe('surrogate pairs at chunk ends', () => {
   });
 });
 
+describe('the encoding buffer', () => {
+  it('grows for a chunk longer than any before it', () => {
+    const extractor = createExtractor();
+    expect(extractor.write('[{"id":1}')).toEqual([{ key: 'id', value: 1, start: 7, end: 8 }]);
+    // 1,200 units need up to 3,600 bytes: more than the first chunk's buffer of 1,024.
+    const long = `,{"s":"${'é'.repeat(1200)}","id":2}]`;
+    expect(extractor.write(long)).toEqual([{ key: 'id', value: 2, start: 9 + 1214, end: 9 + 1215 }]);
+    expect(extractor.end().complete).toBe(true);
+  });
+});
+
 describe('refusals and the shape of diagnostics', () => {
   it('refuses a chunk of another type, and any call after end, each with its code and message', () => {
     const extractor = createExtractor();

@@ -166,6 +166,13 @@ const CASES: Case[] = [
     complete: false,
   },
   {
+    name: 'input ending inside a positive number',
+    input: '{"code":45',
+    matches: [],
+    diagnostics: [truncated(8, 10, inValue('code'), 'code', '45')],
+    complete: false,
+  },
+  {
     name: 'input ending inside a bad number',
     input: '{"id":-1.5',
     matches: [],
@@ -320,10 +327,12 @@ const CASES: Case[] = [
 ];
 
 /**
- * One repeated character that leaves the scanner where it was (outside strings, at depth 0): a quote or a
- * digit where a string or a number would go on, a space where whitespace would, a colon after a key.
+ * Repeated, these leave the scanner where it was (outside strings, at depth 0): a quote or a digit where a
+ * string or a number would go on, a space where whitespace would, a colon after a key, and every byte that
+ * ends a run of string content one byte further on (so a search for the next one finds it past the chunk's
+ * end, not at it).
  */
-const POISONS = ['"', ' ', '0', ':'];
+const POISONS = ['""', ' ', '0', ':', ' ""\\\n\r'];
 
 function expectedOf(c: Case): Result {
   return { matches: c.matches, complete: c.complete ?? true, diagnostics: c.diagnostics, droppedDiagnostics: 0 };
@@ -346,12 +355,10 @@ describe('exact results with the JS scanner alone', () => {
 
   it.each(CASES)('$name: string input at every cut, with stale bytes past the end of each chunk', (c) => {
     configureFastScan({ enabled: false });
-    // The first chunk fills the encoding buffer past the end of every later one (no chunk is longer); an even
-    // number of quotes leaves the scanner outside a string.
-    const length = 2 * Math.ceil(c.input.length / 2) + 8;
-    const expected = shifted(expectedOf(c), length);
     for (const poison of POISONS) {
-      const first = poison.repeat(length);
+      // The first chunk fills the encoding buffer past the end of every later one (no chunk is longer).
+      const first = poison.repeat(Math.ceil((c.input.length + 8) / poison.length));
+      const expected = shifted(expectedOf(c), first.length);
       expect(run([first, c.input], c.options), `after ${JSON.stringify(poison)}`).toEqual(expected);
       for (let cut = 1; cut < c.input.length; cut++) {
         expect(
