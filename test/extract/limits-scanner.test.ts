@@ -14,7 +14,7 @@
  * inputs the JS scanner runs alone; these cases pin what both paths must give, near every limit in the code.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { configureFastScan } from '../../src/extract/fast-scan.js';
+import { configureFastScan, fastScanner } from '../../src/extract/fast-scan.js';
 import type { ExtractDiagnostic, ExtractMatch, ExtractOptions, ExtractResult } from '../../src/extract/index.js';
 import { createExtractor, extract, extractIds } from '../../src/extract/index.js';
 
@@ -396,6 +396,21 @@ describe("the fast path's own limits", () => {
       input.indexOf(`"${long}":2`) + 52,
       input.lastIndexOf(`"${long}":5`) + 52,
     ]);
+  });
+
+  it('never scans a chunk through the window of the chunk before, whatever the copy counter reads', () => {
+    configureFastScan({ enabled: true, window: 61, minBytes: 1 });
+    const fast = fastScanner()!;
+    // In a fresh process the counter starts at 0; each run here starts from there, as the first scan would.
+    for (const [first, second] of [
+      ['[{"id":1},', '{"id":2}]'],
+      ['[{"code":3}', ',{"id":4}]'],
+    ] as const) {
+      fast.generation = 0;
+      const extractor = createExtractor();
+      const values = [...extractor.write(encoder.encode(first)), ...extractor.write(encoder.encode(second))];
+      expect(values.map((m) => m.value)).toEqual(first.includes('"id":1') ? [1, 2] : [3, 4]);
+    }
   });
 
   it('takes a chunk longer than its window in window-sized steps', () => {
