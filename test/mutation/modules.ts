@@ -32,6 +32,8 @@ export const MODULES = {
       'test/extract/limits-options.test.ts',
       'test/extract/limits-keys.test.ts',
       'test/extract/limits-key-set.test.ts',
+      'test/extract/limits-scanner.test.ts',
+      'test/extract/limits-extractor.test.ts',
     ],
   },
   isin: {
