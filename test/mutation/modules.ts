@@ -80,7 +80,7 @@ export const MODULES = {
   },
   'redis-lock': {
     mutate: ['adapters/redis/lock.ts', 'adapters/redis/lock-scripts.ts'],
-    tests: ['test/adapters/redis/lock.test.ts'],
+    tests: ['test/adapters/redis/lock.test.ts', 'test/adapters/redis/lock-limits.test.ts'],
     optIn: 'needs the Redis server and mutates Lua text, which only the server judges; run it by name',
   },
 } as const satisfies Record<string, MutationModule>;
