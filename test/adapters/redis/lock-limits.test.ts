@@ -106,6 +106,15 @@ describe('redisLock options and refusals', () => {
     }
   });
 
+  it('names the call that got no answer within commandTimeout', async () => {
+    const silent: IoredisLikeClient = { call: () => new Promise(() => {}) };
+    await expect(redisLock({ client: silent, commandTimeout: 1 }).poll('j')).rejects.toMatchObject({
+      code: 'UNAVAILABLE',
+      message: 'Redis did not answer lock control poll within 1 ms',
+      details: { what: 'lock control poll' },
+    });
+  });
+
   it('refuses a reply it does not know as INTERNAL rather than reading it as a refusal', async () => {
     const odd: IoredisLikeClient = { call: async () => [0, 'borrowed', 1, 0] };
     await expect(redisLock({ client: odd }).acquire(request('j', 1))).rejects.toMatchObject({
