@@ -83,6 +83,11 @@ export const MODULES = {
     tests: ['test/adapters/redis/lock.test.ts', 'test/adapters/redis/lock-limits.test.ts'],
     optIn: 'needs the Redis server and mutates Lua text, which only the server judges; run it by name',
   },
+  'postgres-lock': {
+    mutate: ['adapters/postgres/lock.ts', 'adapters/postgres/lock-prepare.ts'],
+    tests: ['test/adapters/postgres/lock.test.ts'],
+    optIn: 'its suites run on PGlite and the PostgreSQL server with durable commits; run it by name',
+  },
 } as const satisfies Record<string, MutationModule>;
 
 /** A module's name. */
