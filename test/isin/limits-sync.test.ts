@@ -326,6 +326,102 @@ describe('createIsinSync failures', () => {
   });
 });
 
+describe('createIsinSync stages', () => {
+  /** A store that takes a few milliseconds to load and save, and records the options of each call. */
+  function slowStore(): IsinSnapshotStore & { calls: [string, unknown][] } {
+    const inner = memoryIsinSnapshotStore();
+    const calls: [string, unknown][] = [];
+    const pause = () => new Promise((resolve) => setTimeout(resolve, 5));
+    return {
+      calls,
+      load: async (name, options) => {
+        calls.push(['load', options]);
+        await pause();
+        return inner.load(name, options);
+      },
+      save: async (name, snapshot, options) => {
+        calls.push(['save', options]);
+        await pause();
+        return inner.save(name, snapshot, options);
+      },
+    };
+  }
+
+  it('times each stage within the run, and leaves the stages it did not reach at 0', async () => {
+    const store = slowStore();
+    const sync = createIsinSync({
+      name: 'list',
+      source: await listFile(`${distinctIsins(3, 28).join('\n')}\n`),
+      store,
+    });
+    for (const status of ['updated', 'not-modified'] as const) {
+      const before = performance.now();
+      const r = await sync();
+      const elapsed = performance.now() - before;
+      expect(r.status).toBe(status);
+      const t = r.timings;
+      expect(t.totalMs).toBeLessThanOrEqual(elapsed);
+      expect(t.loadMs + t.fetchMs + t.diffMs + t.saveMs).toBeLessThanOrEqual(t.totalMs);
+      expect(t.loadMs).toBeGreaterThan(0);
+      expect(t.fetchMs).toBeGreaterThan(0);
+      if (status === 'updated') expect(t.saveMs).toBeGreaterThan(0);
+      else expect({ diffMs: t.diffMs, saveMs: t.saveMs }).toEqual({ diffMs: 0, saveMs: 0 });
+    }
+    const failed = await createIsinSync({ name: 'list', source: join(dir, 'missing.txt'), store })();
+    expect(failed.status).toBe('failed');
+    expect(failed.timings.loadMs).toBeGreaterThan(0);
+    expect({ diffMs: failed.timings.diffMs, saveMs: failed.timings.saveMs }).toEqual({ diffMs: 0, saveMs: 0 });
+  });
+
+  it('reports the time of the stage that failed, not 0', async () => {
+    const source = await listFile(`${distinctIsins(3, 32).join('\n')}\n`);
+    const pause = () => new Promise((resolve) => setTimeout(resolve, 5));
+    const inner = memoryIsinSnapshotStore();
+    const loadFails: IsinSnapshotStore = {
+      load: async () => {
+        await pause();
+        throw new Error('load failed');
+      },
+      save: inner.save,
+    };
+    const load = await createIsinSync({ name: 'list', source, store: loadFails })();
+    expect(load).toMatchObject({ status: 'failed', code: 'INTERNAL' });
+    expect(load.timings.loadMs).toBeGreaterThan(0);
+    expect(load.timings.totalMs).toBeGreaterThanOrEqual(load.timings.loadMs);
+    const saveFails: IsinSnapshotStore = {
+      load: inner.load,
+      save: async () => {
+        await pause();
+        throw new Error('save failed');
+      },
+    };
+    const save = await createIsinSync({ name: 'list', source, store: saveFails })();
+    expect(save).toMatchObject({ status: 'failed', reason: 'Cannot save the snapshot: save failed' });
+    expect(save.timings.saveMs).toBeGreaterThan(0);
+    expect(save.timings.totalMs).toBeGreaterThanOrEqual(save.timings.saveMs);
+    const fetch = await createIsinSync({ name: 'list', source: join(dir, 'missing.txt'), store: inner })();
+    expect(fetch.status).toBe('failed');
+    expect(fetch.timings.fetchMs).toBeGreaterThan(0);
+  });
+
+  it('hands the store the run signal on load only when the run has one', async () => {
+    const store = slowStore();
+    const source = await listFile(`${distinctIsins(3, 30).join('\n')}\n`);
+    await createIsinSync({ name: 'list', source, store })();
+    const signal = new AbortController().signal;
+    await createIsinSync({ name: 'list', source: await listFile(`${distinctIsins(4, 30).join('\n')}\n`), store })({
+      signal,
+      fence: 3,
+    });
+    expect(store.calls).toEqual([
+      ['load', {}],
+      ['save', {}],
+      ['load', { signal }],
+      ['save', { fence: 3, signal }],
+    ]);
+  });
+});
+
 describe('createIsinSync options at their bounds', () => {
   it('refuses each option just outside its range, word for word, and takes the value at the bound', () => {
     const store = memoryIsinSnapshotStore();
