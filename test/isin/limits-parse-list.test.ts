@@ -8,7 +8,13 @@
  */
 import { describe, expect, it } from 'vitest';
 import { isTickworkError } from '../../src/errors.js';
-import { type IsinListInput, type ParseIsinListOptions, parseIsinList } from '../../src/isin/parse-list.js';
+import {
+  type IsinListInput,
+  type ParseIsinListOptions,
+  parseIsinList,
+  resolveParseOptions,
+} from '../../src/isin/parse-list.js';
+import { RowParser } from '../../src/isin/row-parser.js';
 import { distinctIsins } from './generate.js';
 
 /** A valid ISIN and the same with a wrong check digit. */
@@ -181,7 +187,7 @@ describe('parseIsinList results, field by field', () => {
     const bare = await parsed(`1;${GOOD}\n2;${GOOD2}\n`);
     expect(bare).toMatchObject({ format: 'csv', delimiter: ';', column: { index: 1 } });
     expect(bare).not.toHaveProperty('headerLine');
-    expect(bare.column).toEqual({ index: 1 });
+    expect(Object.keys(bare.column!)).toEqual(['index']);
     const text = await parsed(`${GOOD}\n`);
     expect(text.format).toBe('text');
     for (const key of ['delimiter', 'headerLine', 'column']) expect(text).not.toHaveProperty(key);
@@ -189,6 +195,10 @@ describe('parseIsinList results, field by field', () => {
 
   it('reports progress after every chunk: bytes so far and data rows so far', async () => {
     const seen: { bytes: number; rows: number }[] = [];
+    const once: number[] = [];
+    await parseIsinList(`ISIN\n${GOOD}\n`, { onProgress: (p) => once.push(p.bytes) });
+    // A string is one chunk.
+    expect(once).toEqual([18]);
     const text = `ISIN\n${GOOD}\n${GOOD2}\n`;
     // The shape is only known at the end of input shorter than 64 KiB: no rows before.
     await parseIsinList(cutAt(text, [5, 18]), { onProgress: (p) => seen.push(p) });
@@ -248,6 +258,15 @@ describe('parseIsinList results, field by field', () => {
     expect((await parsed(stream)).isins).toEqual([GOOD2, GOOD]);
     expect(stream.locked).toBe(false);
     expect((await parsed([text.slice(0, 3), Buffer.from(text.slice(3))])).isins).toEqual([GOOD2, GOOD]);
+    // An object with only `getReader` (a stream from another implementation) is read through its reader.
+    const readerOnly = new ReadableStream<Uint8Array>({
+      start(c) {
+        c.enqueue(Buffer.from(text));
+        c.close();
+      },
+    });
+    expect((await parsed({ getReader: () => readerOnly.getReader() } as never)).isins).toEqual([GOOD2, GOOD]);
+    expect(readerOnly.locked).toBe(false);
     // A byte array is one chunk, not an iterable of numbers.
     expect((await parsed(new Uint8Array(Buffer.from(text)))).isins).toEqual([GOOD2, GOOD]);
   });
@@ -468,6 +487,8 @@ describe('parseIsinList header sniffing', () => {
       const list = await parseIsinList(`id;${name};x\n1;${GOOD};y\n`);
       expect(list.column, name).toEqual({ index: 1 });
     }
+    // A mark inside a name is part of it.
+    expect((await parseIsinList(`id;IS\uFEFFIN\n1;${GOOD}\n`)).column).toEqual({ index: 1 });
     // A second mark after the one the parser removes is not part of the name.
     const marked = await parseIsinList(`\uFEFF\uFEFFISIN;n\n${GOOD};a\n`);
     expect(marked.column).toEqual({ index: 0, name: 'ISIN' });
@@ -534,6 +555,15 @@ describe('parseIsinList header sniffing', () => {
     expect(beyond).toMatchObject({ headerLine: 5, column: { index: 1 }, skipped: 2, rows: 0 });
   });
 
+  it('reads quotes in a header line as CSV does: "" inside quotes, a quote inside a field is a character', async () => {
+    const escaped = await parseIsinList(`"x""y";b\n${GOOD};z\n`, { column: 'x"y' });
+    expect(escaped).toMatchObject({ delimiter: ';', headerLine: 1, column: { index: 0, name: 'x"y' }, valid: 1 });
+    const inner = await parseIsinList(`id"x;ISIN\n1;${GOOD}\n`);
+    expect(inner).toMatchObject({ delimiter: ';', column: { index: 1, name: 'ISIN' }, valid: 1 });
+    const quotedDelimiter = await parseIsinList(`"a;b";"ISIN"\n"1;2";${GOOD}\n`);
+    expect(quotedDelimiter).toMatchObject({ delimiter: ';', column: { index: 1, name: 'ISIN' }, valid: 1 });
+  });
+
   it('refuses a named column no header has, naming it', async () => {
     for (const column of ['Code', ['Code', 'Id']] as const) {
       const e = await rejection(parseIsinList(`a,b\n1,${GOOD}\n`, { column }));
@@ -567,6 +597,11 @@ describe('parseIsinList without a header: the column with the most ISINs', () =>
     expect(list).toMatchObject({ format: 'csv', delimiter: ',', column: { index: 1 } });
     const columns = await parseIsinList(`${GOOD},${GOOD2}\nx,y\n`);
     expect(columns).toMatchObject({ format: 'csv', delimiter: ',', column: { index: 0 } });
+    // Lines without the delimiter do not count for it.
+    expect(await parseIsinList(`${GOOD}\n${GOOD2}\nx;${GOOD}\n`, { format: 'csv' })).toMatchObject({
+      delimiter: ';',
+      column: { index: 1 },
+    });
     // A delimiter only in one line still counts that line.
     const one = await parseIsinList(`a\nb\n${GOOD}|x\n`, { format: 'csv' });
     expect(one).toMatchObject({ delimiter: '|', column: { index: 0 } });
@@ -576,8 +611,15 @@ describe('parseIsinList without a header: the column with the most ISINs', () =>
     const list = await parseIsinList(`${GOOD};x,${GOOD2}\n${GOOD};x,${GOOD2}\n`, { column: 1 });
     expect(list).toMatchObject({ format: 'csv', delimiter: ',', column: { index: 1 } });
     expect(list.valid).toBe(2);
-    // Column 0 of the ;-split lines is an ISIN: with `column: 0` the ';' delimiter wins.
-    expect(await parseIsinList(`${GOOD};x,${GOOD2}\n${GOOD};x\n`, { column: 0 })).toMatchObject({ delimiter: ';' });
+    // Only column 0 counts with `column: 0`: one ISIN there split at '|' beats three in column 1 split at ','.
+    expect(await parseIsinList(`${GOOD}|x,${GOOD2}\ny,${GOOD}\ny,${GOOD2}\n`, { column: 0 })).toMatchObject({
+      delimiter: '|',
+      column: { index: 0 },
+    });
+    // A column index means CSV, even when the lines are ISINs as they stand, and that column even when no
+    // value in it looks like one.
+    expect(await parseIsinList(`${GOOD}\n${GOOD2}\n`, { column: 0 })).toMatchObject({ format: 'csv', valid: 2 });
+    expect(await parseIsinList('a,b\nc,d\n', { column: 1 })).toMatchObject({ format: 'csv', column: { index: 1 } });
   });
 
   it('stays CSV when asked, even with nothing that looks like an ISIN', async () => {
@@ -639,5 +681,19 @@ describe('parseIsinList prefixes, encodings and lenient values', () => {
       encoding: 'latin1',
     });
     expect(marked).toMatchObject({ lines: 2, invalid: 1, valid: 1 });
+  });
+});
+
+describe('RowParser.shape', () => {
+  it('is unknown until 64 KiB have arrived or the input ends', () => {
+    const short = new RowParser(resolveParseOptions());
+    short.push(Buffer.from(`ISIN\n${GOOD}\n`));
+    expect(short.shape).toBeUndefined();
+    short.finish(0);
+    expect(short.shape).toEqual({ format: 'csv', delimiter: ',', headerLine: 1, column: 0, columnName: 'ISIN' });
+    const long = new RowParser(resolveParseOptions());
+    long.push(Buffer.from(`ISIN\n${`${GOOD}\n`.repeat(5041)}`));
+    expect(long.shape).toMatchObject({ format: 'csv', headerLine: 1 });
+    expect(long.counts.rows).toBe(5041);
   });
 });
