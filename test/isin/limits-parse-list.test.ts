@@ -137,7 +137,7 @@ describe('parseIsinList caps on issues, notices and the duplicate sample', () =>
     const many = await parseIsinList(`n,ISIN\n${bad.join('\n')}\n`);
     expect(many.invalid).toBe(1001);
     expect(many.issues.length).toBe(1000);
-    expect(many.issues.at(-1)).toEqual({ line: 1001, code: 'LENGTH', value: 'X999' });
+    expect(many.issues.at(-1)).toStrictEqual({ line: 1001, code: 'LENGTH', value: 'X999' });
   });
 
   it('keeps maxDuplicateSample repeats, at 0, 1 and the default 100', async () => {
@@ -153,7 +153,7 @@ describe('parseIsinList caps on issues, notices and the duplicate sample', () =>
   it('reports a value cut to 64 characters, in an issue and in a notice', async () => {
     const long = 'X'.repeat(65);
     const list = await parseIsinList(`a,ISIN\nx,${long}\n${long}\n`);
-    expect(list.issues).toEqual([{ line: 2, code: 'LENGTH', value: 'X'.repeat(64) }]);
+    expect(list.issues).toStrictEqual([{ line: 2, code: 'LENGTH', value: 'X'.repeat(64) }]);
     expect(list.notices).toEqual([{ line: 3, code: 'RAGGED_ROW', value: 'X'.repeat(64) }]);
   });
 });
@@ -695,5 +695,97 @@ describe('RowParser.shape', () => {
     long.push(Buffer.from(`ISIN\n${`${GOOD}\n`.repeat(5041)}`));
     expect(long.shape).toMatchObject({ format: 'csv', headerLine: 1 });
     expect(long.counts.rows).toBe(5041);
+  });
+});
+
+describe('parseIsinList edge rows', () => {
+  it('reads an input that is only the start of a mark as one line of data', async () => {
+    for (const bytes of [[0xef], [0xef, 0xbb]]) {
+      const list = await parseIsinList(Uint8Array.from(bytes));
+      expect(list, String(bytes)).toMatchObject({ format: 'text', lines: 1, rows: 1, invalid: 1 });
+    }
+  });
+
+  it('reads the last line of a list longer than 64 KiB that has no line end', async () => {
+    const isins = distinctIsins(4000, 9);
+    for (const q of ['', '"']) {
+      const text = `n,ISIN\n${isins.map((i, n) => `${q}r${n}${q},${i}`).join('\n')}`;
+      expect(text.length).toBeGreaterThan(65_536);
+      const list = await parseIsinList(text);
+      expect({ valid: list.valid, lines: list.lines, invalid: list.invalid }, q).toEqual({
+        valid: 4000,
+        lines: 4001,
+        invalid: 0,
+      });
+    }
+  });
+
+  it('sniffs the last line of a short list that has no line end', async () => {
+    expect(await parseIsinList(`a,b\nx,${GOOD}`)).toMatchObject({ format: 'csv', column: { index: 1 }, valid: 1 });
+  });
+
+  it('names the column by index without the CR of a CRLF header', async () => {
+    const list = await parseIsinList(`a,b\r\n1,${GOOD}\r\n`, { header: 1, column: 1 });
+    expect(list.column).toEqual({ index: 1, name: 'b' });
+  });
+
+  it('reads a quote in plain text as a character, whole or split', async () => {
+    const text = `"${GOOD}"\n${GOOD2}\n`;
+    for (const cuts of [[], [3], [15]]) {
+      const list = await parseIsinList(cutAt(text, cuts), { format: 'text' });
+      expect(list.issues, String(cuts)).toStrictEqual([{ line: 1, code: 'LENGTH', value: `"${GOOD}"` }]);
+      expect([...list.set]).toEqual([GOOD2]);
+    }
+  });
+
+  it('takes no valid ISIN from the header, the lines after it or a skipped line as data', async () => {
+    const after = await parseIsinList(`ISIN\n${GOOD}\n${GOOD2}\n`, { skipLinesAfterHeader: 1 });
+    expect([...after.set]).toEqual([GOOD2]);
+    expect(after).toMatchObject({ rows: 1, valid: 1, skipped: 2 });
+    const two = await parseIsinList(`ISIN\n${GOOD}\n${GOOD2}\n${GOOD}\n`, { skipLinesAfterHeader: 2 });
+    expect([...two.set]).toEqual([GOOD]);
+    const pattern = await parseIsinList(`${GOOD}\n${GOOD2}\n`, { skipLinePattern: /^US/ });
+    expect([...pattern.set]).toEqual([GOOD2]);
+    expect(pattern).toMatchObject({ rows: 1, valid: 1, skipped: 1, notices: [] });
+  });
+
+  it('ends a plain-text ISIN only at a line end, not at a control byte', async () => {
+    const list = await parseIsinList(`${GOOD}\n${GOOD2}\x01x\n`, { format: 'text' });
+    expect(list.issues).toStrictEqual([{ line: 2, code: 'LENGTH', value: `${GOOD2}\x01x` }]);
+  });
+
+  it('refuses a field whose first 12 characters are an ISIN, on both paths', async () => {
+    for (const q of ['', '"']) {
+      const list = await parseIsinList(`${q}n${q},ISIN\n${q}a${q},${GOOD}X\n${q}b${q},${GOOD2}\n`);
+      expect(list.issues, q).toStrictEqual([{ line: 2, code: 'LENGTH', value: `${GOOD}X` }]);
+      expect([...list.set], q).toEqual([GOOD2]);
+    }
+  });
+
+  it('reads quoted lists that open with a blank line or end with a lone CR', async () => {
+    const blank = await parseIsinList(`\n"n","ISIN"\n"a","${GOOD}"\n`);
+    expect(blank).toMatchObject({ headerLine: 2, lines: 3, valid: 1, skipped: 2 });
+    const cr = await parseIsinList(`"n","ISIN"\n"a","${GOOD}"\n\r`);
+    expect(cr).toMatchObject({ lines: 3, rows: 1, valid: 1, ragged: 0, skipped: 2 });
+  });
+
+  it('keeps a CR before a delimiter in the field, and reads a last record too short for the column as ragged', async () => {
+    const list = await parseIsinList(`"n",ISIN,x\n"a",${GOOD}\r,x\n"b",${GOOD2},x\n"e"`);
+    expect(list.issues).toStrictEqual([{ line: 2, code: 'LENGTH', value: `${GOOD}\r` }]);
+    expect(list.notices).toStrictEqual([{ line: 4, code: 'RAGGED_ROW', value: '"e"' }]);
+    expect(list).toMatchObject({ valid: 1, ragged: 1 });
+  });
+
+  it('unquotes only a field both opened and closed by a quote', async () => {
+    const list = await parseIsinList(`"n","ISIN"\n"a",${GOOD}"\n"b","${GOOD}"x\n"c","${GOOD2}"\n"d","`, {
+      maxIssues: 5,
+    });
+    expect(list.issues).toStrictEqual([
+      { line: 2, code: 'LENGTH', value: `${GOOD}"` },
+      { line: 3, code: 'LENGTH', value: `"${GOOD}"x` },
+      { line: 5, code: 'LENGTH', value: '"' },
+    ]);
+    expect(list.complete).toBe(false);
+    expect([...list.set]).toEqual([GOOD2]);
   });
 });
