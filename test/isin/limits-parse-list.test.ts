@@ -706,6 +706,21 @@ describe('parseIsinList edge rows', () => {
     }
   });
 
+  it('reads an input that is exactly a mark as empty, whole or split, and keeps it in latin1', async () => {
+    const mark = Buffer.from([0xef, 0xbb, 0xbf]);
+    for (const cuts of [[], [1], [2], [1, 2]]) {
+      const list = await parseIsinList(cutAt(mark, cuts));
+      expect(list, String(cuts)).toMatchObject({ lines: 0, rows: 0, bytes: 3 });
+    }
+    // Then the list: the mark alone in the first chunk.
+    expect(await parseIsinList(cutAt(Buffer.concat([mark, Buffer.from(`${GOOD}\n`)]), [3]))).toMatchObject({
+      lines: 1,
+      valid: 1,
+      invalid: 0,
+    });
+    expect(await parseIsinList(mark, { encoding: 'latin1' })).toMatchObject({ lines: 1, rows: 1, invalid: 1 });
+  });
+
   it('reads the last line of a list longer than 64 KiB that has no line end', async () => {
     const isins = distinctIsins(4000, 9);
     for (const q of ['', '"']) {
