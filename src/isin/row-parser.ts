@@ -107,7 +107,9 @@ export class RowParser {
 
   constructor(settings: RowParserSettings) {
     this.#s = settings;
-    this.#decoder = new TextDecoder(settings.encoding === 'latin1' ? 'latin1' : 'utf-8');
+    // `ignoreBOM`: the file's own mark is removed in `push`; a mark the decoder dropped from the start of any
+    // other slice would turn a field such as `\uFEFFUS0378331005` into a valid ISIN on the plain path only.
+    this.#decoder = new TextDecoder(settings.encoding === 'latin1' ? 'latin1' : 'utf-8', { ignoreBOM: true });
   }
 
   /** The shape found (after the first 64 KiB, or at the end). */

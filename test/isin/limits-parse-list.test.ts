@@ -489,6 +489,8 @@ describe('parseIsinList header sniffing', () => {
     }
     // A mark inside a name is part of it.
     expect((await parseIsinList(`id;IS\uFEFFIN\n1;${GOOD}\n`)).column).toEqual({ index: 1 });
+    // A mark opening a later field is not part of the name either.
+    expect((await parseIsinList(`id;\uFEFFISIN\n1;${GOOD}\n`)).column).toEqual({ index: 1, name: 'ISIN' });
     // A second mark after the one the parser removes is not part of the name.
     const marked = await parseIsinList(`\uFEFF\uFEFFISIN;n\n${GOOD};a\n`);
     expect(marked.column).toEqual({ index: 0, name: 'ISIN' });
@@ -719,6 +721,22 @@ describe('parseIsinList edge rows', () => {
       invalid: 0,
     });
     expect(await parseIsinList(mark, { encoding: 'latin1' })).toMatchObject({ lines: 1, rows: 1, invalid: 1 });
+  });
+
+  it('refuses a value that opens with a mark, on every path and in both modes, as validateIsin does', async () => {
+    const marked = `\uFEFF${GOOD}`;
+    for (const [name, text, line] of [
+      ['plain CSV', `a,ISIN\nx,${marked}\ny,${GOOD2}\n`, 2],
+      ['quoted CSV', `a,ISIN\n"x","${marked}"\n"y","${GOOD2}"\n`, 2],
+      ['plain text', `${GOOD2}\n${marked}\n`, 2],
+      ['plain text, first line after the file mark', `\uFEFF${marked}\n${GOOD2}\n`, 1],
+    ] as const) {
+      for (const mode of ['strict', 'lenient'] as const) {
+        const list = await parseIsinList(text, { mode });
+        expect(list.issues, `${name}, ${mode}`).toStrictEqual([{ line, code: 'LENGTH', value: marked }]);
+        expect([...list.set], `${name}, ${mode}`).toEqual([GOOD2]);
+      }
+    }
   });
 
   it('reads the last line of a list longer than 64 KiB that has no line end', async () => {
