@@ -361,8 +361,7 @@ export class RowParser {
         continue;
       }
       this.counts.rows++;
-      const trimmed = this.#s.mode === 'lenient' ? value.trim() : value;
-      if (trimmed.length === 0) this.counts.empty++;
+      if (value.length === 0) this.counts.empty++;
       else this.#acceptString(line, value);
     }
     return pos;
@@ -391,7 +390,9 @@ export class RowParser {
   #acceptString(line: number, value: string): void {
     const r = validateIsin(value, { mode: this.#s.mode, prefixes: this.#s.prefixes });
     if (!r.ok) {
-      this.#invalid(line, value, r.code, r.expected);
+      // `EMPTY` comes only from lenient mode, for a value of the spaces it trims: an empty field on either path.
+      if (r.code === 'EMPTY') this.counts.empty++;
+      else this.#invalid(line, value, r.code, r.expected);
       return;
     }
     for (const w of r.warnings) this.#notice(line, value, w);

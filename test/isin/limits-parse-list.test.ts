@@ -384,6 +384,23 @@ describe('parseIsinList quoted fields', () => {
     expect(await parseIsinList(plain, { mode: 'lenient' })).toMatchObject({ empty: 2, invalid: 1, rows: 4 });
   });
 
+  it('counts a field of the spaces lenient mode trims as empty, and of other spaces as invalid, quoted or not', async () => {
+    // Lenient mode trims space, tab, VT, FF and NBSP (validateIsin); an em space is no such space.
+    for (const q of ['', '"']) {
+      const rows = [' \t ', '\u000b', '\u00a0', '\u000c ', '\u2003'].map((v, i) => `${q}r${i}${q},${q}${v}${q}`);
+      const text = `n,ISIN\n${rows.join('\n')}\n${q}ok${q},${q}${GOOD}${q}\n`;
+      const lenient = await parseIsinList(text, { mode: 'lenient' });
+      expect({ empty: lenient.empty, invalid: lenient.invalid, rows: lenient.rows }, `${q} lenient`).toEqual({
+        empty: 4,
+        invalid: 1,
+        rows: 6,
+      });
+      expect(lenient.issues, `${q} lenient`).toStrictEqual([{ line: 6, code: 'LENGTH', value: '\u2003' }]);
+      const strict = await parseIsinList(text);
+      expect({ empty: strict.empty, invalid: strict.invalid }, `${q} strict`).toEqual({ empty: 0, invalid: 5 });
+    }
+  });
+
   it('reports a quoted record too short for the column as a ragged row with its text', async () => {
     const list = await parseIsinList(`"n","x","ISIN"\n"a","b"\n"c","d","${GOOD}"\n"e"\r\n`);
     expect(list.notices).toEqual([
