@@ -79,6 +79,7 @@ describe('parseIsinList options at their bounds', () => {
       [{ header: 1.5 }, 'header', 'Expected `header` to be a positive integer, got 1.5'],
       [{ header: 'first' as never }, 'header', `Expected \`header\` to be one of 'auto', got "first"`],
       [{ header: true as never }, 'header', `Expected \`header\` to be one of 'auto', got true`],
+      [{ header: '' as never }, 'header', `Expected \`header\` to be one of 'auto', got ""`],
       [{ column: -1 }, 'column', 'Expected `column` to be an integer ≥ 0, got -1'],
       [{ column: '' }, 'column', 'Expected `column` to be a header name, names, an index or "auto"'],
       [{ column: [] }, 'column', 'Expected `column` to be a header name, names, an index or "auto"'],
@@ -452,6 +453,28 @@ describe('parseIsinList with a chunk boundary anywhere', () => {
     }
   });
 
+  it('gives the same result at every cut after the sniff window, where a split row is carried to the next chunk', async () => {
+    // 64 KiB of long plain rows end the sniffing with the first chunk; the rows after it are then cut at every
+    // byte, alone (a carried row finished by the next chunk) and together with the window (carried from it).
+    const isins = distinctIsins(300, 13);
+    const prefix = `n,ISIN\n${isins.map((i, n) => `${String(n).padEnd(220, '.')},${i}\n`).join('')}`;
+    expect(prefix.length).toBeGreaterThan(65_536);
+    const tails = [
+      `"a ""q""",${GOOD}\r\n"b\r\nc","${BAD}"\r\n,\r\n"d",""\r\n"e"\r\nf,"${GOOD2}"\r\ng,${GOOD}\r\nh,x"y\r\n`,
+      `a,${GOOD}\nb,${BAD}\n\nshort\nc,${GOOD2}\r\nd,\r\ne,${GOOD}`,
+      `a,${GOOD}\nb,"${GOOD2}"\nc,${BAD}\n`,
+    ];
+    for (const tail of tails) {
+      const text = prefix + tail;
+      const whole = await splitInvariant(Buffer.from(text));
+      for (let cut = 1; cut < tail.length; cut++) {
+        const at = prefix.length + cut;
+        expect(await splitInvariant(cutAt(text, [prefix.length, at])), `cut at ${cut}`).toEqual(whole);
+        expect(await splitInvariant(cutAt(text, [at])), `window to ${cut}`).toEqual(whole);
+      }
+    }
+  });
+
   it('finishes a row split across the sniff window, with quotes in either part or neither', async () => {
     // The window closes inside a row; the rest of the row arrives with the next chunk.
     for (const quoteAt of ['none', 'before', 'after'] as const) {
@@ -564,7 +587,11 @@ describe('parseIsinList header sniffing', () => {
     });
     // column 2 is past the header's last field: no header at line 1.
     const past = await parseIsinList(`a,b\n1,x,${GOOD}\n`, { header: 1, column: 2 });
-    expect(past.column).toEqual({ index: 2 });
+    expect(past.column).toStrictEqual({ index: 2 });
+    // Without a header line given, a column index takes no line with enough fields for the header.
+    const data = await parseIsinList(`x,${GOOD}\ny,${GOOD2}\n`, { column: 1 });
+    expect(data).toMatchObject({ valid: 2, skipped: 0 });
+    expect(data).not.toHaveProperty('headerLine');
     // One field is no CSV header, even for column 0.
     const single = await parseIsinList(`ISIN\n${GOOD}\n`, { header: 1, column: 0 });
     expect(single).toMatchObject({ headerLine: 1, column: { index: 0 } });
@@ -642,6 +669,9 @@ describe('parseIsinList without a header: the column with the most ISINs', () =>
   });
 
   it('stays CSV when asked, even with nothing that looks like an ISIN', async () => {
+    for (const text of ['', '\n\n']) {
+      expect(await parseIsinList(text, { format: 'csv' }), JSON.stringify(text)).toMatchObject({ rows: 0, valid: 0 });
+    }
     const list = await parseIsinList('a\nb\n', { format: 'csv' });
     expect(list).toMatchObject({ format: 'csv', delimiter: ',', column: { index: 0 }, headerLine: 1 });
     expect(await parseIsinList('a\nb\n')).toMatchObject({ format: 'text' });
@@ -660,7 +690,10 @@ describe('parseIsinList without a header: the column with the most ISINs', () =>
     }
     // A header given by number is kept even when that line holds an ISIN.
     expect(await parseIsinList(`x,${GOOD}\ny,${GOOD2}\n`, { header: 1 })).toMatchObject({ headerLine: 1, valid: 1 });
-    // header: false never makes one.
+    // header: false never makes one, not even of a line naming the ISIN column.
+    const named = await parseIsinList(`a,ISIN\nx,${GOOD}\n`, { header: false });
+    expect(named).toMatchObject({ valid: 1, invalid: 1, column: { index: 1 } });
+    expect(named).not.toHaveProperty('headerLine');
     expect(await parseIsinList(`name,code\nx,${GOOD}\ny,${GOOD2}\n`, { header: false })).not.toHaveProperty(
       'headerLine',
     );
@@ -754,6 +787,36 @@ describe('parseIsinList edge rows', () => {
         expect([...list.set], `${name}, ${mode}`).toEqual([GOOD2]);
       }
     }
+  });
+
+  it('keeps a mark that starts a later chunk, whole or split over chunks', async () => {
+    const text = Buffer.from(`${GOOD}\n\uFEFF${GOOD2}\n`);
+    const at = text.indexOf(0xef);
+    const whole = await splitInvariant(text);
+    expect(whole.issues).toStrictEqual([{ line: 2, code: 'LENGTH', value: `\uFEFF${GOOD2}` }]);
+    for (const cuts of [[at], [at, at + 1], [at + 1, at + 2], [at, at + 1, at + 2], [at + 2]]) {
+      expect(await splitInvariant(cutAt(text, cuts)), String(cuts)).toEqual(whole);
+    }
+  });
+
+  it('skips blank and comment lines in plain text, indented by spaces or tabs, and nothing else', async () => {
+    const text = `${GOOD}\n\n  \n\t\n \t# note\n#\n\t#x\n x\n${GOOD2}\n-#\n`;
+    const list = await parseIsinList(text, { format: 'text' });
+    expect({ lines: list.lines, rows: list.rows, skipped: list.skipped, valid: list.valid }).toEqual({
+      lines: 10,
+      rows: 4,
+      skipped: 6,
+      valid: 2,
+    });
+    expect(list.issues).toStrictEqual([
+      { line: 8, code: 'LENGTH', value: ' x' },
+      { line: 10, code: 'LENGTH', value: '-#' },
+    ]);
+  });
+
+  it('reads "" inside quotes as a quote, not as the end of the field, before a delimiter or a line break', async () => {
+    const list = await parseIsinList(`n,ISIN\n"say "",x"",ok",${GOOD}\n"two ""\nlines""",${GOOD2}\n`);
+    expect(list).toMatchObject({ valid: 2, invalid: 0, ragged: 0, lines: 4 });
   });
 
   it('reads the last line of a list longer than 64 KiB that has no line end', async () => {
