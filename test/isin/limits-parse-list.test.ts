@@ -463,6 +463,8 @@ describe('parseIsinList with a chunk boundary anywhere', () => {
       `"a ""q""",${GOOD}\r\n"b\r\nc","${BAD}"\r\n,\r\n"d",""\r\n"e"\r\nf,"${GOOD2}"\r\ng,${GOOD}\r\nh,x"y\r\n`,
       `a,${GOOD}\nb,${BAD}\n\nshort\nc,${GOOD2}\r\nd,\r\ne,${GOOD}`,
       `a,${GOOD}\nb,"${GOOD2}"\nc,${BAD}\n`,
+      // A carried row whose quote opens its second field, finished by a chunk without quotes.
+      `,"q,x",y\nd,${GOOD2}\n`,
     ];
     for (const tail of tails) {
       const text = prefix + tail;
@@ -592,6 +594,9 @@ describe('parseIsinList header sniffing', () => {
     const data = await parseIsinList(`x,${GOOD}\ny,${GOOD2}\n`, { column: 1 });
     expect(data).toMatchObject({ valid: 2, skipped: 0 });
     expect(data).not.toHaveProperty('headerLine');
+    // A header line with too few fields for the column does not choose the delimiter: the rows do.
+    const few = await parseIsinList(`a;b\n1,x,${GOOD}\n`, { header: 1, column: 2 });
+    expect(few).toMatchObject({ delimiter: ',', headerLine: 1, valid: 1 });
     // One field is no CSV header, even for column 0.
     const single = await parseIsinList(`ISIN\n${GOOD}\n`, { header: 1, column: 0 });
     expect(single).toMatchObject({ headerLine: 1, column: { index: 0 } });
@@ -878,6 +883,9 @@ describe('parseIsinList edge rows', () => {
   it('reads quoted lists that open with a blank line or end with a lone CR', async () => {
     const blank = await parseIsinList(`\n"n","ISIN"\n"a","${GOOD}"\n`);
     expect(blank).toMatchObject({ headerLine: 2, lines: 3, valid: 1, skipped: 2 });
+    // A record that opens with a CR and goes on is a record.
+    const opensWithCr = await parseIsinList(`"n","ISIN"\n\r,${GOOD}\n"b","${GOOD2}"\n`);
+    expect(opensWithCr).toMatchObject({ valid: 2, skipped: 1 });
     const cr = await parseIsinList(`"n","ISIN"\n"a","${GOOD}"\n\r`);
     expect(cr).toMatchObject({ lines: 3, rows: 1, valid: 1, ragged: 0, skipped: 2 });
   });

@@ -402,6 +402,7 @@ describe('createIsinSync stages', () => {
     const fetch = await createIsinSync({ name: 'list', source: join(dir, 'missing.txt'), store: inner })();
     expect(fetch.status).toBe('failed');
     expect(fetch.timings.fetchMs).toBeGreaterThan(0);
+    expect(fetch.timings.fetchMs).toBeLessThanOrEqual(fetch.timings.totalMs);
   });
 
   it('hands the store the run signal on load only when the run has one', async () => {
