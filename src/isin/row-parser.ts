@@ -107,7 +107,9 @@ export class RowParser {
 
   constructor(settings: RowParserSettings) {
     this.#s = settings;
-    this.#decoder = new TextDecoder(settings.encoding === 'latin1' ? 'latin1' : 'utf-8');
+    // `ignoreBOM`: the file's own mark is removed in `push`; a mark the decoder dropped from the start of any
+    // other slice would turn a field such as `\uFEFFUS0378331005` into a valid ISIN on the plain path only.
+    this.#decoder = new TextDecoder(settings.encoding === 'latin1' ? 'latin1' : 'utf-8', { ignoreBOM: true });
   }
 
   /** The shape found (after the first 64 KiB, or at the end). */
@@ -359,8 +361,7 @@ export class RowParser {
         continue;
       }
       this.counts.rows++;
-      const trimmed = this.#s.mode === 'lenient' ? value.trim() : value;
-      if (trimmed.length === 0) this.counts.empty++;
+      if (value.length === 0) this.counts.empty++;
       else this.#acceptString(line, value);
     }
     return pos;
@@ -389,7 +390,9 @@ export class RowParser {
   #acceptString(line: number, value: string): void {
     const r = validateIsin(value, { mode: this.#s.mode, prefixes: this.#s.prefixes });
     if (!r.ok) {
-      this.#invalid(line, value, r.code, r.expected);
+      // `EMPTY` comes only from lenient mode, for a value of the spaces it trims: an empty field on either path.
+      if (r.code === 'EMPTY') this.counts.empty++;
+      else this.#invalid(line, value, r.code, r.expected);
       return;
     }
     for (const w of r.warnings) this.#notice(line, value, w);

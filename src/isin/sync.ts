@@ -211,23 +211,24 @@ export function createIsinSync(options: CreateIsinSyncOptions): IsinSyncHandler 
 
     let previous: StoredIsinSnapshot | undefined;
     let t = performance.now();
+    // Each stage's time is taken before `failed` builds the result, so a failed stage reports its time too.
     try {
       previous = await store.load(name, signal === undefined ? {} : { signal });
     } catch (error) {
-      return failed(error, 'Cannot load the previous snapshot');
-    } finally {
       timings.loadMs = performance.now() - t;
+      return failed(error, 'Cannot load the previous snapshot');
     }
+    timings.loadMs = performance.now() - t;
 
     t = performance.now();
     let fetched: FetchIsinListResult;
     try {
       fetched = await fetchResolved(fetchSettings, { signal, previous: previous?.meta });
     } catch (error) {
-      return failed(error, 'Cannot read the list');
-    } finally {
       timings.fetchMs = performance.now() - t;
+      return failed(error, 'Cannot read the list');
     }
+    timings.fetchMs = performance.now() - t;
     if (fetched.status === 'not-modified') {
       return done({ status: 'not-modified', source: fetched.meta, reason: `ISIN list ${name} has not changed` });
     }
@@ -303,11 +304,11 @@ export function createIsinSync(options: CreateIsinSyncOptions): IsinSyncHandler 
         { ...(ctx.fence === undefined ? {} : { fence: ctx.fence }), ...(signal === undefined ? {} : { signal }) },
       );
     } catch (error) {
+      timings.saveMs = performance.now() - t;
       const result = failed(error, 'Cannot save the snapshot');
       return { ...result, ...report, status: 'failed' };
-    } finally {
-      timings.saveMs = performance.now() - t;
     }
+    timings.saveMs = performance.now() - t;
     return done({ status: 'updated', ...report });
   };
 }

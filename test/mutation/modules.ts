@@ -49,7 +49,14 @@ export const MODULES = {
   },
   'isin-list': {
     mutate: ['src/isin/row-parser.ts', 'src/isin/list-sniff.ts', 'src/isin/parse-list.ts', 'src/isin/sync.ts'],
-    tests: ['test/isin/parse-list.test.ts', 'test/isin/sync.test.ts', 'test/isin/sync-gates.test.ts'],
+    tests: [
+      'test/isin/parse-list.test.ts',
+      'test/isin/parse-list-bom.test.ts',
+      'test/isin/limits-parse-list.test.ts',
+      'test/isin/sync.test.ts',
+      'test/isin/sync-gates.test.ts',
+      'test/isin/limits-sync.test.ts',
+    ],
   },
   domain: {
     mutate: [
