@@ -527,6 +527,41 @@ describe('executeRun at its limits', () => {
     }
   });
 
+  it('a finished run’s signal stays unaborted: its timeout is cleared and a later stop does not reach it', async () => {
+    const halting = new AbortController();
+    let signal: AbortSignal | undefined;
+    const r = await start({
+      runtime: { halting },
+      job: {
+        timeout: 200,
+        run: (ctx) => {
+          signal = ctx.signal;
+        },
+      },
+    });
+    await vi.advanceTimersByTimeAsync(10);
+    expect((await r.report).outcome).toBe('succeeded');
+    await vi.advanceTimersByTimeAsync(500);
+    halting.abort(new Error('late stop'));
+    expect(signal?.aborted).toBe(false);
+  });
+
+  it('measures the run on the monotonic clock, from its start to its end', async () => {
+    // The monotonic clock is well past its origin, the wall clock at the tick.
+    vi.advanceTimersByTime(10_000);
+    vi.setSystemTime(T0);
+    const r = await start({
+      job: {
+        every: 60_000,
+        run: () => new Promise<void>((resolve) => setTimeout(resolve, 250)),
+      },
+    });
+    await vi.advanceTimersByTimeAsync(1000);
+    const report = await r.report;
+    expect(report.durationMs).toBe(250);
+    expect(r.events.find((e) => e.type === 'run:success')).toMatchObject({ durationMs: 250 });
+  });
+
   it('its timeout timer keeps the process alive unless the scheduler is unref-ed', async () => {
     for (const unref of [false, true]) {
       vi.setSystemTime(T0);
