@@ -243,6 +243,22 @@ describe('keepLease at its limits', () => {
     void k.keeper.stop();
   });
 
+  it('time left is never negative, even before the validity timer has fired', () => {
+    const k = kept(3000, () => new Promise(() => {}), { sentAt: -5000 });
+    expect(k.keeper.remainingMs()).toBe(0);
+    void k.keeper.stop();
+  });
+
+  it('after stop(), an expired lease still refuses assert() but reports no loss', async () => {
+    const k = kept(3000, async () => true);
+    await k.keeper.stop();
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(k.keeper.remainingMs()).toBe(0);
+    expect(() => k.keeper.assert()).toThrow(expect.objectContaining({ code: 'LEASE_LOST' }));
+    expect(k.lost()).toBe(0);
+    expect(k.keeper.lost).toBe(false);
+  });
+
   it('its timers keep the process alive unless the scheduler is unref-ed', async () => {
     for (const unref of [false, true]) {
       const timers = vi.spyOn(globalThis, 'setTimeout');
