@@ -4,7 +4,8 @@
  * one retried after a third of the ttl or 500 ms, whichever is sooner; the loss reported exactly once, and
  * never after `stop()`.
  */
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
+import { afterEach, beforeEach, describe, expect, it, onTestFinished, vi } from 'vitest';
 import { isTickworkError } from '../../src/errors.js';
 import { keepLease } from '../../src/scheduler/lease-keeper.js';
 import type { LockAdapter } from '../../src/scheduler/lock-adapter.js';
@@ -141,6 +142,10 @@ describe('keepLease at its limits', () => {
   });
 
   it('a renewal that fails is retried after a third of the ttl or 500 ms, whichever is sooner', async () => {
+    const errors: unknown[] = [];
+    const listener = (m: unknown) => void errors.push(m);
+    subscribe('tickwork:lock:error', listener);
+    onTestFinished(() => unsubscribe('tickwork:lock:error', listener));
     for (const [ttl, retry] of [
       [3000, 500],
       [1500, 500],
@@ -161,6 +166,8 @@ describe('keepLease at its limits', () => {
       await vi.advanceTimersByTimeAsync(1);
       expect(k.renewals.map((r) => r.at - start)).toEqual([first, first + retry]);
       expect(k.lost()).toBe(0);
+      expect(errors).toEqual([{ job: 'j', operation: 'renew', instanceId: 'self' }]);
+      errors.length = 0;
       const warning = k.lines.find((l) => l.message === 'lease renewal failed; retrying');
       expect(warning?.level).toBe('warn');
       expect(warning?.fields).toEqual({
@@ -179,6 +186,8 @@ describe('keepLease at its limits', () => {
     await vi.advanceTimersByTimeAsync(2968);
     expect(k.lost()).toBe(1);
     fail(new Error('late'));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(vi.getTimerCount()).toBe(0);
     await vi.advanceTimersByTimeAsync(5000);
     expect(k.renewals).toHaveLength(1);
     await k.keeper.stop();
@@ -188,6 +197,7 @@ describe('keepLease at its limits', () => {
     const stopping = s.keeper.stop();
     fail(new Error('late'));
     await stopping;
+    expect(vi.getTimerCount()).toBe(0);
     await vi.advanceTimersByTimeAsync(5000);
     expect(s.renewals).toHaveLength(1);
     expect(s.lost()).toBe(0);
@@ -199,6 +209,9 @@ describe('keepLease at its limits', () => {
     await vi.advanceTimersByTimeAsync(2968);
     expect(k.lost()).toBe(1);
     answer(true);
+    await vi.advanceTimersByTimeAsync(0);
+    // Neither a validity timer nor a renewal timer is armed again for a lost lease.
+    expect(vi.getTimerCount()).toBe(0);
     await vi.advanceTimersByTimeAsync(10_000);
     expect(k.keeper.lost).toBe(true);
     expect(k.keeper.remainingMs()).toBe(0);
@@ -221,6 +234,21 @@ describe('keepLease at its limits', () => {
     expect(k.keeper.lost).toBe(false);
     // Nor does the validity timer report a loss after stop().
     await vi.advanceTimersByTimeAsync(10_000);
+    expect(k.lost()).toBe(0);
+  });
+
+  it('a renewal that succeeds after stop() extends nothing and leaves no timer behind', async () => {
+    let answer: (ok: boolean) => void = () => {};
+    const k = kept(3000, () => new Promise((resolve) => (answer = resolve)));
+    await vi.advanceTimersByTimeAsync(1000);
+    const stopping = k.keeper.stop();
+    answer(true);
+    await stopping;
+    // Valid until 2968 as before the renewal, not 3968.
+    expect(k.keeper.remainingMs()).toBe(1968);
+    expect(vi.getTimerCount()).toBe(0);
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(k.renewals).toHaveLength(1);
     expect(k.lost()).toBe(0);
   });
 
