@@ -5,7 +5,7 @@
  * marked done (three retries, then it gives up), and what the handler, the events and the lock are told.
  */
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, onTestFinished, vi } from 'vitest';
 import { memoryLock } from '../../adapters/memory/lock.js';
 import { isTickworkError } from '../../src/errors.js';
 import { acquireTick } from '../../src/scheduler/acquire-tick.js';
@@ -365,7 +365,12 @@ describe('executeRun at its limits', () => {
   });
 
   it('marks the tick done through a lock that fails three times; a fourth failure gives up', async () => {
+    const errors: unknown[] = [];
+    const listener = (m: unknown) => void errors.push(m);
+    subscribe('tickwork:lock:error', listener);
+    onTestFinished(() => void unsubscribe('tickwork:lock:error', listener));
     for (const fails of [3, 4]) {
+      errors.length = 0;
       vi.setSystemTime(T0);
       let n = 0;
       const r = await start({
@@ -387,6 +392,8 @@ describe('executeRun at its limits', () => {
       const logged = r.lines.filter((l) => l.message === 'could not mark the tick done');
       expect(logged).toHaveLength(fails === 3 ? 0 : 1);
       if (fails === 4) expect(logged[0]).toMatchObject({ level: 'error', fields: { err: { message: 'blink 4' } } });
+      // Only the final failure is published; the retries before it are the lock blinking.
+      expect(errors).toEqual(fails === 3 ? [] : [{ job: 'j', operation: 'complete', instanceId: 'self' }]);
     }
   });
 
@@ -409,7 +416,27 @@ describe('executeRun at its limits', () => {
     expect((report.error as Error).message).toBe('handler');
   });
 
+  it('an abandoned run whose tick cannot be marked done stays abandoned', async () => {
+    const r = await start({
+      job: { every: 60_000, timeout: 100, abandonAfter: 100, run: () => new Promise<void>(() => {}) },
+      lock: () => ({
+        complete: async () => {
+          throw new Error('lock down');
+        },
+      }),
+    });
+    await vi.advanceTimersByTimeAsync(5000);
+    const report = await r.report;
+    expect(report.outcome).toBe('abandoned');
+    expect(isTickworkError(report.error, 'TIMEOUT')).toBe(true);
+    expect(r.events.find((e) => e.type === 'run:abandoned')).toMatchObject({ durationMs: 200, fence: r.won.fence });
+  });
+
   it('a stopped run whose tick cannot be given back is failed, and says so', async () => {
+    const errors: unknown[] = [];
+    const listener = (m: unknown) => void errors.push(m);
+    subscribe('tickwork:lock:error', listener);
+    onTestFinished(() => void unsubscribe('tickwork:lock:error', listener));
     const halting = new AbortController();
     halting.abort(new Error('halted'));
     let releases = 0;
@@ -428,16 +455,24 @@ describe('executeRun at its limits', () => {
     expect(report.outcome).toBe('failed');
     expect((report.error as Error).message).toBe('halted');
     expect(r.lines.some((l) => l.message === 'could not release the lease' && l.level === 'error')).toBe(true);
+    expect(errors).toEqual([{ job: 'j', operation: 'release', instanceId: 'self' }]);
   });
 
   it('a manual run does not move the high-water mark; a refused completion is a lost lease', async () => {
+    const lost: unknown[] = [];
+    const listener = (m: unknown) => void lost.push(m);
+    subscribe('tickwork:lease:lost', listener);
+    onTestFinished(() => void unsubscribe('tickwork:lease:lost', listener));
     const r = await start({ manual: true, lock: () => ({ complete: async () => false }) });
     await vi.advanceTimersByTimeAsync(100);
     const report = await r.report;
     expect(r.completes[0]?.request.advanceHighWaterMark).toBe(false);
     expect(report.outcome).toBe('failed');
     expect(isTickworkError(report.error, 'LEASE_LOST')).toBe(true);
-    expect(r.events.filter((e) => e.type === 'lease:lost')).toHaveLength(1);
+    expect(r.events.filter((e) => e.type === 'lease:lost')).toEqual([
+      { type: 'lease:lost', name: 'j', tick: new Date(T0), tickId: r.plan.id, instanceId: 'self', fence: r.won.fence },
+    ]);
+    expect(lost).toEqual([{ job: 'j', tickId: r.plan.id, instanceId: 'self' }]);
     expect(r.events.some((e) => e.type === 'run:success')).toBe(false);
   });
 

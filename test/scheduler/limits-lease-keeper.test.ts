@@ -145,7 +145,7 @@ describe('keepLease at its limits', () => {
     const errors: unknown[] = [];
     const listener = (m: unknown) => void errors.push(m);
     subscribe('tickwork:lock:error', listener);
-    onTestFinished(() => unsubscribe('tickwork:lock:error', listener));
+    onTestFinished(() => void unsubscribe('tickwork:lock:error', listener));
     for (const [ttl, retry] of [
       [3000, 500],
       [1500, 500],
