@@ -175,11 +175,22 @@ describe('runTick at its limits', () => {
   it('a refusal is recorded only by the instance whose paused refusal moved the cursor, or for a manual run', async () => {
     const ms = T0 + 60_000;
     vi.setSystemTime(ms);
-    const s = setup();
+    // Counts history writes: the lock keeps one entry per id, so a second write of the skip would not show.
+    let writes = 0;
+    const s = setup({
+      lock: (base) => ({
+        record: (job, entry) => {
+          writes++;
+          return base.record(job, entry);
+        },
+      }),
+    });
     await s.lock.setPaused(s.job.key, true);
     expect(await runTick(s.rt, s.job, scheduledPlan(s.job, ms, false, ms))).toBe('skipped:paused');
-    // The second instance's refusal of the same tick does not move the cursor.
+    expect(writes).toBe(1);
+    // The second instance's refusal of the same tick does not move the cursor, and writes nothing.
     expect(await runTick(s.rt, s.job, scheduledPlan(s.job, ms, false, ms))).toBe('skipped:paused');
+    expect(writes).toBe(1);
     expect((await s.history()).map((h) => [h.id, h.outcome, h.reason])).toEqual([
       [`j@${new Date(ms).toISOString()}:skipped`, 'skipped', 'paused'],
     ]);
@@ -290,7 +301,8 @@ describe('runTick at its limits', () => {
       await runTick(s.rt, s.job, manualPlan(s.job, 'm', ms, false));
       s.rt.stopping.abort();
       await runTick(s.rt, s.job, manualPlan(s.job, 'n', ms, false));
-      expect(messages).toEqual([
+      // Strictly: a success's message has no `errorCode` key at all.
+      expect(messages).toStrictEqual([
         {
           name: 'tickwork:run:end',
           message: {
