@@ -56,22 +56,24 @@ scheduler.add({
     const freeze = stopSelf;
     stopSelf = false;
     await record('start', { catchUp: ctx.catchUp, freeze });
-    const work = new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(resolve, workMs);
-      ctx.signal.addEventListener('abort', () => {
-        clearTimeout(timer);
-        reject(ctx.signal.reason);
-      });
-    });
     if (freeze) {
-      // Frozen after the work's timer was set: on SIGCONT that timer fires before the lease's validity timer.
+      // Frozen mid-run. On SIGCONT the check below runs before any timer of this process (the lease's validity
+      // timer included), whatever order the machine's load put them in: the write is refused by assertLease(),
+      // which reads the monotonic deadline, not by a signal that would come too late.
       process.kill(process.pid, 'SIGSTOP');
-    }
-    try {
-      await work;
-    } catch (error) {
-      await record('aborted', { code: isTickworkError(error) ? error.code : 'unknown' });
-      throw error;
+    } else {
+      try {
+        await new Promise<void>((resolve, reject) => {
+          const timer = setTimeout(resolve, workMs);
+          ctx.signal.addEventListener('abort', () => {
+            clearTimeout(timer);
+            reject(ctx.signal.reason);
+          });
+        });
+      } catch (error) {
+        await record('aborted', { code: isTickworkError(error) ? error.code : 'unknown' });
+        throw error;
+      }
     }
     // The side effect: checked against the lease right before it happens.
     try {

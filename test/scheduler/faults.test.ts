@@ -201,8 +201,8 @@ describeWithRedis('scheduler faults in real processes (Redis lock)', () => {
   it(
     'a holder frozen mid-run: the tick is taken over, and the resumed holder’s assertLease() refuses its write',
     async () => {
-      // Work (300 ms) is shorter than the lease (1000 ms): after SIGCONT the handler's own timer fires before
-      // the lease's, so the signal alone would be too late; assertLease() reads the monotonic deadline.
+      // The frozen run checks its lease the moment it resumes, before any timer of its process fires (the lease's
+      // validity timer included), so the refusal comes from assertLease(), which reads the monotonic deadline.
       // Catch-up 'all': on a loaded machine the other process may wake late for the tick; it still takes it over.
       const f = await fleet({ LEASE_TTL: '1000', WORK_MS: '300', OVERLAP: 'allow', CATCH_UP: 'all' }, [
         { STOP_SELF: '1' },

@@ -67,7 +67,15 @@ export function schedulerScenarios(
       };
       const takenOver = () => pair() !== undefined;
       // A safety net, not a budget: on a loaded machine the takeover can take many lease periods.
-      await until(() => stale !== undefined && takenOver(), 60_000, 'the stale write and the takeover');
+      await until(() => stale !== undefined && takenOver(), 60_000, 'the stale write and the takeover').catch(
+        (error: Error) => {
+          // What each scheduler did is the only way to tell why, after the fact.
+          const seen = events.map((e) => JSON.stringify(e)).join('\n');
+          throw new Error(
+            `${error.message}; stalled tick ${stalledTick}, stale write ${stale ? 'refused' : 'not tried'}, sink ${JSON.stringify(sink.writes)}; events:\n${seen}`,
+          );
+        },
+      );
       await Promise.all([a.stop({ grace: 0 }), b.stop({ grace: 0 })]);
 
       expect(isTickworkError(stale?.error, 'STALE_FENCE')).toBe(true);
