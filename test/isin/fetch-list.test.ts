@@ -88,7 +88,8 @@ describe('fetchIsinList over HTTP', () => {
 
   it('times out a hanging server, per attempt, and retries', async () => {
     server = await startServer(() => {}); // never answers
-    const e = await codeOf(fetchIsinList(server.url, { retry: { ...retry, retries: 1 }, timeout: 150 }));
+    // Each attempt must last long enough for its request to reach the server (one process, a loaded machine).
+    const e = await codeOf(fetchIsinList(server.url, { retry: { ...retry, retries: 1 }, timeout: 2000 }));
     expect(e.code).toBe('TIMEOUT');
     expect(server.requests).toHaveLength(2);
   });
