@@ -1,6 +1,7 @@
 /** Helpers shared by the scheduler tests. */
 import { TickworkError } from '../../src/errors.js';
 import type { Scheduler } from '../../src/scheduler/index.js';
+import type { AcquireRequest } from '../../src/scheduler/lock-adapter.js';
 import type { SchedulerEvents } from '../../src/scheduler/types.js';
 
 /** Every event a scheduler emits, in order, with its name. */
@@ -64,4 +65,26 @@ export async function until(predicate: () => boolean, timeoutMs = 10_000, what =
     if (Date.now() - start > timeoutMs) throw new Error(`Timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 5));
   }
+}
+
+/**
+ * A scheduled tick's acquire request for lock tests: token `t`, instance `me`, a 5 s lease kept a minute, no
+ * early or late bounds, not exclusive; `over` changes any of it.
+ */
+export function acquireRequest(job: string, tick: number, over: Partial<AcquireRequest> = {}): AcquireRequest {
+  return {
+    job,
+    tick: String(tick),
+    tickMs: tick,
+    token: 't',
+    ttlMs: 5000,
+    earlyToleranceMs: null,
+    maxLateMs: null,
+    kind: 'scheduled',
+    exclusive: false,
+    atMostOnce: false,
+    retentionMs: 60_000,
+    instanceId: 'me',
+    ...over,
+  };
 }

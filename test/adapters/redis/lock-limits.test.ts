@@ -8,6 +8,7 @@ import { redisLock } from '../../../adapters/redis/lock.js';
 import type { IoredisLikeClient } from '../../../adapters/redis/redis-client.js';
 import type { RunRecord } from '../../../src/index.js';
 import { describeWithRedis, randomSuffix } from '../../helpers/services.js';
+import { acquireRequest } from '../../scheduler/helpers.js';
 import { deletePrefix, ioredisClient } from './redis-clients.js';
 
 /** A client whose every command fails as a refused connection does. */
@@ -15,21 +16,7 @@ const unreachable: IoredisLikeClient = {
   call: async () => Promise.reject(new Error('connect ECONNREFUSED 127.0.0.1:1')),
 };
 
-const request = (job: string, tick: number, token = 't') =>
-  ({
-    job,
-    tick: String(tick),
-    tickMs: tick,
-    token,
-    ttlMs: 5000,
-    earlyToleranceMs: null,
-    maxLateMs: null,
-    kind: 'scheduled',
-    exclusive: false,
-    atMostOnce: false,
-    retentionMs: 60_000,
-    instanceId: 'me',
-  }) as const;
+const request = (job: string, tick: number) => acquireRequest(job, tick);
 
 const entry = (id: string, endedAt: number): RunRecord => ({
   id,

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { redisLock } from '../../../adapters/redis/lock.js';
 import { isTickworkError } from '../../../src/errors.js';
 import { describeWithRedis, randomSuffix } from '../../helpers/services.js';
+import { acquireRequest } from '../../scheduler/helpers.js';
 import { schedulerScenarios } from '../../scheduler/scenarios.js';
 import {
   deletePrefix,
@@ -82,20 +83,7 @@ describeWithRedis('redisLock', () => {
         .filter((f) => f.startsWith('r:'))
         .sort();
     const request = (tick: number, token: string, ttlMs = 5000) =>
-      ({
-        job,
-        tick: String(tick),
-        tickMs: tick,
-        token,
-        ttlMs,
-        earlyToleranceMs: null,
-        maxLateMs: null,
-        kind: 'scheduled',
-        exclusive: false,
-        atMostOnce: false,
-        retentionMs: 60_000,
-        instanceId: token,
-      }) as const;
+      acquireRequest(job, tick, { token, ttlMs, instanceId: token });
     const won = async (tick: number, token: string, ttlMs?: number) => {
       const r = await lock.acquire(request(tick, token, ttlMs));
       if (!r.acquired) throw new Error(`tick ${tick} refused: ${r.reason}`);
