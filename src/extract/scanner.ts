@@ -71,7 +71,7 @@ type State = (typeof State)[keyof typeof State];
 
 const RAW_LIMIT = 64;
 
-/** Strings longer than this are skipped with native `indexOf` rather than byte by byte. */
+/** Strings of this many bytes or more are skipped with native `indexOf` rather than byte by byte. */
 const SHORT = 32;
 
 /** The fast path keeps depth in a 32-bit integer; deeper input (over a gigabyte of brackets) stays in JS. */
@@ -83,8 +83,38 @@ const nativeIndexOf: (this: Uint8Array, value: number, from: number) => number =
   (globalThis as { Buffer?: { prototype: { indexOf: (value: number, from: number) => number } } }).Buffer?.prototype
     .indexOf ?? Uint8Array.prototype.indexOf;
 
+/**
+ * How often the scanner moved between its paths, counted at the hand-overs and never per byte, so they cost
+ * nothing on the hot path. A shortcut that gives up too soon still gives the right result, only slower, which
+ * no timing test on a shared machine would notice; these counts let a test see it
+ * (`test/extract/limits-paths.test.ts`). Shared by every scanner in the process.
+ * @internal
+ */
+export const scanPaths = {
+  /** Times the JS scanner passed control to the WebAssembly fast path. */
+  fastRuns: 0,
+  /** Copies of chunk bytes into the fast path's window. */
+  windowCopies: 0,
+  /** Tokens the fast path stopped at and left to the JS scanner. */
+  handBacks: 0,
+  /** Tokens the inline `Out` path gave up on and left to the general states. */
+  general: 0,
+  /** Native searches for the end of a long string (see `skipLong`). */
+  searches: 0,
+};
+
+/** Sets every count of {@link scanPaths} to 0. @internal */
+export function resetScanPaths(): void {
+  scanPaths.fastRuns = 0;
+  scanPaths.windowCopies = 0;
+  scanPaths.handBacks = 0;
+  scanPaths.general = 0;
+  scanPaths.searches = 0;
+}
+
 /** Index of `byte` in `buf[from, n)`, or `n`. */
 function find(buf: Uint8Array, byte: number, from: number, n: number): number {
+  scanPaths.searches++;
   const at = nativeIndexOf.call(buf, byte, from);
   return at === -1 || at >= n ? n : at;
 }
@@ -267,6 +297,7 @@ export class Scanner<V extends number | bigint> {
             if (i === n || buf[i] !== QUOTE) {
               // An escape, a line break or the chunk's end: the general string state takes over, from the start
               // of the content (the bytes were plain, so rescanning them is cheap and keeps one code path).
+              scanPaths.general++;
               state = State.String;
               i = s;
               from = s;
@@ -337,6 +368,7 @@ export class Scanner<V extends number | bigint> {
                 continue;
               }
             }
+            scanPaths.general++;
             state = State.AfterKey;
             break;
           }
@@ -463,6 +495,7 @@ export class Scanner<V extends number | bigint> {
    */
   private runFast(fast: FastScan, buf: Uint8Array, i: number, n: number, depth: number): number {
     const fastKeys = this.fastKeys!;
+    scanPaths.fastRuns++;
     for (;;) {
       if (
         this.windowGeneration !== fast.generation ||
@@ -471,6 +504,7 @@ export class Scanner<V extends number | bigint> {
         (this.windowEnd < n && this.windowEnd - i < fast.window >>> 3)
       ) {
         const end = Math.min(n, i + fast.window);
+        scanPaths.windowCopies++;
         fast.bytes.set(buf.subarray(i, end));
         this.windowStart = i;
         this.windowEnd = end;
@@ -482,7 +516,11 @@ export class Scanner<V extends number | bigint> {
       const status = fast.status;
       depth = status[0]!;
       if (status[1]! > 0) this.emitFast(fast, status[1]!, start);
-      if (status[2] === 1 || i >= n) break;
+      if (status[2] === 1) {
+        scanPaths.handBacks++;
+        break;
+      }
+      if (i >= n) break;
     }
     this.fastDepth = depth;
     return i;

@@ -34,6 +34,7 @@ export const MODULES = {
       'test/extract/limits-key-set.test.ts',
       'test/extract/limits-scanner.test.ts',
       'test/extract/limits-extractor.test.ts',
+      'test/extract/limits-paths.test.ts',
     ],
   },
   isin: {
