@@ -184,8 +184,10 @@ describe('the WebAssembly fast path', () => {
   it('copies each byte into a small window about once, however often it stops', () => {
     const window = 4096;
     configureFastScan({ enabled: true, window, minBytes: 1 });
-    const mixed = between('{"id":1.5}', 150);
-    for (const input of [EASY_ONLY.repeat(20), mixed]) {
+    // Bytes: the extractor encodes a string in slices of 65,536 units, and each slice is a chunk of its own.
+    const mixed = encoder.encode(between('{"id":1.5}', 150));
+    const easyBytes = encoder.encode(EASY_ONLY.repeat(20));
+    for (const input of [easyBytes, mixed]) {
       const { paths } = scan([input]);
       // Every window holds at most `window` bytes, and a new one starts only within its last eighth.
       expect(paths.windowCopies).toBeGreaterThanOrEqual(Math.ceil(input.length / window));
@@ -193,10 +195,16 @@ describe('the WebAssembly fast path', () => {
     }
     const { values, paths } = scan([mixed]);
     expect(values).toEqual(expectedOf(HARD[2]!, 150).values);
-    // Tokens cut by a window's end are stopped at too, once each.
+    // Tokens cut by a window's end are stopped at too, once each; after every stop the JS scanner takes that one
+    // token and hands control straight back (every rest here is over `minBytes`).
     expect(paths.handBacks).toBeGreaterThanOrEqual(150);
     expect(paths.handBacks).toBeLessThanOrEqual(150 + paths.windowCopies);
+    expect(paths.fastRuns).toBe(paths.handBacks + 1);
     expect(paths.general).toBe(150);
+    // Without a token it does not cover, the fast path crosses every window in one run.
+    const easy = scan([easyBytes]).paths;
+    expect(easy.fastRuns).toBe(easy.handBacks + 1);
+    expect(easy.general).toBe(0);
   });
 
   it('copies a new window for each chunk: a refilled buffer holds other bytes', () => {
