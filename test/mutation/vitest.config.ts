@@ -5,6 +5,7 @@
 import { resolve } from 'node:path';
 import { defineConfig } from 'vitest/config';
 import base from '../../vitest.config.js';
+import { ListedOrderSequencer } from './sequencer.js';
 
 const tests = (process.env.TICKWORK_MUTATION_TESTS ?? '').split(',').filter(Boolean);
 if (tests.length === 0)
@@ -20,5 +21,7 @@ export default defineConfig({
     include: tests,
     testTimeout: 120_000,
     setupFiles: [resolve(import.meta.dirname, 'setup.ts')],
+    // A killed mutant ends at its first failing test: run the module's files in its listed order, fast ones first.
+    sequence: { ...base.test?.sequence, sequencer: ListedOrderSequencer },
   },
 });

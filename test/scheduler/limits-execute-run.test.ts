@@ -5,6 +5,7 @@
  * marked done (three retries, then it gives up), and what the handler, the events and the lock are told.
  */
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
+import { getEventListeners } from 'node:events';
 import { afterEach, beforeEach, describe, expect, it, onTestFinished, vi } from 'vitest';
 import { memoryLock } from '../../adapters/memory/lock.js';
 import { isTickworkError } from '../../src/errors.js';
@@ -28,6 +29,8 @@ interface Setup {
   readonly manual?: boolean;
   /** Moves the scheduler's clock (not the timers) by this much. */
   readonly jump?: () => number;
+  /** Called with the runtime just before the run starts (to listen to its first events). */
+  readonly prepare?: (rt: Runtime) => void;
 }
 
 /** Wins the tick at T0 on the memory lock, then runs it; time must be advanced by the caller. */
@@ -55,6 +58,7 @@ async function start(setup: Setup) {
   const won = await acquireTick(rt, job, plan);
   if (!('token' in won)) throw new Error(`expected to win the tick, got ${won.reason}`);
   const ev = { name: job.name, tick: new Date(plan.ms), tickId: plan.id, instanceId: rt.instanceId };
+  setup.prepare?.(rt);
   const report = executeRun(rt, job, plan, ev, won);
   return { rt, lines, job, plan, won, events, report, completes, lock: base };
 }
@@ -615,5 +619,176 @@ describe('executeRun at its limits', () => {
       await vi.advanceTimersByTimeAsync(10);
       await r.report;
     }
+  });
+
+  it('shortens the last retry delay to end one millisecond before the next tick, and starts that retry', async () => {
+    // Period 1000 ms, delays 100 then 1000: p-retry cuts the second to fit `maxRetryTime` (deadline − now − 1),
+    // so the third attempt starts at 999, just inside the tick. A window one millisecond longer would start it at
+    // the deadline, where it is refused.
+    const times = attemptTimes();
+    const r = await start({
+      job: {
+        every: 1000,
+        retry: { retries: 5, minTimeout: 100, factor: 10, randomize: false },
+        run: ({ attempt }) => {
+          times.note();
+          throw new Error(`failed ${attempt}`);
+        },
+      },
+    });
+    await vi.advanceTimersByTimeAsync(3000);
+    const report = await r.report;
+    expect(times.at).toEqual([0, 100, 999]);
+    expect((report.error as Error).message).toBe('failed 3');
+  });
+
+  it('a retry whose delay ended at or after the deadline by the scheduler’s clock is not started', async () => {
+    // The clock jumps (a suspended process) while the retry waits: the retry was allowed when it was planned.
+    for (const [jumpTo, expected] of [
+      [60_000, ['failed 1', 1]],
+      [59_999, ['failed 2', 2]],
+    ] as const) {
+      vi.setSystemTime(T0);
+      let jump = 0;
+      const r = await start({
+        jump: () => jump,
+        job: {
+          every: 60_000,
+          retry: { retries: 1, minTimeout: 100, factor: 1, randomize: false },
+          run: ({ attempt }) => {
+            throw new Error(`failed ${attempt}`);
+          },
+        },
+      });
+      // Halfway through the 100 ms delay; the retry would start at T0 + 100 + jump.
+      setTimeout(() => {
+        jump = jumpTo - 100;
+      }, 50);
+      await vi.advanceTimersByTimeAsync(1000);
+      const report = await r.report;
+      expect([(report.error as Error).message, report.attempts]).toEqual(expected);
+    }
+  });
+
+  it('a stop that lands as an attempt starts fails that attempt at once, though the handler never settles', async () => {
+    // A `run:start` listener stops the scheduler: the signal is aborted before the handler's promise is raced.
+    const halting = new AbortController();
+    const reason = new Error('stopped at the start');
+    let called = false;
+    const r = await start({
+      runtime: { halting },
+      job: {
+        every: 60_000,
+        timeout: 200,
+        abandonAfter: 300,
+        run: () => {
+          called = true;
+          return new Promise<void>(() => {});
+        },
+      },
+      prepare: (rt) => rt.events.on('run:start', () => halting.abort(reason)),
+    });
+    await vi.advanceTimersByTimeAsync(5000);
+    const report = await Promise.race([r.report, Promise.resolve('still running' as const)]);
+    expect(called).toBe(true);
+    expect(report).toMatchObject({ outcome: 'abandoned', attempts: 1, error: reason });
+    expect(r.completes.map((c) => [c.at, c.request.outcome.status])).toEqual([[300, 'abandoned']]);
+  });
+
+  it('leaves no abort listener on the run’s signal: after retries, and after a handler that never settled', async () => {
+    let signal: AbortSignal | undefined;
+    const retried = await start({
+      job: {
+        every: 60_000,
+        retry: { retries: 3, minTimeout: 10, randomize: false },
+        run: (ctx) => {
+          signal = ctx.signal;
+          if (ctx.attempt < 4) throw new Error('again');
+        },
+      },
+    });
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(await retried.report).toMatchObject({ outcome: 'succeeded', attempts: 4 });
+    expect(getEventListeners(signal as AbortSignal, 'abort')).toHaveLength(0);
+
+    vi.setSystemTime(T0);
+    const stuck = await start({
+      job: {
+        every: 60_000,
+        timeout: 100,
+        abandonAfter: 100,
+        run: (ctx) => {
+          signal = ctx.signal;
+          return new Promise<void>(() => {});
+        },
+      },
+    });
+    await vi.advanceTimersByTimeAsync(1000);
+    expect((await stuck.report).outcome).toBe('abandoned');
+    expect(signal?.aborted).toBe(true);
+    // The listener that raced the handler went with the abort, though the handler's promise never settled.
+    expect(getEventListeners(signal as AbortSignal, 'abort')).toHaveLength(0);
+  });
+
+  it('assertLease() throws LEASE_LOST once the lease ran out, and leaseRemainingMs() is 0', async () => {
+    const seen: { remaining: number; error: unknown }[] = [];
+    const r = await start({
+      job: {
+        every: 60_000,
+        leaseTtl: 300,
+        abandonAfter: 60_000,
+        // The handler ignores its signal and looks at its lease after it ran out.
+        run: (ctx) =>
+          new Promise<void>((resolve) =>
+            setTimeout(() => {
+              let error: unknown;
+              try {
+                ctx.assertLease();
+              } catch (e) {
+                error = e;
+              }
+              seen.push({ remaining: ctx.leaseRemainingMs(), error });
+              resolve();
+            }, 1000),
+          ),
+      },
+      // A renewal that answers too late: the lease runs out by its validity deadline first.
+      lock: (base) => ({
+        renew: (lease) => new Promise<boolean>((resolve) => setTimeout(() => resolve(base.renew(lease)), 5000)),
+      }),
+    });
+    await vi.advanceTimersByTimeAsync(6000);
+    expect((await r.report).outcome).toBe('failed');
+    expect(seen).toHaveLength(1);
+    expect(seen[0]?.remaining).toBe(0);
+    expect(isTickworkError(seen[0]?.error, 'LEASE_LOST')).toBe(true);
+  });
+
+  it('a stop that lands just after the last attempt succeeded, at any microtask, fails the run with its reason', async () => {
+    // The stop may land before the handler's result reaches the run (the attempt fails with the stop's
+    // reason), or after the run saw its success (it succeeds); never between, as a failure without an error.
+    const outcomes = new Set<string>();
+    for (let depth = 0; depth < 40; depth++) {
+      vi.setSystemTime(T0);
+      const halting = new AbortController();
+      const reason = new Error(`stopped after ${depth} microtasks`);
+      const r = await start({
+        runtime: { halting },
+        job: {
+          every: 60_000,
+          run: () => {
+            let p = Promise.resolve();
+            for (let i = 0; i < depth; i++) p = p.then(() => {});
+            void p.then(() => halting.abort(reason));
+          },
+        },
+      });
+      await vi.advanceTimersByTimeAsync(100);
+      const report = await r.report;
+      outcomes.add(report.outcome);
+      if (report.outcome !== 'succeeded') expect(report).toMatchObject({ outcome: 'failed', error: reason });
+    }
+    // The depths cover both sides of the moment the run sees its result.
+    expect([...outcomes].sort()).toEqual(['failed', 'succeeded']);
   });
 });

@@ -3,17 +3,26 @@
  * wake-up exactly `lateness` late still runs its tick on time, one millisecond later it goes to the catch-up
  * policy; a wake-up that finds the next tick due as well; a cursor equal to the start instant (nothing was
  * missed); a lock that cannot tell its cursor yet (asked again, backing off to 5 s); late ticks of an
- * exclusive job one after another, of an overlapping one all at once.
+ * exclusive job one after another, of an overlapping one all at once, and without an on-time tick nothing
+ * more. The walk back through a window (`dueTicks`) is watched through a pass-through spy: the loop's fast
+ * path must take every on-time wake-up without it.
  */
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { memoryLock } from '../../adapters/memory/lock.js';
+import { dueTicks } from '../../src/scheduler/catch-up.js';
 import { dispatchDue } from '../../src/scheduler/dispatch.js';
 import { jobLoop, loopSignal } from '../../src/scheduler/job-loop.js';
 import type { LockAdapter } from '../../src/scheduler/lock-adapter.js';
 import type { JobOptions } from '../../src/scheduler/types.js';
 import type { Recorded } from './helpers.js';
 import { lockWith, testJob, testRuntime } from './limits-runtime.js';
+
+// The same function, counted: whether a wake-up walked the window or took the fast path.
+vi.mock('../../src/scheduler/catch-up.js', async (importOriginal) => {
+  const original = await importOriginal<typeof import('../../src/scheduler/catch-up.js')>();
+  return { ...original, dueTicks: vi.fn(original.dueTicks) };
+});
 
 const T0 = Date.UTC(2025, 0, 1);
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -211,6 +220,75 @@ describe('jobLoop at its limits', () => {
     });
   });
 
+  it('a wake-up up to exactly `lateness` late takes the fast path: no walk back through the window', async () => {
+    for (const [late, walks] of [
+      [0, 0],
+      [500, 0],
+      [501, 1],
+    ] as const) {
+      vi.setSystemTime(T0);
+      vi.mocked(dueTicks).mockClear();
+      const s = setup();
+      const loop = jobLoop(s.rt, s.job, s.track);
+      await vi.advanceTimersByTimeAsync(0);
+      s.setJump(late);
+      await vi.advanceTimersByTimeAsync(1000);
+      expect(s.runs.map((r) => r.tick)).toEqual(late > 500 ? [] : [1000]);
+      expect(vi.mocked(dueTicks)).toHaveBeenCalledTimes(walks);
+      await stop(s, loop);
+    }
+  });
+
+  it('the last tick of a finite pattern, on time, takes the fast path too', async () => {
+    vi.mocked(dueTicks).mockClear();
+    const s = setup();
+    const calc = { ...s.job.calc, next: (after: number) => (after < T0 + 1000 ? T0 + 1000 : null) };
+    const finite = { ...s.job, calc };
+    const loop = jobLoop(s.rt, finite, s.track);
+    await vi.advanceTimersByTimeAsync(1000);
+    await loop;
+    await Promise.all(s.tracked);
+    expect(s.runs).toEqual([{ tick: 1000, catchUp: false, at: 1000 }]);
+    expect(vi.mocked(dueTicks)).not.toHaveBeenCalled();
+  });
+
+  it('a lock cursor at the start instant means nothing was missed: no walk at start', async () => {
+    vi.mocked(dueTicks).mockClear();
+    const s = setup();
+    await claim(s, T0);
+    const loop = jobLoop(s.rt, s.job, s.track);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(vi.mocked(dueTicks)).not.toHaveBeenCalled();
+    await stop(s, loop);
+  });
+
+  it('a lock that cannot tell its cursor is published as a failed `state` call and logged with the job', async () => {
+    const errors: unknown[] = [];
+    const listener = (m: unknown) => void errors.push(m);
+    subscribe('tickwork:lock:error', listener);
+    try {
+      const failure = new Error('no cursor');
+      const s = setup({
+        lock: () => ({
+          state: async () => {
+            throw failure;
+          },
+        }),
+      });
+      const loop = jobLoop(s.rt, s.job, s.track);
+      await vi.advanceTimersByTimeAsync(0);
+      expect(errors).toEqual([{ job: 'j', operation: 'state', instanceId: 'self' }]);
+      expect(s.lines.find((l) => l.message === 'could not read the lock cursor; catch-up waits for the lock')).toEqual({
+        level: 'warn',
+        message: 'could not read the lock cursor; catch-up waits for the lock',
+        fields: { job: 'j', err: failure },
+      });
+      await stop(s, loop);
+    } finally {
+      unsubscribe('tickwork:lock:error', listener);
+    }
+  });
+
   it('the loop ends when the job is removed, not only when the scheduler stops', async () => {
     const s = setup();
     const signal = loopSignal(s.rt, s.job);
@@ -273,6 +351,24 @@ describe('dispatchDue at its limits', () => {
     await vi.advanceTimersByTimeAsync(1000);
     await Promise.all(s.tracked);
     expect(starts.slice(0, 3).sort()).toEqual(['start -1000 true', 'start -2000 true', 'start 0 false']);
+  });
+
+  it('late ticks without an on-time one: exactly the late ticks run, exclusive or overlapping', async () => {
+    for (const overlap of ['skip', 'allow'] as const) {
+      vi.setSystemTime(T0 + 500);
+      const s = setup({ job: { catchUp: 'all', overlap } });
+      await claim(s, T0 - 3000);
+      // At T0 + 500 with no lateness allowed, the tick at T0 is late too.
+      await dispatchDue(s.rt, s.job, s.track, T0 - 3000, T0 + 500, 0);
+      await vi.advanceTimersByTimeAsync(1000);
+      await Promise.all(s.tracked);
+      expect(s.runs.map((r) => [r.tick, r.catchUp]).sort(([a], [b]) => Number(a) - Number(b))).toEqual([
+        [-2000, true],
+        [-1000, true],
+        [0, true],
+      ]);
+      expect(s.events.filter((e) => e.type === 'job:error')).toEqual([]);
+    }
   });
 
   it('an on-time tick without late ones runs as a normal tick; the cursor never moves back', async () => {
