@@ -130,6 +130,20 @@ describe('the inline path of the JS scanner', () => {
     expect(scan([objects((k) => `{"e":"\\n","s":"${'y'.repeat(40)}","id":${k}}`)]).paths.searches).toBe(4 + 2 * 19);
   });
 
+  it('searches only where a string runs on: not at a chunk that ends inside a short one', () => {
+    // Cut inside each short `"plain"`: the general states read it to the chunk's end byte by byte.
+    const input = `[${Array.from({ length: 4 }, () => '{"id":5,"name":"plain"}').join(',')}]`;
+    const cuts = [...input.matchAll(/"pla/g)].map((m) => m.index + 3);
+    const cut = scan(cutAt(input, cuts));
+    expect(cut.values).toEqual([5, 5, 5, 5]);
+    expect(cut.paths).toMatchObject({ general: 4, searches: 0 });
+    // A chunk that starts inside a long string: the general states search it (all four stop bytes, once).
+    const long = `{"s":"${'y'.repeat(100)}","id":1}`;
+    const inLong = scan(cutAt(long, [16]));
+    expect(inLong.values).toEqual([1]);
+    expect(inLong.paths).toMatchObject({ general: 1, searches: 4 });
+  });
+
   it('reuses the inline searches when the general states rescan a long string', () => {
     // The inline path searched up to the line break and gave the string to the general states, which rescan it
     // from its start with the answers it found; only each later string needs new ones (its quote and line feed).
@@ -205,6 +219,28 @@ describe('the WebAssembly fast path', () => {
     const easy = scan([easyBytes]).paths;
     expect(easy.fastRuns).toBe(easy.handBacks + 1);
     expect(easy.general).toBe(0);
+  });
+
+  it('takes control back right after a token cut by the window, whichever way the JS scanner read it', () => {
+    configureFastScan({ enabled: true, window: 512, minBytes: 1 });
+    // One kind of token throughout, so that a JS scanner that kept going after the cut token would read the
+    // rest of the input itself: strings that are no key, strings shaped like a key that match none, keys with
+    // integers.
+    const inputs = [
+      { input: `[${Array.from({ length: 400 }, (_, k) => `"s${k}"`).join(',')}]`, values: [] as number[] },
+      { input: `[${Array.from({ length: 400 }, () => '"ix"').join(',')}]`, values: [] as number[] },
+      {
+        input: `{${Array.from({ length: 400 }, (_, k) => `"id":${k}`).join(',')}}`,
+        values: Array.from({ length: 400 }, (_, k) => k),
+      },
+    ];
+    for (const { input, values } of inputs) {
+      const { values: found, paths } = scan([encoder.encode(input)]);
+      expect(found).toEqual(values);
+      expect(paths.handBacks).toBeGreaterThan(0);
+      expect(paths.fastRuns).toBe(paths.handBacks + 1);
+      expect(paths.general).toBe(0);
+    }
   });
 
   it('copies a new window for each chunk: a refilled buffer holds other bytes', () => {
