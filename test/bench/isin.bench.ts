@@ -4,8 +4,8 @@
  * (test/bench/isin-child.mjs, plain `node` on the built package, so peak RSS is its own and has no TypeScript
  * loader in it) and does the whole job: parse + validate + snapshot + diff against the previous snapshot,
  * which is loaded before the clock starts.
- *   - tickwork parseIsinList → IsinSet, then IsinSet.diff: the file read into one reused 1 MiB buffer (no
- *     garbage per read), and read with createReadStream (1 MiB) as the peers read it; fetchIsinList on the gzip
+ *   - tickwork parseIsinList → IsinSet, then IsinSet.diff: the file read into two alternating 1 MiB buffers
+ *     (the next read overlaps the parse; no garbage per read), and read with createReadStream (1 MiB) as the peers read it; fetchIsinList on the gzip
  *   - csv-parse and papaparse pipelines: the same validation (isIsin), a sorted unique array, a `Set` diff
  * The target: tickwork ≥ 30× the csv-parse pipeline, peak RSS ≤ 200 MB including Node.
  * Run: `npm run bench -- isin` (builds dist/ first). ISIN_BENCH_ROWS overrides the row count; ISIN_BENCH_DIR
