@@ -1,7 +1,7 @@
 /** Helpers shared by the scheduler tests. */
 import { TickworkError } from '../../src/errors.js';
 import type { Scheduler } from '../../src/scheduler/index.js';
-import type { AcquireRequest } from '../../src/scheduler/lock-adapter.js';
+import type { AcquireRequest, LockAdapter, RunRecord } from '../../src/scheduler/lock-adapter.js';
 import type { SchedulerEvents } from '../../src/scheduler/types.js';
 
 /** Every event a scheduler emits, in order, with its name. */
@@ -86,5 +86,68 @@ export function acquireRequest(job: string, tick: number, over: Partial<AcquireR
     retentionMs: 60_000,
     instanceId: 'me',
     ...over,
+  };
+}
+
+/** A succeeded run of job `j` that ended at `endedAt`, for history tests. */
+export function historyEntry(id: string, endedAt: number): RunRecord {
+  return {
+    id,
+    job: 'j',
+    tickAt: endedAt - 10,
+    tickId: `j@${id}`,
+    instanceId: 'me',
+    startedAt: endedAt - 5,
+    endedAt,
+    outcome: 'succeeded',
+    attempts: 1,
+    fence: 1,
+    catchUp: false,
+    manual: false,
+  };
+}
+
+/** An operation of {@link LockAdapter}, as {@link everyLockCall} names it. */
+export type LockCall =
+  | 'acquire'
+  | 'renew'
+  | 'complete'
+  | 'release'
+  | 'state'
+  | 'record'
+  | 'history'
+  | 'setPaused'
+  | 'requestRun'
+  | 'poll'
+  | 'status'
+  | 'members';
+
+/**
+ * Every operation of `lock` on job `j` with harmless arguments, for tests of what each one's errors say (each
+ * adapter names its operations in its own words). `members` must be implemented.
+ */
+export function everyLockCall(lock: LockAdapter): Record<LockCall, () => Promise<unknown>> {
+  const lease = { job: 'j', tick: '1', token: 't', ttlMs: 5000 };
+  const members = lock.members as NonNullable<LockAdapter['members']>;
+  return {
+    acquire: () => lock.acquire(acquireRequest('j', 1)),
+    renew: () => lock.renew(lease),
+    complete: () =>
+      lock.complete({
+        ...lease,
+        tickMs: 1,
+        outcome: { status: 'succeeded', fence: 1, at: 1 },
+        retentionMs: 1000,
+        advanceHighWaterMark: true,
+      }),
+    release: () => lock.release(lease),
+    state: () => lock.state('j', '1'),
+    record: () => lock.record('j', historyEntry('a', 1)),
+    history: () => lock.history('j', { limit: 10 }),
+    setPaused: () => lock.setPaused('j', true),
+    requestRun: () => lock.requestRun('j', { id: 'r', requestedBy: 'me', requestedAt: 1 }),
+    poll: () => lock.poll('j'),
+    status: () => lock.status('j'),
+    members: () => members({ job: 'j', instanceId: 'me', ttlMs: 1000 }),
   };
 }

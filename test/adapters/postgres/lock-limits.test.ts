@@ -11,11 +11,11 @@ import { postgresLock } from '../../../adapters/postgres/lock.js';
 import { LOCK_FUNCTIONS } from '../../../adapters/postgres/lock-migration.js';
 import { migrate } from '../../../adapters/postgres/migrate.js';
 import type { SqlClient } from '../../../adapters/postgres/sql-client.js';
-import type { AcquireRequest, LockAdapter, Logger, RunRecord } from '../../../src/index.js';
+import type { AcquireRequest, LockAdapter, Logger } from '../../../src/index.js';
 import { silentLogger } from '../../../src/internal/silent-logger.js';
 import { isolatedPool } from '../../helpers/postgres.js';
 import { describeWithPostgres, randomSuffix } from '../../helpers/services.js';
-import { acquireRequest } from '../../scheduler/helpers.js';
+import { acquireRequest, everyLockCall, historyEntry, type LockCall } from '../../scheduler/helpers.js';
 
 /** The error pg gives when nothing listens at the address. */
 const refused = () => Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:9'), { code: 'ECONNREFUSED' });
@@ -23,48 +23,25 @@ const refused = () => Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:9'
 /** A client whose every query fails as a refused connection does. */
 const unreachable: SqlClient = { query: async () => Promise.reject(refused()) };
 
-const entry = (id: string, endedAt: number): RunRecord => ({
-  id,
-  job: 'j',
-  tickAt: endedAt - 10,
-  tickId: `j@${id}`,
-  instanceId: 'me',
-  startedAt: endedAt - 5,
-  endedAt,
-  outcome: 'succeeded',
-  attempts: 1,
-  fence: 1,
-  catchUp: false,
-  manual: false,
-});
+/** The context each operation's errors carry. */
+const CONTEXT: Record<Exclude<LockCall, 'history'>, string> = {
+  acquire: 'Lock acquire failed',
+  renew: 'Lock renew failed',
+  complete: 'Lock complete failed',
+  release: 'Lock release failed',
+  state: 'Lock state failed',
+  record: 'History write failed',
+  setPaused: 'Lock pause failed',
+  requestRun: 'Lock trigger failed',
+  poll: 'Lock control poll failed',
+  status: 'Lock status failed',
+  members: 'Lock membership heartbeat failed',
+};
 
-/** Every operation of the lock with harmless arguments, named by the context its errors carry. */
+/** Every operation of the lock but the history read (a list: no row is an empty one), by its context. */
 function everyCall(lock: LockAdapter): [string, () => Promise<unknown>][] {
-  const lease = { job: 'j', tick: '1', token: 't', ttlMs: 5000 };
-  const members = lock.members as NonNullable<LockAdapter['members']>;
-  return [
-    ['Lock acquire failed', () => lock.acquire(acquireRequest('j', 1))],
-    ['Lock renew failed', () => lock.renew(lease)],
-    [
-      'Lock complete failed',
-      () =>
-        lock.complete({
-          ...lease,
-          tickMs: 1,
-          outcome: { status: 'succeeded', fence: 1, at: 1 },
-          retentionMs: 1000,
-          advanceHighWaterMark: true,
-        }),
-    ],
-    ['Lock release failed', () => lock.release(lease)],
-    ['Lock state failed', () => lock.state('j', '1')],
-    ['History write failed', () => lock.record('j', entry('a', 1))],
-    ['Lock pause failed', () => lock.setPaused('j', true)],
-    ['Lock trigger failed', () => lock.requestRun('j', { id: 'r', requestedBy: 'me', requestedAt: 1 })],
-    ['Lock control poll failed', () => lock.poll('j')],
-    ['Lock status failed', () => lock.status('j')],
-    ['Lock membership heartbeat failed', () => members({ job: 'j', instanceId: 'me', ttlMs: 1000 })],
-  ];
+  const calls = everyLockCall(lock);
+  return Object.entries(CONTEXT).map(([op, context]) => [context, calls[op as keyof typeof CONTEXT]]);
 }
 
 const rejectionOf = (promise: Promise<unknown> | undefined): Promise<unknown> =>
@@ -270,7 +247,7 @@ describeWithPostgres('postgresLock on the PostgreSQL server, at the edges', () =
     const job = `text-${randomSuffix()}`;
     const now = Date.now();
 
-    const done = entry('done', now);
+    const done = historyEntry('done', now);
     await lock.record(job, done);
     expect(await lock.history(job, { limit: 10 })).toEqual([done]);
 

@@ -6,9 +6,8 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { redisLock } from '../../../adapters/redis/lock.js';
 import type { IoredisLikeClient } from '../../../adapters/redis/redis-client.js';
-import type { RunRecord } from '../../../src/index.js';
 import { describeWithRedis, randomSuffix } from '../../helpers/services.js';
-import { acquireRequest } from '../../scheduler/helpers.js';
+import { acquireRequest, everyLockCall, historyEntry, type LockCall } from '../../scheduler/helpers.js';
 import { deletePrefix, ioredisClient } from './redis-clients.js';
 
 /** A client whose every command fails as a refused connection does. */
@@ -17,21 +16,6 @@ const unreachable: IoredisLikeClient = {
 };
 
 const request = (job: string, tick: number) => acquireRequest(job, tick);
-
-const entry = (id: string, endedAt: number): RunRecord => ({
-  id,
-  job: 'j',
-  tickAt: endedAt - 10,
-  tickId: `j@${id}`,
-  instanceId: 'me',
-  startedAt: endedAt - 5,
-  endedAt,
-  outcome: 'succeeded',
-  attempts: 1,
-  fence: 1,
-  catchUp: false,
-  manual: false,
-});
 
 describe('redisLock options and refusals', () => {
   it('refuses a prefix that is not a string, and durations that are not positive integers, naming the option', () => {
@@ -54,34 +38,23 @@ describe('redisLock options and refusals', () => {
 
   it('names the operation in the UNAVAILABLE error of every call when the server cannot be reached', async () => {
     const lock = redisLock({ client: unreachable });
-    const lease = { job: 'j', tick: '1', token: 't', ttlMs: 5000 };
-    const calls: [string, () => Promise<unknown>][] = [
-      ['lock acquire', () => lock.acquire(request('j', 1))],
-      ['lock renew', () => lock.renew(lease)],
-      [
-        'lock complete',
-        () =>
-          lock.complete({
-            ...lease,
-            tickMs: 1,
-            outcome: { status: 'succeeded', fence: 1, at: 1 },
-            retentionMs: 1000,
-            advanceHighWaterMark: true,
-          }),
-      ],
-      ['lock release', () => lock.release(lease)],
-      ['lock state', () => lock.state('j', '1')],
-      ['lock history record', () => lock.record('j', entry('a', 1))],
-      ['lock history', () => lock.history('j', { limit: 10 })],
-      ['lock pause', () => lock.setPaused('j', true)],
-      ['lock trigger', () => lock.requestRun('j', { id: 'r', requestedBy: 'me', requestedAt: 1 })],
-      ['lock control poll', () => lock.poll('j')],
-      ['lock status', () => lock.status('j')],
-      [
-        'lock members',
-        () => (lock.members as NonNullable<typeof lock.members>)({ job: 'j', instanceId: 'me', ttlMs: 1000 }),
-      ],
-    ];
+    // Each operation as the lock names it in its errors.
+    const names: Record<LockCall, string> = {
+      acquire: 'lock acquire',
+      renew: 'lock renew',
+      complete: 'lock complete',
+      release: 'lock release',
+      state: 'lock state',
+      record: 'lock history record',
+      history: 'lock history',
+      setPaused: 'lock pause',
+      requestRun: 'lock trigger',
+      poll: 'lock control poll',
+      status: 'lock status',
+      members: 'lock members',
+    };
+    const everyCall = everyLockCall(lock);
+    const calls = Object.entries(names).map(([op, what]) => [what, everyCall[op as LockCall]] as const);
     for (const [what, call] of calls) {
       const error = await call().then(
         () => undefined,
@@ -147,7 +120,7 @@ describeWithRedis('redisLock reads on the server', () => {
     const lock = redisLock({ client: io, prefix });
     const job = `hist-${randomSuffix()}`;
     const at = Date.now();
-    for (const id of ['first', 'second', 'third']) await lock.record(job, entry(id, at));
+    for (const id of ['first', 'second', 'third']) await lock.record(job, historyEntry(id, at));
     expect((await lock.history(job, { limit: 10 })).map((e) => e.id)).toEqual(['third', 'second', 'first']);
   });
 });
