@@ -1,7 +1,8 @@
 /**
  * Reply deadlines for many calls that share one timeout, with one timer in all. A timer and a
  * `Promise.race` per command cost more than the rest of the adapter's own work on a lock call; calls with one
- * timeout expire in the order they were sent, so a FIFO whose head owns the only timer is enough.
+ * timeout expire in the order they were sent, so a FIFO whose head owns the only timer is enough. When the last
+ * call in flight is answered the timer is cleared: an idle lock leaves no timer to wake the process for nothing.
  */
 import { TickworkError } from '../../src/adapter-kit.js';
 
@@ -21,7 +22,20 @@ export interface Deadlines {
 export function deadlines(ms: number): Deadlines {
   const queue: Pending[] = [];
   let head = 0;
+  let pending = 0;
   let timer: NodeJS.Timeout | undefined;
+
+  const settle = (entry: Pending): ((error: unknown) => void) | undefined => {
+    const reject = entry.reject;
+    if (reject === undefined) return undefined;
+    entry.reject = undefined;
+    if (--pending === 0) {
+      // The queue holds only settled calls now; the next `arm` drops them.
+      clearTimeout(timer);
+      timer = undefined;
+    }
+    return reject;
+  };
 
   const arm = () => {
     // Settled calls at the head no longer need their deadline.
@@ -47,15 +61,14 @@ export function deadlines(ms: number): Deadlines {
       const p = queue[head] as Pending;
       if (p.reject === undefined) continue;
       if (p.deadline > now) break;
-      const reject = p.reject;
-      p.reject = undefined;
+      const reject = settle(p) as (error: unknown) => void;
       reject(
         new TickworkError('UNAVAILABLE', `Redis did not answer ${p.what} within ${ms} ms`, {
           details: { what: p.what },
         }),
       );
     }
-    arm();
+    if (timer !== undefined) arm();
   };
 
   return {
@@ -63,17 +76,14 @@ export function deadlines(ms: number): Deadlines {
       return new Promise<T>((resolve, reject) => {
         const entry: Pending = { deadline: performance.now() + ms, what, reject };
         queue.push(entry);
+        pending++;
         if (timer === undefined) arm();
         reply.then(
           (value) => {
-            if (entry.reject === undefined) return;
-            entry.reject = undefined;
-            resolve(value);
+            if (settle(entry)) resolve(value);
           },
           (error: unknown) => {
-            if (entry.reject === undefined) return;
-            entry.reject = undefined;
-            reject(error);
+            if (settle(entry)) reject(error);
           },
         );
       });

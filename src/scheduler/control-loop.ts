@@ -1,11 +1,14 @@
 /**
- * Fleet control: every `controlInterval` each job's control is read from the lock in one call (its paused
- * flag, and a queued manual run taken for this instance alone). The paused flag read here is only shown by
- * `jobs()`; the lock itself refuses paused ticks at acquisition, so a pause holds on every instance at once.
+ * Fleet control: each job's control is read from the lock in one call (its paused flag, and a queued manual run
+ * taken for this instance alone), once per `controlInterval` slot in which this instance polls the job. The
+ * paused flag read here is only shown by `jobs()`; the lock itself refuses paused ticks at acquisition, so a
+ * pause holds on every instance at once.
  *
- * With bounded attempts the loop also sends each job's membership heartbeat every `heartbeatInterval`, and
- * only the job's `candidates` top-ranked members of the current interval read its queue: a request is taken
- * within an interval or two however large the fleet, for a bounded number of lock calls.
+ * With bounded attempts the loop also sends each job's membership heartbeat every `heartbeatInterval`, and only
+ * the job's `candidates` top-ranked members of a slot read its queue: a request is taken within an interval or
+ * two however large the fleet, for a bounded number of lock calls. An instance sleeps until the next slot it
+ * polls in (or the next heartbeat), not through every slot: an idle member of a large fleet wakes a few times
+ * per heartbeat, not every interval.
  */
 import { publishLockError } from './channels.js';
 import { keepView, waveOf } from './membership.js';
@@ -22,6 +25,8 @@ export interface ControlLoop {
   readonly intervalMs: number;
   /** Runs a taken manual request (tracked, so `stop()` waits for it). */
   readonly runManual: (job: JobRecord, plan: ReturnType<typeof manualPlan>) => void;
+  /** Set by the loop while it sleeps: ends the sleep at once (the scheduler calls it when a job is added). */
+  wake?: () => void;
 }
 
 /**
@@ -52,40 +57,78 @@ async function heartbeat(rt: Runtime, job: JobRecord, due: Map<string, number>):
   }
 }
 
-/** Polls until the scheduler stops. */
-export async function controlLoop(c: ControlLoop): Promise<void> {
+/** Whether this instance reads the job's queue in `slot`: the interval's pollers are ranked like a tick's candidates (the second wave does not poll). */
+function pollsIn(rt: Runtime, job: JobRecord, slot: number): boolean {
+  return waveOf(rt.bounded, rt.instanceId, job.key, `control:${slot}`) === 'now';
+}
+
+/**
+ * The first slot from `from` in which this instance polls the job, looking no further than `horizon` slots
+ * ahead (the view it ranks on is refreshed by then; the loop looks again at the horizon).
+ */
+export function nextPollSlot(rt: Runtime, job: JobRecord, from: number, horizon: number): number {
+  for (let slot = from; slot < from + horizon; slot++) if (pollsIn(rt, job, slot)) return slot;
+  return from + horizon;
+}
+
+/** Reads the job's control once and acts on it. */
+async function poll(c: ControlLoop, job: JobRecord, failing: { on: boolean }): Promise<void> {
   const { rt } = c;
+  try {
+    const { paused, request } = await rt.lock.poll(job.key);
+    if (paused !== undefined) job.paused = paused;
+    failing.on = false;
+    if (!request) return;
+    if (rt.stopping.signal.aborted || job.removed.signal.aborted) {
+      // Taken but not runnable here any more: queue it again for another instance.
+      await rt.lock.requestRun(job.key, request);
+      return;
+    }
+    rt.logger.info({ job: job.name, requestedBy: request.requestedBy }, 'running a requested manual run');
+    c.runManual(job, manualPlan(job, request.id, rt.clock.now(), true));
+  } catch (error) {
+    publishLockError(rt.instanceId, job.name, 'poll', error);
+    rt.logger[failing.on ? 'debug' : 'warn']({ job: job.name, err: error }, 'could not read the job control');
+    failing.on = true;
+  }
+}
+
+/**
+ * Polls until the scheduler stops. A job is looked at in the middle of its slots (away from the whole seconds
+ * most cron ticks fall on); a job added meanwhile wakes the loop at once.
+ */
+export async function controlLoop(c: ControlLoop): Promise<void> {
+  const { rt, intervalMs } = c;
   const stop = rt.stopping.signal;
   const beats = new Map<string, number>();
-  let failing = false;
+  /** Each job's next slot to look at. */
+  const slots = new Map<string, number>();
+  const horizon = Math.max(1, Math.ceil((rt.bounded?.heartbeatMs ?? intervalMs) / intervalMs));
+  const failing = { on: false };
   while (!stop.aborted) {
-    const slot = String(Math.floor(rt.clock.now() / c.intervalMs));
+    const slot = Math.floor(rt.clock.now() / intervalMs);
+    const jobs = [...c.jobs()];
+    const live = new Set(jobs.map((job) => job.key));
+    for (const seen of [slots, beats]) for (const key of seen.keys()) if (!live.has(key)) seen.delete(key);
     await Promise.all(
-      [...c.jobs()].map(async (job) => {
+      jobs.map(async (job) => {
         if (rt.bounded && performance.now() >= (beats.get(job.key) ?? Number.NEGATIVE_INFINITY)) {
           await heartbeat(rt, job, beats);
+          slots.delete(job.key); // a new view: the ranking of the slots ahead may have changed
         }
-        // The interval's pollers are ranked like a tick's candidates (the second wave does not poll).
-        if (waveOf(rt.bounded, rt.instanceId, job.key, `control:${slot}`) !== 'now') return;
-        try {
-          const { paused, request } = await rt.lock.poll(job.key);
-          if (paused !== undefined) job.paused = paused;
-          failing = false;
-          if (!request) return;
-          if (stop.aborted || job.removed.signal.aborted) {
-            // Taken but not runnable here any more: queue it again for another instance.
-            await rt.lock.requestRun(job.key, request);
-            return;
-          }
-          rt.logger.info({ job: job.name, requestedBy: request.requestedBy }, 'running a requested manual run');
-          c.runManual(job, manualPlan(job, request.id, rt.clock.now(), true));
-        } catch (error) {
-          publishLockError(rt.instanceId, job.name, 'poll', error);
-          rt.logger[failing ? 'debug' : 'warn']({ job: job.name, err: error }, 'could not read the job control');
-          failing = true;
-        }
+        if ((slots.get(job.key) ?? slot) > slot) return;
+        if (pollsIn(rt, job, slot)) await poll(c, job, failing);
+        slots.set(job.key, nextPollSlot(rt, job, slot + 1, horizon));
       }),
     );
-    if (!(await delay(c.intervalMs, stop, rt.unref))) return;
+    const wallNow = rt.clock.now();
+    const monoNow = performance.now();
+    let wait = horizon * intervalMs;
+    for (const next of slots.values()) wait = Math.min(wait, next * intervalMs + intervalMs / 2 - wallNow);
+    for (const due of beats.values()) wait = Math.min(wait, due - monoNow);
+    const woken = new AbortController();
+    c.wake = () => woken.abort();
+    await delay(Math.max(1, wait), AbortSignal.any([stop, woken.signal]), rt.unref);
+    c.wake = undefined;
   }
 }

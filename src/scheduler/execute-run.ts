@@ -151,9 +151,10 @@ export async function executeRun(
   }
 
   // An aborted handler may still be running: hold (and renew) the lease until it settles, so no other
-  // instance starts the tick beside it; past `abandonAfter` give up on it.
+  // instance starts the tick beside it; past `abandonAfter` give up on it. A run that was never aborted ended
+  // with its handler settled (it resolved, or rejected and was not retried), so it has nothing to wait for.
   let abandoned = false;
-  if (!keeper.lost) {
+  if (!keeper.lost && controller.signal.aborted) {
     const settled = handler.then(
       () => true,
       () => true,

@@ -46,8 +46,12 @@ export async function jobLoop(rt: Runtime, job: JobRecord, track: Track): Promis
     // Ticks before the start passed while no instance ran them: all of them go to the catch-up policy.
     if (cursor !== null && cursor < startedAt) await dispatchDue(rt, job, track, cursor, startedAt, -1);
     job.cursor = Math.max(job.cursor, startedAt);
+    // Planning an on-time tick computes the tick after it, which is the next one to sleep to: kept, so each
+    // tick costs one schedule computation (a cron pattern's is the loop's largest piece of work), not two.
+    let aheadFrom = Number.NaN;
+    let ahead: number | null = null;
     while (!stop.aborted) {
-      const next = nextTick(job.calc, job.cursor, job.name);
+      const next: number | null = aheadFrom === job.cursor ? ahead : nextTick(job.calc, job.cursor, job.name);
       if (next === null) {
         rt.logger.info({ job: job.name }, 'the pattern has no further ticks; the job is done');
         return;
@@ -56,9 +60,12 @@ export async function jobLoop(rt: Runtime, job: JobRecord, track: Track): Promis
       const now = rt.clock.now();
       // The common case, one tick due and on time: `next` is the only tick in (cursor, now] when the tick
       // after it is still ahead, which is what dueTicks would find by walking back; this skips the walk.
-      const after = now - next <= rt.lateness ? nextTick(job.calc, next, job.name) : undefined;
+      const after: number | null | undefined =
+        now - next <= rt.lateness ? nextTick(job.calc, next, job.name) : undefined;
       if (after === null || (after !== undefined && after > now)) {
         job.cursor = next;
+        aheadFrom = next;
+        ahead = after;
         void track(runTick(rt, job, scheduledPlan(job, next, false, now, after)));
       } else {
         await dispatchDue(rt, job, track, job.cursor, now, rt.lateness);

@@ -5,7 +5,7 @@ import { assertInteger } from '../internal/assert.js';
 import { silentLogger } from '../internal/silent-logger.js';
 import { systemClock } from '../internal/system-clock.js';
 import { publishLockError } from './channels.js';
-import { controlLoop } from './control-loop.js';
+import { type ControlLoop, controlLoop } from './control-loop.js';
 import { createEmitter, type Listener } from './events.js';
 import { jobLoop } from './job-loop.js';
 import { toJob } from './job-options.js';
@@ -179,6 +179,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
   };
 
   const runManual = (job: JobRecord, plan: TickPlan) => track(runTick(rt, job, plan));
+  const control: ControlLoop = { rt, jobs: () => jobs.values(), intervalMs: controlInterval, runManual };
 
   const get = (name: string): JobRecord => {
     const job = jobs.get(name);
@@ -196,7 +197,10 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
         });
       }
       jobs.set(job.name, job);
-      if (running) startLoop(job);
+      if (running) {
+        startLoop(job);
+        control.wake?.();
+      }
       return scheduler;
     },
     remove(name) {
@@ -217,7 +221,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
         throw error;
       }
       for (const job of jobs.values()) startLoop(job);
-      trackLoop(controlLoop({ rt, jobs: () => jobs.values(), intervalMs: controlInterval, runManual }));
+      trackLoop(controlLoop(control));
     },
     async stop(stopOptions = {}) {
       const grace = stopOptions.grace ?? 10_000;

@@ -386,6 +386,29 @@ describe('dispatchDue at its limits', () => {
     expect(t.job.cursor).toBe(123);
   });
 
+  it('each on-time tick costs one schedule computation: the tick after it, computed to plan it, is slept to next', async () => {
+    for (const options of [
+      { every: 1000 },
+      { every: undefined, cron: '* * * * * *' },
+      { every: undefined, cron: '*/2 * * * * *' },
+    ] as const) {
+      vi.setSystemTime(T0);
+      const s = setup({ job: options as Partial<JobOptions> });
+      const next = vi.spyOn(s.job.calc, 'next');
+      const loop = jobLoop(s.rt, s.job, s.track);
+      await vi.advanceTimersByTimeAsync(10_000);
+      await Promise.all(s.tracked);
+      const period = options.every ?? (options.cron.startsWith('*/2') ? 2000 : 1000);
+      const ticks = Array.from({ length: 10_000 / period }, (_, i) => (i + 1) * period);
+      expect(s.runs.map((r) => r.tick)).toEqual(ticks);
+      expect(s.runs.every((r) => !r.catchUp && r.at === r.tick)).toBe(true);
+      // The first sleep's tick, then one per tick planned (the last plan looked one tick past the window).
+      expect(next.mock.calls.length).toBe(1 + ticks.length);
+      next.mockRestore();
+      await stop(s, loop);
+    }
+  });
+
   it('reports each missed tick once: event, metric, last run, history, and one log line that counts them', async () => {
     const messages: unknown[] = [];
     const listener = (m: unknown) => void messages.push(m);

@@ -1,6 +1,7 @@
 /**
  * The shared reply deadlines of the Redis adapter: a reply that never comes fails with `UNAVAILABLE`, one
- * that comes in time passes through (value or error), and calls sent later keep their own, later deadline.
+ * that comes in time passes through (value or error), calls sent later keep their own, later deadline, and once
+ * every call is answered no timer is left to wake the process.
  */
 import { describe, expect, it, vi } from 'vitest';
 import { deadlines } from '../../../adapters/redis/deadlines.js';
@@ -37,6 +38,37 @@ describe('deadlines', () => {
       expect(isTickworkError(((await first) as { error: unknown }).error, 'UNAVAILABLE')).toBe(true);
       release('in time');
       expect(await second).toEqual({ value: 'in time' });
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('leaves no timer once every call in flight is answered, and arms one again for the next call', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] });
+    try {
+      const d = deadlines(1000);
+      const answers = [outcome(d.wrap(Promise.resolve(1), 'a')), outcome(d.wrap(Promise.reject(new Error('x')), 'b'))];
+      expect(vi.getTimerCount()).toBe(1);
+      await Promise.all(answers);
+      expect(vi.getTimerCount()).toBe(0);
+      // A call still in flight keeps its deadline while the others are answered.
+      let release: (v: string) => void = () => {};
+      const slow = outcome(d.wrap(new Promise<string>((r) => (release = r)), 'slow'));
+      const quick = outcome(d.wrap(Promise.resolve(2), 'quick'));
+      expect(await quick).toEqual({ value: 2 });
+      expect(vi.getTimerCount()).toBe(1);
+      release('done');
+      expect(await slow).toEqual({ value: 'done' });
+      expect(vi.getTimerCount()).toBe(0);
+      // After an expiry the next call is still timed.
+      const lost = outcome(d.wrap(new Promise(() => {}), 'lost'));
+      await vi.advanceTimersByTimeAsync(1000);
+      expect(isTickworkError(((await lost) as { error: unknown }).error, 'UNAVAILABLE')).toBe(true);
+      expect(vi.getTimerCount()).toBe(0);
+      const again = outcome(d.wrap(new Promise(() => {}), 'again'));
+      expect(vi.getTimerCount()).toBe(1);
+      await vi.advanceTimersByTimeAsync(1000);
+      expect(isTickworkError(((await again) as { error: unknown }).error, 'UNAVAILABLE')).toBe(true);
     } finally {
       vi.useRealTimers();
     }
