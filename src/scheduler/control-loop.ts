@@ -25,7 +25,7 @@ export interface ControlLoop {
   readonly intervalMs: number;
   /** Runs a taken manual request (tracked, so `stop()` waits for it). */
   readonly runManual: (job: JobRecord, plan: ReturnType<typeof manualPlan>) => void;
-  /** Set by the loop while it sleeps: ends the sleep at once (the scheduler calls it when a job is added). */
+  /** Set by the loop: ends its sleep at once, or skips the next one (the scheduler calls it when a job is added). */
   wake?: () => void;
 }
 
@@ -105,7 +105,11 @@ export async function controlLoop(c: ControlLoop): Promise<void> {
   const slots = new Map<string, number>();
   const horizon = Math.max(1, Math.ceil((rt.bounded?.heartbeatMs ?? intervalMs) / intervalMs));
   const failing = { on: false };
+  let woken = new AbortController();
+  c.wake = () => woken.abort();
   while (!stop.aborted) {
+    // A job added from here on (during this pass too) cuts the coming sleep short.
+    woken = new AbortController();
     const slot = Math.floor(rt.clock.now() / intervalMs);
     const jobs = [...c.jobs()];
     const live = new Set(jobs.map((job) => job.key));
@@ -126,9 +130,6 @@ export async function controlLoop(c: ControlLoop): Promise<void> {
     let wait = horizon * intervalMs;
     for (const next of slots.values()) wait = Math.min(wait, next * intervalMs + intervalMs / 2 - wallNow);
     for (const due of beats.values()) wait = Math.min(wait, due - monoNow);
-    const woken = new AbortController();
-    c.wake = () => woken.abort();
-    await delay(Math.max(1, wait), AbortSignal.any([stop, woken.signal]), rt.unref);
-    c.wake = undefined;
+    if (!woken.signal.aborted) await delay(Math.max(1, wait), AbortSignal.any([stop, woken.signal]), rt.unref);
   }
 }

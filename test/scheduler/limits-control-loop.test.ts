@@ -116,6 +116,33 @@ describe('control loop at its limits', () => {
     await l.done;
   });
 
+  it('a job added while a pass waits on the lock is looked at right after that pass, not a sleep later', async () => {
+    const { lock, polls, beats } = recordingLock({ down: false });
+    let answer: () => void = () => {};
+    const slow: LockAdapter = {
+      ...lock,
+      members: async (request) => {
+        // The first job's first heartbeat hangs until the test answers it.
+        if (request.job.startsWith('a~') && beats.length === 0) await new Promise<void>((r) => (answer = r));
+        return (lock.members as NonNullable<LockAdapter['members']>)(request);
+      },
+    };
+    const jobs = [testJob({ name: 'a' })];
+    const l = startLoop(slow, jobs, true);
+    await vi.advanceTimersByTimeAsync(10);
+    const added = testJob({ name: 'b' });
+    jobs.push(added);
+    l.loop.wake?.();
+    await vi.advanceTimersByTimeAsync(10);
+    answer();
+    const at = Date.now();
+    await vi.advanceTimersByTimeAsync(5);
+    expect(beats.filter((b) => b.job === added.key).map((b) => b.at)).toEqual([at]);
+    expect(polls.filter((p) => p.job === added.key).every((p) => p.at === at)).toBe(true);
+    l.rt.stopping.abort();
+    await l.done;
+  });
+
   it('without bounded attempts it polls every slot', async () => {
     const { lock, polls, beats } = recordingLock({ down: false });
     const job = testJob({ name: 'a' });
