@@ -1,8 +1,9 @@
 /**
  * Fleet control: each job's control is read from the lock in one call (its paused flag, and a queued manual run
- * taken for this instance alone), once per `controlInterval` slot in which this instance polls the job. The
- * paused flag read here is only shown by `jobs()`; the lock itself refuses paused ticks at acquisition, so a
- * pause holds on every instance at once.
+ * taken for this instance alone), once per `controlInterval` slot: by the candidates of the slot's first tick
+ * when it holds one (see `control-poll.ts`), otherwise here, by the slot's pollers. The paused flag read here is
+ * only shown by `jobs()`; the lock itself refuses paused ticks at acquisition, so a pause holds on every
+ * instance at once.
  *
  * With bounded attempts the loop also sends each job's membership heartbeat every `heartbeatInterval`, and only
  * the job's `candidates` top-ranked members of a slot read its queue: a request is taken within an interval or
@@ -11,8 +12,8 @@
  * per heartbeat, not every interval.
  */
 import { publishLockError } from './channels.js';
+import { pollControl, type RunManual, slotHasTick } from './control-poll.js';
 import { keepView, waveOf } from './membership.js';
-import { manualPlan } from './plan.js';
 import type { JobRecord, Runtime } from './runtime.js';
 import { delay } from './sleep.js';
 
@@ -21,10 +22,8 @@ export interface ControlLoop {
   readonly rt: Runtime;
   /** The jobs of this scheduler now (jobs come and go). */
   readonly jobs: () => Iterable<JobRecord>;
-  /** Milliseconds between two polls of each job. */
-  readonly intervalMs: number;
   /** Runs a taken manual request (tracked, so `stop()` waits for it). */
-  readonly runManual: (job: JobRecord, plan: ReturnType<typeof manualPlan>) => void;
+  readonly runManual: RunManual;
   /** Set by the loop: ends its sleep at once, or skips the next one (the scheduler calls it when a job is added). */
   wake?: () => void;
 }
@@ -57,9 +56,13 @@ async function heartbeat(rt: Runtime, job: JobRecord, due: Map<string, number>):
   }
 }
 
-/** Whether this instance reads the job's queue in `slot`: the interval's pollers are ranked like a tick's candidates (the second wave does not poll). */
+/**
+ * Whether this instance reads the job's queue in `slot`: not in a slot that holds a tick of the job (its
+ * candidates read it), otherwise when ranked among the slot's pollers like a tick's candidates (the second wave
+ * does not poll).
+ */
 function pollsIn(rt: Runtime, job: JobRecord, slot: number): boolean {
-  return waveOf(rt.bounded, rt.instanceId, job.key, `control:${slot}`) === 'now';
+  return !slotHasTick(rt, job, slot) && waveOf(rt.bounded, rt.instanceId, job.key, `control:${slot}`) === 'now';
 }
 
 /**
@@ -71,34 +74,13 @@ export function nextPollSlot(rt: Runtime, job: JobRecord, from: number, horizon:
   return from + horizon;
 }
 
-/** Reads the job's control once and acts on it. */
-async function poll(c: ControlLoop, job: JobRecord, failing: { on: boolean }): Promise<void> {
-  const { rt } = c;
-  try {
-    const { paused, request } = await rt.lock.poll(job.key);
-    if (paused !== undefined) job.paused = paused;
-    failing.on = false;
-    if (!request) return;
-    if (rt.stopping.signal.aborted || job.removed.signal.aborted) {
-      // Taken but not runnable here any more: queue it again for another instance.
-      await rt.lock.requestRun(job.key, request);
-      return;
-    }
-    rt.logger.info({ job: job.name, requestedBy: request.requestedBy }, 'running a requested manual run');
-    c.runManual(job, manualPlan(job, request.id, rt.clock.now(), true));
-  } catch (error) {
-    publishLockError(rt.instanceId, job.name, 'poll', error);
-    rt.logger[failing.on ? 'debug' : 'warn']({ job: job.name, err: error }, 'could not read the job control');
-    failing.on = true;
-  }
-}
-
 /**
  * Polls until the scheduler stops. A job is looked at in the middle of its slots (away from the whole seconds
  * most cron ticks fall on); a job added meanwhile wakes the loop at once.
  */
 export async function controlLoop(c: ControlLoop): Promise<void> {
-  const { rt, intervalMs } = c;
+  const { rt } = c;
+  const intervalMs = rt.controlIntervalMs;
   const stop = rt.stopping.signal;
   const beats = new Map<string, number>();
   /** Each job's next slot to look at. */
@@ -121,7 +103,7 @@ export async function controlLoop(c: ControlLoop): Promise<void> {
           slots.delete(job.key); // a new view: the ranking of the slots ahead may have changed
         }
         if ((slots.get(job.key) ?? slot) > slot) return;
-        if (pollsIn(rt, job, slot)) await poll(c, job, failing);
+        if (pollsIn(rt, job, slot)) await pollControl(rt, job, c.runManual, failing);
         slots.set(job.key, nextPollSlot(rt, job, slot + 1, horizon));
       }),
     );

@@ -3,7 +3,9 @@
  * tick is slept to and dispatched (run on time, caught up, or reported missed after a late wake-up).
  */
 import { publishLockError } from './channels.js';
+import { firstOfSlot, pollControl } from './control-poll.js';
 import { dispatchDue, type Track } from './dispatch.js';
+import { waveOf } from './membership.js';
 import { scheduledPlan } from './plan.js';
 import { runTick } from './run-tick.js';
 import type { JobRecord, Runtime } from './runtime.js';
@@ -38,6 +40,8 @@ async function lockCursor(rt: Runtime, job: JobRecord): Promise<number | null | 
 /** Runs the job's timer loop until the scheduler stops or the job is removed; errors stop only this job. */
 export async function jobLoop(rt: Runtime, job: JobRecord, track: Track): Promise<void> {
   const stop = loopSignal(rt, job);
+  const runManual = (j: JobRecord, plan: ReturnType<typeof scheduledPlan>) => void track(runTick(rt, j, plan));
+  const pollFailing = { on: false };
   try {
     const startedAt = rt.clock.now();
     job.cursor = startedAt;
@@ -63,10 +67,17 @@ export async function jobLoop(rt: Runtime, job: JobRecord, track: Track): Promis
       const after: number | null | undefined =
         now - next <= rt.lateness ? nextTick(job.calc, next, job.name) : undefined;
       if (after === null || (after !== undefined && after > now)) {
+        const previous = job.cursor;
         job.cursor = next;
         aheadFrom = next;
         ahead = after;
-        void track(runTick(rt, job, scheduledPlan(job, next, false, now, after)));
+        const plan = scheduledPlan(job, next, false, now, after);
+        void track(runTick(rt, job, plan));
+        // The first tick of a control interval: its candidates read the job's control, in the same turn as
+        // their acquisition (one pipeline on Redis), and the control loop leaves the interval alone.
+        if (firstOfSlot(rt, previous, next) && waveOf(rt.bounded, rt.instanceId, job.key, plan.key) === 'now') {
+          void pollControl(rt, job, runManual, pollFailing);
+        }
       } else {
         await dispatchDue(rt, job, track, job.cursor, now, rt.lateness);
       }

@@ -51,6 +51,8 @@ export interface Runtime {
   readonly unref: boolean;
   /** Bounded attempts per tick, or `null` when every instance attempts every tick. */
   readonly bounded: BoundedAttempts | null;
+  /** Milliseconds of one control interval: each job's fleet control is read once per interval. */
+  readonly controlIntervalMs: number;
   /** Aborts when `stop()` begins: no new ticks, no more waiting for leases. */
   stopping: AbortController;
   /** Aborts when the grace period of `stop()` ends: running handlers are told to give up. */

@@ -154,6 +154,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     maxClockSkew,
     unref: options.unref ?? false,
     bounded,
+    controlIntervalMs: controlInterval,
     stopping: controller(),
     halting: controller(),
     inflight: new Set(),
@@ -179,7 +180,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
   };
 
   const runManual = (job: JobRecord, plan: TickPlan) => track(runTick(rt, job, plan));
-  const control: ControlLoop = { rt, jobs: () => jobs.values(), intervalMs: controlInterval, runManual };
+  const control: ControlLoop = { rt, jobs: () => jobs.values(), runManual };
 
   const get = (name: string): JobRecord => {
     const job = jobs.get(name);

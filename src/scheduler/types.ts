@@ -183,9 +183,9 @@ export interface SchedulerOptions {
   readonly unref?: boolean;
   /**
    * Milliseconds between two reads of each job's fleet control (paused flag, queued manual runs): one lock
-   * call per job per interval, in the middle of the interval (with bounded attempts, by the interval's
-   * `candidates` only; the others sleep through it). A `trigger()` from any instance starts within about this
-   * long.
+   * call per job per interval, by the instances attempting the interval's first tick (with their acquisition),
+   * or in an interval without a tick in its middle (with bounded attempts, by the interval's `candidates` only;
+   * the others sleep through it). A `trigger()` from any instance starts within about this long.
    * @default 1000
    */
   readonly controlInterval?: number;

@@ -35,6 +35,7 @@ export function testRuntime(overrides: Partial<Runtime> = {}): { rt: Runtime; li
     maxClockSkew: 1000,
     unref: false,
     bounded: null,
+    controlIntervalMs: 1000,
     stopping: new AbortController(),
     halting: new AbortController(),
     inflight: new Set(),
