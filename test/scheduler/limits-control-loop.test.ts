@@ -11,6 +11,7 @@ import { jobLoop } from '../../src/scheduler/job-loop.js';
 import type { LockAdapter } from '../../src/scheduler/lock-adapter.js';
 import { type BoundedAttempts, rankOf } from '../../src/scheduler/membership.js';
 import type { JobRecord } from '../../src/scheduler/runtime.js';
+import { createScheduler } from '../../src/scheduler/scheduler.js';
 import { lockWith, testJob, testRuntime } from './limits-runtime.js';
 
 const INTERVAL = 1000;
@@ -244,5 +245,33 @@ describe('control loop at its limits', () => {
       expect(polls.map((p) => p.at)).toEqual(firsts.filter(candidate));
       if (b) expect(polls.length).toBeLessThan(firsts.length);
     }
+  });
+
+  it('stop() waits for a tick’s control read: a request it takes while stopping is queued again first', async () => {
+    const base = recordingLock({ down: false });
+    const requeued: string[] = [];
+    let answer: (request: { id: string; requestedBy: string; requestedAt: number }) => void = () => {};
+    const lock: LockAdapter = {
+      ...base.lock,
+      poll: () =>
+        new Promise((resolve) => {
+          answer = (request) => resolve({ request });
+        }),
+      requestRun: async (_job, request) => void requeued.push(request.id),
+    };
+    const s = createScheduler({ lock, instanceId: 'self', candidates: 0 });
+    s.add({ name: 'j', every: INTERVAL, run: () => {} });
+    await s.start();
+    await vi.advanceTimersByTimeAsync(INTERVAL);
+    let stopped = false;
+    const stopping = s.stop({ grace: 0 }).then(() => {
+      stopped = true;
+    });
+    await vi.advanceTimersByTimeAsync(10);
+    expect(stopped).toBe(false);
+    answer({ id: 'r1', requestedBy: 'other', requestedAt: Date.now() });
+    await vi.advanceTimersByTimeAsync(3000);
+    await stopping;
+    expect(requeued).toEqual(['r1']);
   });
 });
