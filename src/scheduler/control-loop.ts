@@ -12,7 +12,8 @@
  * per heartbeat, not every interval.
  */
 import { publishLockError } from './channels.js';
-import { pollControl, type RunManual, slotHasTick } from './control-poll.js';
+import { pollControl, slotHasTick } from './control-poll.js';
+import type { Track } from './dispatch.js';
 import { keepView, waveOf } from './membership.js';
 import type { JobRecord, Runtime } from './runtime.js';
 import { delay } from './sleep.js';
@@ -22,8 +23,8 @@ export interface ControlLoop {
   readonly rt: Runtime;
   /** The jobs of this scheduler now (jobs come and go). */
   readonly jobs: () => Iterable<JobRecord>;
-  /** Runs a taken manual request (tracked, so `stop()` waits for it). */
-  readonly runManual: RunManual;
+  /** Tracks a taken manual run, so `stop()` waits for it. */
+  readonly track: Track;
   /** Set by the loop: ends its sleep at once, or skips the next one (the scheduler calls it when a job is added). */
   wake?: () => void;
 }
@@ -69,7 +70,7 @@ function pollsIn(rt: Runtime, job: JobRecord, slot: number): boolean {
  * The first slot from `from` in which this instance polls the job, looking no further than `horizon` slots
  * ahead (the view it ranks on is refreshed by then; the loop looks again at the horizon).
  */
-export function nextPollSlot(rt: Runtime, job: JobRecord, from: number, horizon: number): number {
+function nextPollSlot(rt: Runtime, job: JobRecord, from: number, horizon: number): number {
   for (let slot = from; slot < from + horizon; slot++) if (pollsIn(rt, job, slot)) return slot;
   return from + horizon;
 }
@@ -103,7 +104,7 @@ export async function controlLoop(c: ControlLoop): Promise<void> {
           slots.delete(job.key); // a new view: the ranking of the slots ahead may have changed
         }
         if ((slots.get(job.key) ?? slot) > slot) return;
-        if (pollsIn(rt, job, slot)) await pollControl(rt, job, c.runManual, failing);
+        if (pollsIn(rt, job, slot)) await pollControl(rt, job, c.track, failing);
         slots.set(job.key, nextPollSlot(rt, job, slot + 1, horizon));
       }),
     );

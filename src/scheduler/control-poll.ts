@@ -6,20 +6,17 @@
  * a tick the control loop's pollers read it.
  */
 import { publishLockError } from './channels.js';
-import { manualPlan, type TickPlan } from './plan.js';
+import type { Track } from './dispatch.js';
+import { manualPlan } from './plan.js';
+import { runTick } from './run-tick.js';
 import type { JobRecord, Runtime } from './runtime.js';
 import { nextTick } from './ticks.js';
 
-/** Runs a taken manual request (tracked, so `stop()` waits for it). */
-export type RunManual = (job: JobRecord, plan: TickPlan) => void;
-
-/** Reads the job's control once and acts on it; `failing` keeps the warning to one per outage. */
-export async function pollControl(
-  rt: Runtime,
-  job: JobRecord,
-  runManual: RunManual,
-  failing: { on: boolean },
-): Promise<void> {
+/**
+ * Reads the job's control once and acts on it: a taken manual run starts under `track` (so `stop()` waits for
+ * it); `failing` keeps the warning to one per outage.
+ */
+export async function pollControl(rt: Runtime, job: JobRecord, track: Track, failing: { on: boolean }): Promise<void> {
   try {
     const { paused, request } = await rt.lock.poll(job.key);
     if (paused !== undefined) job.paused = paused;
@@ -31,7 +28,7 @@ export async function pollControl(
       return;
     }
     rt.logger.info({ job: job.name, requestedBy: request.requestedBy }, 'running a requested manual run');
-    runManual(job, manualPlan(job, request.id, rt.clock.now(), true));
+    void track(runTick(rt, job, manualPlan(job, request.id, rt.clock.now(), true)));
   } catch (error) {
     publishLockError(rt.instanceId, job.name, 'poll', error);
     rt.logger[failing.on ? 'debug' : 'warn']({ job: job.name, err: error }, 'could not read the job control');

@@ -3,7 +3,7 @@
  * tick is slept to and dispatched (run on time, caught up, or reported missed after a late wake-up).
  */
 import { publishLockError } from './channels.js';
-import { firstOfSlot, pollControl, type RunManual } from './control-poll.js';
+import { firstOfSlot, pollControl } from './control-poll.js';
 import { dispatchDue, type Track } from './dispatch.js';
 import { waveOf } from './membership.js';
 import { scheduledPlan } from './plan.js';
@@ -40,7 +40,6 @@ async function lockCursor(rt: Runtime, job: JobRecord): Promise<number | null | 
 /** Runs the job's timer loop until the scheduler stops or the job is removed; errors stop only this job. */
 export async function jobLoop(rt: Runtime, job: JobRecord, track: Track): Promise<void> {
   const stop = loopSignal(rt, job);
-  const runManual: RunManual = (j, plan) => void track(runTick(rt, j, plan));
   const pollFailing = { on: false };
   try {
     const startedAt = rt.clock.now();
@@ -77,7 +76,7 @@ export async function jobLoop(rt: Runtime, job: JobRecord, track: Track): Promis
         // their acquisition (one pipeline on Redis), and the control loop leaves the interval alone.
         // Tracked: `stop()` waits for it, so a request taken while stopping is queued again before it resolves.
         if (firstOfSlot(rt, previous, next) && waveOf(rt.bounded, rt.instanceId, job.key, plan.key) === 'now') {
-          void track(pollControl(rt, job, runManual, pollFailing));
+          void track(pollControl(rt, job, track, pollFailing));
         }
       } else {
         await dispatchDue(rt, job, track, job.cursor, now, rt.lateness);

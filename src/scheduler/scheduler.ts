@@ -12,7 +12,7 @@ import { toJob } from './job-options.js';
 import { jobStatus } from './job-status.js';
 import type { RunRecord } from './lock-adapter.js';
 import type { BoundedAttempts } from './membership.js';
-import { manualPlan, type TickPlan } from './plan.js';
+import { manualPlan } from './plan.js';
 import { runTick } from './run-tick.js';
 import { type JobRecord, type Runtime, stoppedError } from './runtime.js';
 import { delay } from './sleep.js';
@@ -179,8 +179,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     void p.finally(() => loops.delete(p));
   };
 
-  const runManual = (job: JobRecord, plan: TickPlan) => track(runTick(rt, job, plan));
-  const control: ControlLoop = { rt, jobs: () => jobs.values(), runManual };
+  const control: ControlLoop = { rt, jobs: () => jobs.values(), track };
 
   const get = (name: string): JobRecord => {
     const job = jobs.get(name);

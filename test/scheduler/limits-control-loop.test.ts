@@ -57,7 +57,7 @@ function startLoop(lock: LockAdapter, jobs: JobRecord[], withBounds: boolean) {
       passes++;
       return jobs;
     },
-    runManual: () => {},
+    track: (p) => p,
   };
   const done = controlLoop(loop);
   return { rt, loop, done, passes: () => passes };
