@@ -6,7 +6,7 @@ import { publishLockError } from './channels.js';
 import { firstOfSlot, pollControl } from './control-poll.js';
 import { dispatchDue, type Track } from './dispatch.js';
 import { waveOf } from './membership.js';
-import { scheduledPlan } from './plan.js';
+import { scheduledPlan, takeoverPlan } from './plan.js';
 import { runTick } from './run-tick.js';
 import type { JobRecord, Runtime } from './runtime.js';
 import { delay, sleepUntil } from './sleep.js';
@@ -46,7 +46,11 @@ export async function jobLoop(rt: Runtime, job: JobRecord, track: Track): Promis
     job.cursor = startedAt;
     const cursor = await lockCursor(rt, job);
     if (cursor === undefined) return;
-    // Ticks before the start passed while no instance ran them: all of them go to the catch-up policy.
+    // The tick at the cursor was claimed before this instance started. If its holder died or froze, the instances
+    // that could have taken it over may be gone (a rolling restart): one acquisition takes it over once the lease
+    // has expired, waits while it is held, and is refused without a word once the tick is done or superseded.
+    if (cursor !== null && cursor <= startedAt) void track(runTick(rt, job, takeoverPlan(job, cursor, startedAt)));
+    // Ticks after it passed while no instance ran them: all of them go to the catch-up policy.
     if (cursor !== null && cursor < startedAt) await dispatchDue(rt, job, track, cursor, startedAt, -1);
     job.cursor = Math.max(job.cursor, startedAt);
     // Planning an on-time tick computes the tick after it, which is the next one to sleep to: kept, so each

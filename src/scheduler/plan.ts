@@ -19,6 +19,12 @@ export interface TickPlan {
    * overlap at once and lets its caller decide.
    */
   readonly queued: boolean;
+  /**
+   * A tick claimed before this instance started, attempted only to take it over from a holder that died or
+   * froze (nobody else may be left to): a refusal (done, held to the end, superseded) is not this instance's to
+   * report.
+   */
+  readonly takeoverOnly: boolean;
   /** Wall-clock time (scheduler clock) after which no new attempt starts: the next tick. */
   readonly deadline: number;
   /** Milliseconds from this tick to the one after it (sizes the marker retention). */
@@ -36,7 +42,16 @@ export function scheduledPlan(
   const after = next === undefined ? nextTick(job.calc, ms, job.name) : next;
   const period = after === null ? 60_000 : after - ms;
   const deadline = catchUp ? (nextTick(job.calc, now, job.name) ?? now + period) : (after ?? ms + period);
-  return { ms, key: String(ms), id: tickIdOf(job.name, ms), catchUp, manual: false, queued: false, deadline, period };
+  const id = tickIdOf(job.name, ms);
+  return { ms, key: String(ms), id, catchUp, manual: false, queued: false, takeoverOnly: false, deadline, period };
+}
+
+/**
+ * The plan of the tick at the lock's cursor when this instance starts: claimed before it existed, run only if
+ * its holder's lease has expired, whatever the catch-up policy (taking over is delivery, not catch-up).
+ */
+export function takeoverPlan(job: JobRecord, ms: number, now: number): TickPlan {
+  return { ...scheduledPlan(job, ms, true, now), takeoverOnly: true };
 }
 
 /** The plan of a manual run `id` at `now`: its own key, its deadline the next scheduled tick. */
@@ -50,6 +65,7 @@ export function manualPlan(job: JobRecord, id: string, now: number, queued: bool
     catchUp: false,
     manual: true,
     queued,
+    takeoverOnly: false,
     deadline: next ?? now + period,
     period,
   };

@@ -32,6 +32,8 @@ export async function runTick(rt: Runtime, job: JobRecord, plan: TickPlan): Prom
     manual: plan.manual,
   });
   const skip = (reason: SkipReason, error?: unknown, recordIt = false): TickResult => {
+    // A tick claimed before this instance started is its holder's to report, unless this instance took it over.
+    if (plan.takeoverOnly) return `skipped:${reason}`;
     rt.events.emit('run:skipped', error === undefined ? { ...ev, reason } : { ...ev, reason, error });
     publish('tickwork:run:skipped', () => ({ job: job.name, tickId: plan.id, instanceId: rt.instanceId, reason }));
     if (recordIt) {

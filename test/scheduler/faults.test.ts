@@ -1,7 +1,8 @@
 /**
  * The scheduler's promise under real faults, with real processes on the Redis lock: a holder SIGKILLed
- * mid-run with the default options, a process whose clock is 70 s behind, an idle process frozen with
- * SIGSTOP while done markers expire, and a holder frozen mid-run whose side effect must then be refused.
+ * mid-run with the default options, a lone holder SIGKILLed and replaced by a process started afterwards, a
+ * process whose clock is 70 s behind, an idle process frozen with SIGSTOP while done markers expire, and a
+ * holder frozen mid-run whose side effect must then be refused.
  * Periods and leases are short so each scenario takes seconds; `npm run soak` runs the same scenarios longer
  * and with more processes (`SOAK=<factor>`).
  */
@@ -45,12 +46,18 @@ describeWithRedis('scheduler faults in real processes (Redis lock)', () => {
   async function fleet(shared: Record<string, string>, each: Record<string, string>[]) {
     const prefix = `test:tickwork:faults:${randomSuffix()}:`;
     prefixes.push(prefix);
-    const started = await Promise.all(
-      each.map((extra) => startWorker(worker, { env: { REDIS_URL, PREFIX: prefix, JOB: 'job', ...shared, ...extra } })),
-    );
+    const start = (extra: Record<string, string>) =>
+      startWorker(worker, { env: { REDIS_URL, PREFIX: prefix, JOB: 'job', ...shared, ...extra } });
+    const started = await Promise.all(each.map(start));
     const runs = async () => (await redis.lrange(`${prefix}runs`, 0, -1)).map((s) => JSON.parse(s) as RunRecord);
     const stop = (except: ChildProcess[] = []) => stopWorkers(started.filter((c) => !except.includes(c)));
-    return { children: started, runs, stop };
+    /** Starts one more worker into the same fleet (a replacement), resolved once it is ready. */
+    const join = async (extra: Record<string, string> = {}) => {
+      const child = await start(extra);
+      started.push(child);
+      return child;
+    };
+    return { children: started, runs, stop, join };
   }
 
   const countBy = (records: RunRecord[], phase: RunRecord['phase']) => {
@@ -132,6 +139,53 @@ describeWithRedis('scheduler faults in real processes (Redis lock)', () => {
       expect(countBy(all, 'done').get(killedTick)).toBe(1);
       const takeover = all.find((r) => r.phase === 'start' && r.tick === killedTick && r.pid !== victim?.pid);
       expect(takeover?.fence).toBeGreaterThan(victim?.fence ?? Infinity);
+    },
+    TIMEOUT,
+  );
+
+  it(
+    'a lone holder SIGKILLed mid-run: the replacement started afterwards takes its tick over (catch-up none)',
+    async () => {
+      // A rolling restart of a one-process deployment: nobody else is up when the holder dies, so only the
+      // process that replaces it can finish the claimed tick. Runs outlast the lease, so the kill hits one.
+      const f = await fleet({ LEASE_TTL: '1500', WORK_MS: '3000' }, [{}]);
+      const first = f.children[0];
+      let victim: RunRecord | undefined;
+      await until(
+        () => {
+          void f.runs().then((all) => {
+            victim ??= all.find((r) => r.phase === 'start');
+          });
+          return victim !== undefined;
+        },
+        30_000,
+        'a run to kill',
+      );
+      first?.kill('SIGKILL');
+      const replacement = await f.join();
+      const killedTick = victim?.tick ?? 0;
+      let done = false;
+      await until(
+        () => {
+          void f.runs().then((all) => {
+            if (all.some((r) => r.phase === 'done' && r.tick === killedTick)) done = true;
+          });
+          return done;
+        },
+        60_000,
+        'the replacement to take the killed tick over',
+      ).catch(async (error: Error) => {
+        const records = (await f.runs()).map((r) => JSON.stringify(r)).join('\n');
+        throw new Error(`${error.message}; victim ${JSON.stringify(victim)}; records:\n${records}`);
+      });
+      await f.stop(first ? [first] : []);
+      const all = await f.runs();
+      expect(violations(all, [victim?.pid ?? 0])).toEqual([]);
+      const takeover = all.find((r) => r.phase === 'start' && r.tick === killedTick && r.pid === replacement.pid);
+      expect(takeover?.fence).toBeGreaterThan(victim?.fence ?? Infinity);
+      // A late tick to its handler, as a caught-up one is.
+      expect(takeover?.catchUp).toBe(true);
+      expect(countBy(all, 'done').get(killedTick)).toBe(1);
     },
     TIMEOUT,
   );

@@ -123,7 +123,7 @@ describe('jobLoop at its limits', () => {
     }
   });
 
-  it('at start, ticks after the lock’s cursor and up to the start go to the catch-up policy; none at the cursor', async () => {
+  it('at start, ticks after the lock’s cursor and up to the start go to the catch-up policy; a done cursor tick does not run', async () => {
     for (const [cursorAt, missed] of [
       [-3000, [-2000, -1000, 0]],
       [-1, [0]],
@@ -131,8 +131,8 @@ describe('jobLoop at its limits', () => {
     ] as const) {
       vi.setSystemTime(T0 + cursorAt);
       const s = setup();
-      // The cursor is the newest tick the fleet claimed.
-      const claimed = await s.lock.acquire({
+      // The cursor is the newest tick the fleet claimed; this one was finished.
+      const request = {
         job: s.job.key,
         tick: String(T0 + cursorAt),
         tickMs: T0 + cursorAt,
@@ -144,14 +144,58 @@ describe('jobLoop at its limits', () => {
         exclusive: true,
         atMostOnce: false,
         retentionMs: 60_000,
+      } as const;
+      const claimed = await s.lock.acquire(request);
+      expect(claimed.acquired).toBe(true);
+      const fence = claimed.acquired ? claimed.fence : 0;
+      const outcome = { status: 'succeeded', fence, at: T0 + cursorAt } as const;
+      expect(await s.lock.complete({ ...request, outcome, advanceHighWaterMark: true })).toBe(true);
+      vi.setSystemTime(T0);
+      const loop = jobLoop(s.rt, s.job, s.track);
+      await vi.advanceTimersByTimeAsync(0);
+      await Promise.all(s.tracked);
+      expect(s.events.filter((e) => e.type === 'tick:missed').map((e) => +e.tick - T0)).toEqual(missed);
+      // Every start-up tick is late, even one at the start instant; the done one at the cursor says nothing.
+      expect(s.runs).toEqual([]);
+      expect(s.events.filter((e) => e.type === 'run:skipped')).toEqual([]);
+      await stop(s, loop);
+    }
+  });
+
+  it('at start, the cursor tick of a holder that died is taken over once its lease expires, whatever the catch-up policy', async () => {
+    // [lease ttl of the claim at -1000, at-most-once, when the takeover runs (undefined: never)]
+    for (const [ttlMs, atMostOnce, runsAt] of [
+      [500, false, 0],
+      [3500, false, 2505],
+      [500, true, undefined],
+    ] as const) {
+      vi.setSystemTime(T0 - 1000);
+      const s = setup({
+        job: { catchUp: 'none', overlap: 'allow', delivery: atMostOnce ? 'at-most-once' : 'at-least-once' },
+      });
+      const claimed = await s.lock.acquire({
+        job: s.job.key,
+        tick: String(T0 - 1000),
+        tickMs: T0 - 1000,
+        token: 'dead',
+        ttlMs,
+        earlyToleranceMs: null,
+        maxLateMs: null,
+        kind: 'scheduled',
+        exclusive: false,
+        atMostOnce,
+        retentionMs: 60_000,
       });
       expect(claimed.acquired).toBe(true);
       vi.setSystemTime(T0);
       const loop = jobLoop(s.rt, s.job, s.track);
-      await vi.advanceTimersByTimeAsync(0);
-      expect(s.events.filter((e) => e.type === 'tick:missed').map((e) => +e.tick - T0)).toEqual(missed);
-      // Every start-up tick is late, even one at the start instant.
-      expect(s.runs).toEqual([]);
+      await vi.advanceTimersByTimeAsync(4000);
+      const takenOver = s.runs.filter((r) => r.tick === -1000);
+      expect(takenOver).toEqual(runsAt === undefined ? [] : [{ tick: -1000, catchUp: true, at: runsAt }]);
+      // Taken over or not, the cursor tick was neither missed nor skipped here: it was its holder's to report.
+      expect(s.events.filter((e) => 'tick' in e && +e.tick === T0 - 1000)).toEqual([]);
+      // The loop went on meanwhile.
+      expect(s.runs.filter((r) => r.tick > 0).map((r) => r.tick)).toEqual([1000, 2000, 3000, 4000]);
       await stop(s, loop);
     }
   });

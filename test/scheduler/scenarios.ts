@@ -1,6 +1,7 @@
 /**
- * Real-time scheduler scenarios that every lock adapter must pass: lease loss with a fenced sink, and
- * graceful stop. Called from the memory tests and the Redis tests.
+ * Real-time scheduler scenarios that every lock adapter must pass: lease loss with a fenced sink, a takeover by
+ * an instance started after the holder froze, and graceful stop. Called from the memory, Redis and PostgreSQL
+ * lock tests.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { expect, it } from 'vitest';
@@ -10,85 +11,127 @@ import type { LockAdapter } from '../../src/scheduler/lock-adapter.js';
 import { blockFor, fencedSink, keyOf, record, until } from './helpers.js';
 
 /** Registers the scenarios for one lock factory (call inside a `describe`). */
-export function schedulerScenarios(
-  makeLock: () => LockAdapter | Promise<LockAdapter>,
-  options: { readonly stallSkipReason?: string } = {},
-): void {
-  // A caller that skips the in-process stall says why; the same property is also proven with real processes.
-  const stallIt = options.stallSkipReason === undefined ? it : it.skip;
-  stallIt(
-    'aborts a handler that blocks past its lease; a fenced sink refuses its late write',
-    async () => {
-      const lock = await makeLock();
-      const name = `lease-${Math.random().toString(36).slice(2, 8)}`;
-      const sink = fencedSink();
-      let stalledTick: string | undefined;
-      let stale: { signal: AbortSignal; error: unknown } | undefined;
-      const run = async (ctx: JobContext) => {
-        if (stalledTick === undefined) {
-          stalledTick = ctx.tickId;
-          // The first holder of the first tick stalls (a CPU-bound step, a GC pause) well past its 1 s lease, and
-          // writes only after the instance that took the tick over has written (an event, not a guess at how long
-          // that takes). Both schedulers share this process, so the stall happens once.
-          blockFor(2500);
-          await until(
-            () => sink.writes.some((w) => w.value === ctx.tickId && w.fence > ctx.fence),
-            60_000,
-            'the takeover to write',
-          ).catch(() => {});
-          try {
-            sink.write(ctx.fence, ctx.tickId);
-          } catch (error) {
-            stale ??= { signal: ctx.signal, error };
-          }
-          return;
+export function schedulerScenarios(makeLock: () => LockAdapter | Promise<LockAdapter>): void {
+  it('aborts a handler that blocks past its lease; a fenced sink refuses its late write', async () => {
+    const lock = await makeLock();
+    const name = `lease-${Math.random().toString(36).slice(2, 8)}`;
+    const sink = fencedSink();
+    let stalledTick: string | undefined;
+    let stale: { signal: AbortSignal; error: unknown } | undefined;
+    // Set once both schedulers run: the stall must hit a tick the other instance was waiting for. (A tick that
+    // came while it was still starting is covered by the scenario of an instance started after a holder froze.)
+    let bothRunningSince: number | undefined;
+    const run = async (ctx: JobContext) => {
+      if (stalledTick === undefined && bothRunningSince !== undefined && +ctx.tick > bothRunningSince) {
+        stalledTick = ctx.tickId;
+        // The holder of that tick stalls (a CPU-bound step, a GC pause) well past its 1 s lease, and
+        // writes only after the instance that took the tick over has written (an event, not a guess at how long
+        // that takes). Both schedulers share this process, so the stall happens once.
+        blockFor(2500);
+        await until(
+          () => sink.writes.some((w) => w.value === ctx.tickId && w.fence > ctx.fence),
+          60_000,
+          'the takeover to write',
+        ).catch(() => {});
+        try {
+          sink.write(ctx.fence, ctx.tickId);
+        } catch (error) {
+          stale ??= { signal: ctx.signal, error };
         }
-        sink.write(ctx.fence, ctx.tickId);
-      };
-      // A generous lateness: this test is about the lease, and a loaded machine must not turn its tick into a miss.
-      const a = createScheduler({ lock, instanceId: 'a', lateness: 10_000 });
-      const b = createScheduler({ lock, instanceId: 'b', lateness: 10_000 });
-      // Catch-up 'all': the stall delays the other scheduler's wake-up too (one event loop), so the stalled tick
-      // reaches it as a late tick.
-      for (const s of [a, b]) s.add({ name, every: 1000, leaseTtl: 1000, overlap: 'allow', catchUp: 'all', run });
-      const events = record(a, b);
-      await a.start();
-      await b.start();
-      // Wait for both outcomes: on a loaded machine the other instance may finish the takeover after the stale
-      // write is refused, and stopping first would abort it.
-      // Any tick will do: on a loaded machine a takeover can lose its own short lease too, and the next tick shows it.
-      const pair = () => {
-        for (const lost of events) {
-          if (lost.type !== 'lease:lost') continue;
-          const takeover = events.find((e) => e.type === 'run:success' && e.tickId === lost.tickId);
-          if (takeover?.type === 'run:success') return { lost, takeover };
-        }
-        return undefined;
-      };
-      const takenOver = () => pair() !== undefined;
-      // A safety net, not a budget: on a loaded machine the takeover can take many lease periods.
-      await until(() => stale !== undefined && takenOver(), 60_000, 'the stale write and the takeover').catch(
-        (error: Error) => {
-          // What each scheduler did is the only way to tell why, after the fact.
-          const seen = events.map((e) => JSON.stringify(e)).join('\n');
-          throw new Error(
-            `${error.message}; stalled tick ${stalledTick}, stale write ${stale ? 'refused' : 'not tried'}, sink ${JSON.stringify(sink.writes)}; events:\n${seen}`,
-          );
-        },
-      );
-      await Promise.all([a.stop({ grace: 0 }), b.stop({ grace: 0 })]);
+        return;
+      }
+      sink.write(ctx.fence, ctx.tickId);
+    };
+    // A generous lateness: this test is about the lease, and a loaded machine must not turn its tick into a miss.
+    const a = createScheduler({ lock, instanceId: 'a', lateness: 10_000 });
+    const b = createScheduler({ lock, instanceId: 'b', lateness: 10_000 });
+    // Catch-up 'all': the stall delays the other scheduler's wake-up too (one event loop), so the stalled tick
+    // reaches it as a late tick.
+    for (const s of [a, b]) s.add({ name, every: 1000, leaseTtl: 1000, overlap: 'allow', catchUp: 'all', run });
+    const events = record(a, b);
+    await a.start();
+    await b.start();
+    bothRunningSince = Date.now();
+    // Wait for both outcomes: on a loaded machine the other instance may finish the takeover after the stale
+    // write is refused, and stopping first would abort it.
+    // Any tick will do: on a loaded machine a takeover can lose its own short lease too, and the next tick shows it.
+    const pair = () => {
+      for (const lost of events) {
+        if (lost.type !== 'lease:lost') continue;
+        const takeover = events.find((e) => e.type === 'run:success' && e.tickId === lost.tickId);
+        if (takeover?.type === 'run:success') return { lost, takeover };
+      }
+      return undefined;
+    };
+    const takenOver = () => pair() !== undefined;
+    // A safety net, not a budget: on a loaded machine the takeover can take many lease periods.
+    await until(() => stale !== undefined && takenOver(), 60_000, 'the stale write and the takeover').catch(
+      (error: Error) => {
+        // What each scheduler did is the only way to tell why, after the fact.
+        const seen = events.map((e) => JSON.stringify(e)).join('\n');
+        throw new Error(
+          `${error.message}; stalled tick ${stalledTick}, stale write ${stale ? 'refused' : 'not tried'}, sink ${JSON.stringify(sink.writes)}; events:\n${seen}`,
+        );
+      },
+    );
+    await Promise.all([a.stop({ grace: 0 }), b.stop({ grace: 0 })]);
 
-      expect(isTickworkError(stale?.error, 'STALE_FENCE')).toBe(true);
-      expect(stale?.signal.aborted).toBe(true);
-      expect(isTickworkError(stale?.signal.reason, 'LEASE_LOST')).toBe(true);
-      expect(events.some((e) => e.type === 'lease:lost' && e.name === name)).toBe(true);
-      // A tick whose first holder stalled was finished by the other instance with a higher fence.
-      const found = pair();
-      expect(found).toBeDefined();
-      expect(found && found.takeover.fence > found.lost.fence).toBe(true);
-    },
-    90_000,
-  );
+    expect(isTickworkError(stale?.error, 'STALE_FENCE')).toBe(true);
+    expect(stale?.signal.aborted).toBe(true);
+    expect(isTickworkError(stale?.signal.reason, 'LEASE_LOST')).toBe(true);
+    expect(events.some((e) => e.type === 'lease:lost' && e.name === name)).toBe(true);
+    // A tick whose first holder stalled was finished by the other instance with a higher fence.
+    const found = pair();
+    expect(found).toBeDefined();
+    expect(found && found.takeover.fence > found.lost.fence).toBe(true);
+  }, 90_000);
+
+  it('an instance started after the holder of a tick froze and was stopped takes that tick over', async () => {
+    const lock = await makeLock();
+    const name = `late-start-${Math.random().toString(36).slice(2, 8)}`;
+    const a = createScheduler({ lock, instanceId: 'a', lateness: 10_000 });
+    const b = createScheduler({ lock, instanceId: 'b', lateness: 10_000 });
+    let stalled: JobContext | undefined;
+    let aStopped: Promise<void> | undefined;
+    let bStarted: Promise<void> | undefined;
+    const run = async (ctx: JobContext) => {
+      if (stalled !== undefined) return;
+      stalled = ctx;
+      // The only holder freezes past its 1 s lease, and is then stopped, as an orchestrator replaces a process
+      // that stopped answering; its replacement starts only now, with the tick claimed and the lock's cursor on
+      // it. Nobody was left to take the tick over when the lease expired.
+      blockFor(2500);
+      aStopped = a.stop({ grace: 0 });
+      bStarted = b.start();
+      await new Promise<void>((resolve) => {
+        if (ctx.signal.aborted) resolve();
+        else ctx.signal.addEventListener('abort', () => resolve(), { once: true });
+      });
+    };
+    // Catch-up 'none': the tick was claimed, not missed; taking over a dead holder's tick is delivery, not catch-up.
+    for (const s of [a, b]) s.add({ name, every: 1000, leaseTtl: 1000, overlap: 'allow', catchUp: 'none', run });
+    const events = record(a, b);
+    await a.start();
+    const takeover = () =>
+      events.find((e) => e.type === 'run:success' && e.instanceId === 'b' && e.tickId === stalled?.tickId);
+    // A safety net, not a budget.
+    await until(() => takeover() !== undefined, 60_000, 'the takeover by the instance started later').catch(
+      (error: Error) => {
+        const seen = events.map((e) => JSON.stringify(e)).join('\n');
+        throw new Error(`${error.message}; stalled tick ${stalled?.tickId}; events:\n${seen}`);
+      },
+    );
+    await Promise.all([aStopped, bStarted]);
+    await b.stop({ grace: 0 });
+    const found = takeover();
+    expect(found?.type === 'run:success' && found.fence > (stalled?.fence ?? Number.POSITIVE_INFINITY)).toBe(true);
+    // A late tick to its handler, as a caught-up one is.
+    const started = events.find((e) => e.type === 'run:start' && e.instanceId === 'b' && e.tickId === stalled?.tickId);
+    expect(started?.type === 'run:start' && started.catchUp).toBe(true);
+    // The tick ran once more, by the replacement only: the frozen holder's run did not finish it.
+    const tick = String(+(stalled?.tick ?? 0));
+    expect((await lock.state(await keyOf(b, name), tick)).tick).toMatchObject({ status: 'done' });
+  }, 90_000);
 
   it('stop(): a handler that finishes within the grace succeeds and its tick is done', async () => {
     const lock = await makeLock();

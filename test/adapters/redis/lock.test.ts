@@ -41,13 +41,7 @@ describeWithRedis('redisLock', () => {
   }
 
   describe('scheduler scenarios (ioredis)', () => {
-    schedulerScenarios(() => redisLock({ client: io, prefix }), {
-      // Skipped on Redis: with both schedulers and the ioredis client in one stalled event loop the takeover
-      // timed out once in CI on a quiet machine (cause not yet found); the fenced-sink and assertLease property
-      // is proven on Redis with real processes in test/scheduler/faults.test.ts, and this scenario runs on the
-      // memory and PostgreSQL locks.
-      stallSkipReason: 'in-process stall with the ioredis client flaked in CI',
-    });
+    schedulerScenarios(() => redisLock({ client: io, prefix }));
   });
 
   it('keeps every key of a job in one hash slot', async () => {
