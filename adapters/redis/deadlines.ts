@@ -18,6 +18,16 @@ export interface Deadlines {
   wrap<T>(reply: Promise<T>, what: string): Promise<T>;
 }
 
+/**
+ * Runs `judge` once the replies already waiting to be read have been read. A timer that comes due while the
+ * process is frozen (a GC pause, a stopped VM, a blocked event loop) fires, on resume, in the timers phase,
+ * before the poll phase that reads replies which arrived meanwhile; `setImmediate` runs after that poll phase,
+ * so a reply that did arrive is not judged a timeout. It costs nothing on the path where replies come in time.
+ */
+export function afterPendingReplies(judge: () => void): void {
+  setImmediate(judge);
+}
+
 /** Deadlines of `ms` milliseconds on the monotonic clock. The timer is unref'd: it never keeps a process alive. */
 export function deadlines(ms: number): Deadlines {
   const queue: Pending[] = [];
@@ -51,7 +61,7 @@ export function deadlines(ms: number): Deadlines {
       head = 0;
     }
     const first = queue[head] as Pending;
-    timer = setTimeout(expire, Math.max(0, first.deadline - performance.now()));
+    timer = setTimeout(() => afterPendingReplies(expire), Math.max(0, first.deadline - performance.now()));
     timer.unref();
   };
 

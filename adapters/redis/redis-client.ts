@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { isTickworkError, TickworkError } from '../../src/adapter-kit.js';
-import type { Deadlines } from './deadlines.js';
+import { afterPendingReplies, type Deadlines } from './deadlines.js';
 
 /** An ioredis client (`Redis` or `Cluster`): anything with `call(command, ...args)`. */
 export interface IoredisLikeClient {
@@ -199,11 +199,9 @@ const message = (error: unknown) => (error instanceof Error ? error.message : St
 export function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () =>
-        reject(new TickworkError('UNAVAILABLE', `Redis did not answer ${what} within ${ms} ms`, { details: { what } })),
-      ms,
-    );
+    const fail = () =>
+      reject(new TickworkError('UNAVAILABLE', `Redis did not answer ${what} within ${ms} ms`, { details: { what } }));
+    timer = setTimeout(() => afterPendingReplies(fail), ms);
     timer.unref();
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));

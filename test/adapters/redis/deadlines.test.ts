@@ -1,11 +1,16 @@
 /**
  * The shared reply deadlines of the Redis adapter: a reply that never comes fails with `UNAVAILABLE`, one
  * that comes in time passes through (value or error), calls sent later keep their own, later deadline, and once
- * every call is answered no timer is left to wake the process.
+ * every call is answered no timer is left to wake the process. A reply that arrived while this process was
+ * frozen past the deadline is read before the deadline is judged.
  */
+import { once } from 'node:events';
+import { connect, createServer, type Socket } from 'node:net';
 import { describe, expect, it, vi } from 'vitest';
 import { deadlines } from '../../../adapters/redis/deadlines.js';
+import { withTimeout } from '../../../adapters/redis/redis-client.js';
 import { isTickworkError } from '../../../src/errors.js';
+import { blockFor } from '../../scheduler/helpers.js';
 
 const outcome = (p: Promise<unknown>) =>
   p.then(
@@ -71,6 +76,36 @@ describe('deadlines', () => {
       expect(isTickworkError(((await again) as { error: unknown }).error, 'UNAVAILABLE')).toBe(true);
     } finally {
       vi.useRealTimers();
+    }
+  });
+
+  it('a reply that arrived while the process was frozen past its deadline is a reply, not a timeout', async () => {
+    // A loopback connection: what one end writes is in the other end's kernel buffer at once, but is read only
+    // when the event loop polls, as a Redis reply that came during a GC pause or a stopped VM.
+    const server = createServer();
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const { port } = server.address() as { port: number };
+    const accepted = once(server, 'connection') as Promise<[Socket]>;
+    const client = connect(port, '127.0.0.1');
+    await once(client, 'connect');
+    const [peer] = await accepted;
+    try {
+      for (const call of [
+        (reply: Promise<string>) => deadlines(50).wrap(reply, 'frozen call'),
+        (reply: Promise<string>) => withTimeout(reply, 50, 'frozen check'),
+      ]) {
+        const reply = once(client, 'data').then(([chunk]) => String(chunk));
+        const answered = outcome(call(reply));
+        peer.write('PONG');
+        // Frozen well past the 50 ms deadline, with the reply waiting to be read.
+        blockFor(300);
+        expect(await answered).toEqual({ value: 'PONG' });
+      }
+    } finally {
+      client.destroy();
+      peer.destroy();
+      server.close();
     }
   });
 });
