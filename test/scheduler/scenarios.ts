@@ -86,52 +86,57 @@ export function schedulerScenarios(makeLock: () => LockAdapter | Promise<LockAda
     expect(found && found.takeover.fence > found.lost.fence).toBe(true);
   }, 90_000);
 
-  it('an instance started after the holder of a tick froze and was stopped takes that tick over', async () => {
-    const lock = await makeLock();
-    const name = `late-start-${Math.random().toString(36).slice(2, 8)}`;
-    const a = createScheduler({ lock, instanceId: 'a', lateness: 10_000 });
-    const b = createScheduler({ lock, instanceId: 'b', lateness: 10_000 });
-    let stalled: JobContext | undefined;
-    let aStopped: Promise<void> | undefined;
-    let bStarted: Promise<void> | undefined;
-    const run = async (ctx: JobContext) => {
-      if (stalled !== undefined) return;
-      stalled = ctx;
-      // The only holder freezes past its 1 s lease, and is then stopped, as an orchestrator replaces a process
-      // that stopped answering; its replacement starts only now, with the tick claimed and the lock's cursor on
-      // it. Nobody was left to take the tick over when the lease expired.
-      blockFor(2500);
-      aStopped = a.stop({ grace: 0 });
-      bStarted = b.start();
-      await new Promise<void>((resolve) => {
-        if (ctx.signal.aborted) resolve();
-        else ctx.signal.addEventListener('abort', () => resolve(), { once: true });
-      });
-    };
-    // Catch-up 'none': the tick was claimed, not missed; taking over a dead holder's tick is delivery, not catch-up.
-    for (const s of [a, b]) s.add({ name, every: 1000, leaseTtl: 1000, overlap: 'allow', catchUp: 'none', run });
-    const events = record(a, b);
-    await a.start();
-    const takeover = () =>
-      events.find((e) => e.type === 'run:success' && e.instanceId === 'b' && e.tickId === stalled?.tickId);
-    // A safety net, not a budget.
-    await until(() => takeover() !== undefined, 60_000, 'the takeover by the instance started later').catch(
-      (error: Error) => {
-        const seen = events.map((e) => JSON.stringify(e)).join('\n');
-        throw new Error(`${error.message}; stalled tick ${stalled?.tickId}; events:\n${seen}`);
-      },
-    );
-    await Promise.all([aStopped, bStarted]);
-    await b.stop({ grace: 0 });
-    const found = takeover();
-    expect(found?.type === 'run:success' && found.fence > (stalled?.fence ?? Number.POSITIVE_INFINITY)).toBe(true);
-    // A late tick to its handler, as a caught-up one is.
-    const started = events.find((e) => e.type === 'run:start' && e.instanceId === 'b' && e.tickId === stalled?.tickId);
-    expect(started?.type === 'run:start' && started.catchUp).toBe(true);
-    // The tick ran once more, by the replacement only: the frozen holder's run did not finish it.
-    const tick = String(+(stalled?.tick ?? 0));
-    expect((await lock.state(await keyOf(b, name), tick)).tick).toMatchObject({ status: 'done' });
-  }, 90_000);
+  // With overlap 'skip' the dead holder's running slot outlives its lease by the takeover grace, and the
+  // replacement's own ticks meet it too.
+  for (const overlap of ['allow', 'skip'] as const)
+    it(`an instance started after the holder of a tick froze and was stopped takes that tick over (overlap '${overlap}')`, async () => {
+      const lock = await makeLock();
+      const name = `late-start-${Math.random().toString(36).slice(2, 8)}`;
+      const a = createScheduler({ lock, instanceId: 'a', lateness: 10_000 });
+      const b = createScheduler({ lock, instanceId: 'b', lateness: 10_000 });
+      let stalled: JobContext | undefined;
+      let aStopped: Promise<void> | undefined;
+      let bStarted: Promise<void> | undefined;
+      const run = async (ctx: JobContext) => {
+        if (stalled !== undefined) return;
+        stalled = ctx;
+        // The only holder freezes past its 1 s lease, and is then stopped, as an orchestrator replaces a process
+        // that stopped answering; its replacement starts only now, with the tick claimed and the lock's cursor on
+        // it. Nobody was left to take the tick over when the lease expired.
+        blockFor(2500);
+        aStopped = a.stop({ grace: 0 });
+        bStarted = b.start();
+        await new Promise<void>((resolve) => {
+          if (ctx.signal.aborted) resolve();
+          else ctx.signal.addEventListener('abort', () => resolve(), { once: true });
+        });
+      };
+      // Catch-up 'none': the tick was claimed, not missed; taking over a dead holder's tick is delivery, not catch-up.
+      for (const s of [a, b]) s.add({ name, every: 1000, leaseTtl: 1000, overlap, catchUp: 'none', run });
+      const events = record(a, b);
+      await a.start();
+      const takeover = () =>
+        events.find((e) => e.type === 'run:success' && e.instanceId === 'b' && e.tickId === stalled?.tickId);
+      // A safety net, not a budget.
+      await until(() => takeover() !== undefined, 60_000, 'the takeover by the instance started later').catch(
+        (error: Error) => {
+          const seen = events.map((e) => JSON.stringify(e)).join('\n');
+          throw new Error(`${error.message}; stalled tick ${stalled?.tickId}; events:\n${seen}`);
+        },
+      );
+      await Promise.all([aStopped, bStarted]);
+      await b.stop({ grace: 0 });
+      const found = takeover();
+      expect(found?.type === 'run:success' && found.fence > (stalled?.fence ?? Number.POSITIVE_INFINITY)).toBe(true);
+      // A late tick to its handler, as a caught-up one is.
+      const started = events.find(
+        (e) => e.type === 'run:start' && e.instanceId === 'b' && e.tickId === stalled?.tickId,
+      );
+      expect(started?.type === 'run:start' && started.catchUp).toBe(true);
+      // The tick ran once more, by the replacement only: the frozen holder's run did not finish it.
+      const tick = String(+(stalled?.tick ?? 0));
+      expect((await lock.state(await keyOf(b, name), tick)).tick).toMatchObject({ status: 'done' });
+    }, 90_000);
 
   it('stop(): a handler that finishes within the grace succeeds and its tick is done', async () => {
     const lock = await makeLock();
