@@ -8,11 +8,14 @@
  * The handler does nothing but note when it started. Over IPC the parent sends `mark` (start of the measured
  * window: the CPU baseline) and `report` (the process answers with its CPU since `mark` and its starts, then
  * exits). Nothing is written to Redis by the benchmark itself, so Redis command counts are the library's own.
+ * - `tickwork-pg`: `createScheduler` on `postgresLock` (env DATABASE_URL, SCHEMA: a migrated schema), counting
+ *   the statements it sends from `mark` on (PostgreSQL has no per-window command count of its own that is exact).
  * Env: KIND, REDIS_URL, PREFIX; CANDIDATES (tickwork's `candidates`, `0` for every process attempting every tick).
  */
 import { Queue, Worker } from 'bullmq';
 import { Cron } from 'croner';
 import { Redis } from 'ioredis';
+import pg from 'pg';
 // @ts-expect-error redlock 5 ships types that its package.json "exports" does not name (invisible under NodeNext)
 import RedlockUntyped from 'redlock';
 
@@ -22,6 +25,9 @@ import RedlockUntyped from 'redlock';
 const dist = new URL('../../dist/', import.meta.url);
 const { createScheduler } = (await import(new URL('index.js', dist).href)) as typeof import('../../src/index.js');
 const { redisLock } = (await import(new URL('redis.js', dist).href)) as typeof import('../../adapters/redis/index.js');
+const { postgresLock } = (await import(
+  new URL('postgres.js', dist).href
+)) as typeof import('../../adapters/postgres/index.js');
 
 /** The part of redlock 5 the benchmark uses. */
 interface RedlockLike {
@@ -39,16 +45,43 @@ const PATTERN = '* * * * * *';
 const starts: [number, number][] = [];
 const started = (tick: number) => void starts.push([tick, Date.now()]);
 
+/** Statements sent to PostgreSQL since `mark` (kind `tickwork-pg`). */
+let statements = 0;
+let counting = false;
+
+async function tickworkPostgres(): Promise<() => Promise<void>> {
+  const db = new pg.Pool({
+    connectionString: process.env.DATABASE_URL,
+    max: 2,
+    options: `-c search_path=${process.env.SCHEMA}`,
+  });
+  // Every statement goes through a connection's `query`, the pool's own `query` included.
+  db.on('connect', (client) => {
+    const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+    (client as unknown as { query: (...args: unknown[]) => unknown }).query = (...args: unknown[]) => {
+      if (counting) statements++;
+      return query(...args);
+    };
+  });
+  const scheduler = await tickworkOn(postgresLock({ db }));
+  return async () => {
+    await scheduler.stop({ grace: 2000 });
+    await db.end();
+  };
+}
+
+async function tickworkOn(lock: Parameters<typeof createScheduler>[0]['lock']) {
+  const candidates = process.env.CANDIDATES;
+  const scheduler = createScheduler({ lock, ...(candidates === undefined ? {} : { candidates: Number(candidates) }) });
+  scheduler.add({ name: 'per-second', cron: PATTERN, run: ({ tick }) => started(tick.getTime()) });
+  await scheduler.start();
+  return scheduler;
+}
+
 async function tickwork(): Promise<() => Promise<void>> {
   const client = new Redis(url.href, { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
   await new Promise((r) => client.once('ready', r));
-  const candidates = process.env.CANDIDATES;
-  const scheduler = createScheduler({
-    lock: redisLock({ client, prefix }),
-    ...(candidates === undefined ? {} : { candidates: Number(candidates) }),
-  });
-  scheduler.add({ name: 'per-second', cron: PATTERN, run: ({ tick }) => started(tick.getTime()) });
-  await scheduler.start();
+  const scheduler = await tickworkOn(redisLock({ client, prefix }));
   return async () => {
     await scheduler.stop({ grace: 2000 });
     client.disconnect();
@@ -101,18 +134,25 @@ async function bullmq(): Promise<() => Promise<void>> {
   };
 }
 
-const stop = await (kind === 'redlock' ? redlock() : kind === 'bullmq' ? bullmq() : tickwork());
+const kinds: Record<string, () => Promise<() => Promise<void>>> = {
+  tickwork,
+  'tickwork-pg': tickworkPostgres,
+  redlock,
+  bullmq,
+};
+const stop = await (kinds[kind] ?? tickwork)();
 let cpu = process.cpuUsage();
 let from = 0;
 process.on('message', (m: { cmd: string }) => {
   if (m.cmd === 'mark') {
     cpu = process.cpuUsage();
     from = Date.now();
+    counting = true;
   } else if (m.cmd === 'report') {
     const used = process.cpuUsage(cpu);
     const ms = Date.now() - from;
     process.send?.(
-      { cpuMs: (used.user + used.system) / 1000, ms, starts: starts.filter(([, at]) => at >= from) },
+      { cpuMs: (used.user + used.system) / 1000, ms, statements, starts: starts.filter(([, at]) => at >= from) },
       () => void stop().finally(() => process.exit(0)),
     );
   }

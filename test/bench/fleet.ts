@@ -12,7 +12,7 @@ import { join, resolve } from 'node:path';
 import { Redis } from 'ioredis';
 
 /** How a fleet runs its per-second job. */
-export type FleetKind = 'tickwork' | 'redlock' | 'bullmq';
+export type FleetKind = 'tickwork' | 'tickwork-pg' | 'redlock' | 'bullmq';
 
 /** What one fleet run measured. */
 export interface FleetResult {
@@ -25,7 +25,10 @@ export interface FleetResult {
   /** Tick-to-start delays, ms. */
   readonly p50: number;
   readonly p99: number;
-  /** Every command Redis executed (`INFO commandstats` calls, commands inside scripts included) per tick. */
+  /**
+   * Every command Redis executed (`INFO commandstats` calls, commands inside scripts included) per tick; for
+   * `tickwork-pg`, every statement the processes sent (one per lock call).
+   */
   readonly commandsPerTick: number;
   /** Script calls (`EVALSHA`/`EVAL`) per tick: round trips of the script-based locks. */
   readonly scriptsPerTick: number;
@@ -97,6 +100,7 @@ async function commandCounts(redis: Redis): Promise<{ all: number; scripts: numb
 interface Report {
   cpuMs: number;
   ms: number;
+  statements: number;
   starts: [number, number][];
 }
 
@@ -114,15 +118,21 @@ const message = <T>(child: ChildProcess, pick: (m: unknown) => T | undefined): P
 
 /**
  * Runs `processes` workers of one kind on `redisUrl` for a window of `seconds` (after all are ready and two
- * seconds of settling), then collects their reports.
+ * seconds of settling), then collects their reports. `env` goes to the workers (the PostgreSQL kind's database).
  */
-export async function runFleet(kind: FleetKind, processes: number, seconds: number, redisUrl: string) {
+export async function runFleet(
+  kind: FleetKind,
+  processes: number,
+  seconds: number,
+  redisUrl: string,
+  env: Record<string, string> = {},
+) {
   const prefix = `bench:fleet:${kind}:${Date.now()}:`;
   const admin = new Redis(redisUrl);
   const children = Array.from({ length: processes }, () =>
     fork(worker, [], {
       execArgv: ['--import', 'tsx'],
-      env: { ...process.env, KIND: kind, REDIS_URL: redisUrl, PREFIX: prefix },
+      env: { ...process.env, ...env, KIND: kind, REDIS_URL: redisUrl, PREFIX: prefix },
       stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
     }),
   );
@@ -162,7 +172,8 @@ export async function runFleet(kind: FleetKind, processes: number, seconds: numb
       cpuMsPerMin: quantile(cpu, 0.5),
       p50: quantile(delays, 0.5),
       p99: quantile(delays, 0.99),
-      commandsPerTick: (after.all - before.all) / ticks,
+      commandsPerTick:
+        (kind === 'tickwork-pg' ? all.reduce((sum, r) => sum + r.statements, 0) : after.all - before.all) / ticks,
       scriptsPerTick: (after.scripts - before.scripts) / ticks,
       duplicates: [...perTick.values()].filter((n) => n > 1).length,
       missing: Math.max(0, expected - perTick.size),

@@ -7,7 +7,8 @@
  *    the floor of a lock judged by scripts at both ends, sequential and at concurrency 16, in interleaved rounds;
  * 4. a fleet of 6 processes with a per-second cron job, tickwork (from dist/, built first) against croner +
  *    redlock and BullMQ job schedulers (CPU per process, tick-to-start delay, Redis commands per tick);
- * 5. the same job on 6 and 24 tickwork processes (Redis commands per tick as the fleet grows).
+ * 5. the same job on 6 and 24 tickwork processes, on the Redis lock (Redis commands per tick as the fleet grows)
+ *    and on the PostgreSQL lock (statements per tick).
  * Sections: `SCHEDULER_BENCH=delay,fleet,ops,peers,scale` (default all); `FLEET_SECONDS`, `FLEET_ROUNDS`,
  * `LOCK_ROUNDS`, `LOCK_OPS` size them.
  */
@@ -17,11 +18,14 @@ import { resolve } from 'node:path';
 import { Redis } from 'ioredis';
 import { Mutex } from 'redis-semaphore';
 import { memoryLock } from '../../adapters/memory/lock.js';
+import { migrate } from '../../adapters/postgres/migrate.js';
 import { deadlines } from '../../adapters/redis/deadlines.js';
 import { redisLock } from '../../adapters/redis/lock.js';
 import { commandSender, luaScript } from '../../adapters/redis/redis-client.js';
 import { createScheduler } from '../../src/scheduler/index.js';
 import type { LockAdapter } from '../../src/scheduler/lock-adapter.js';
+import { isolatedPool } from '../helpers/postgres.js';
+import { DATABASE_URL } from '../helpers/services.js';
 import { type FleetKind, type FleetResult, privateRedis, runFleet } from './fleet.js';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -279,23 +283,41 @@ async function fleetPeers(redisUrl: string): Promise<void> {
   );
 }
 
-/** The same per-second job on 6 and on 24 tickwork processes: Redis commands per tick as the fleet grows. */
+/**
+ * The same per-second job on 6 and on 24 tickwork processes: lock calls per tick as the fleet grows, on the
+ * Redis lock (commands Redis executed) and on the PostgreSQL lock (statements sent, in a migrated schema of
+ * its own).
+ */
 async function fleetScale(redisUrl: string): Promise<void> {
-  const six: FleetResult[] = [];
-  const many: FleetResult[] = [];
-  for (let round = 0; round < Math.max(1, FLEET_ROUNDS - 1); round++) {
-    six.push(await runFleet('tickwork', 6, FLEET_SECONDS, redisUrl));
-    many.push(await runFleet('tickwork', 24, FLEET_SECONDS, redisUrl));
+  const pgTarget = await isolatedPool(1);
+  try {
+    await migrate(pgTarget.pool);
+    const pgEnv = { DATABASE_URL, SCHEMA: pgTarget.schema };
+    for (const [kind, label, env] of [
+      ['tickwork', 'Redis lock, commands', {}],
+      ['tickwork-pg', 'PostgreSQL lock, statements', pgEnv],
+    ] as const) {
+      const six: FleetResult[] = [];
+      const many: FleetResult[] = [];
+      for (let round = 0; round < Math.max(1, FLEET_ROUNDS - 1); round++) {
+        six.push(await runFleet(kind, 6, FLEET_SECONDS, redisUrl, env));
+        many.push(await runFleet(kind, 24, FLEET_SECONDS, redisUrl, env));
+      }
+      console.log(
+        `\nfleet size (${label} per tick): tickwork on 6 and 24 processes, per-second cron, ${FLEET_SECONDS} s windows, medians`,
+      );
+      console.log(fleetLine('6 processes', six));
+      console.log(fleetLine('24 processes', many));
+      console.log(
+        ratioLine(
+          `${label.split(', ')[1]} per tick, 24 / 6 processes`,
+          many.map((x, i) => x.commandsPerTick / (six[i]?.commandsPerTick ?? NaN)),
+        ),
+      );
+    }
+  } finally {
+    await pgTarget.close();
   }
-  console.log(`\nfleet size: tickwork on 6 and 24 processes, per-second cron, ${FLEET_SECONDS} s windows, medians`);
-  console.log(fleetLine('6 processes', six));
-  console.log(fleetLine('24 processes', many));
-  console.log(
-    ratioLine(
-      'commands per tick, 24 / 6 processes',
-      many.map((x, i) => x.commandsPerTick / (six[i]?.commandsPerTick ?? NaN)),
-    ),
-  );
 }
 
 /** `SCHEDULER_BENCH=ops,peers` runs only the named sections (default: all of them). */
