@@ -60,6 +60,31 @@ describeWithRedis('scheduler faults in real processes (Redis lock)', () => {
     return { children: started, runs, stop, join };
   }
 
+  /** Waits until the records show `phase` for `tick`; on timeout the error lists every record. */
+  async function untilRecorded(
+    f: { runs(): Promise<RunRecord[]> },
+    phase: RunRecord['phase'],
+    tick: number,
+    what: string,
+    victim: RunRecord | undefined,
+  ): Promise<void> {
+    let seen = false;
+    await until(
+      () => {
+        void f.runs().then((all) => {
+          if (all.some((r) => r.phase === phase && r.tick === tick)) seen = true;
+        });
+        return seen;
+      },
+      60_000,
+      what,
+    ).catch(async (error: Error) => {
+      // What each process did is the only way to tell why, after the fact.
+      const records = (await f.runs()).map((r) => JSON.stringify(r)).join('\n');
+      throw new Error(`${error.message}; victim ${JSON.stringify(victim)}; records:\n${records}`);
+    });
+  }
+
   const countBy = (records: RunRecord[], phase: RunRecord['phase']) => {
     const out = new Map<number, number>();
     for (const r of records) if (r.phase === phase) out.set(r.tick, (out.get(r.tick) ?? 0) + 1);
@@ -117,21 +142,7 @@ describeWithRedis('scheduler faults in real processes (Redis lock)', () => {
         'a run in progress to kill',
       );
       const killedTick = victim?.tick ?? 0;
-      let done = false;
-      await until(
-        () => {
-          void f.runs().then((all) => {
-            if (all.some((r) => r.phase === 'end' && r.tick === killedTick)) done = true;
-          });
-          return done;
-        },
-        60_000,
-        'the killed tick to be taken over',
-      ).catch(async (error: Error) => {
-        // What each process did is the only way to tell why, after the fact.
-        const records = (await f.runs()).map((r) => JSON.stringify(r)).join('\n');
-        throw new Error(`${error.message}; victim ${JSON.stringify(victim)}; records:\n${records}`);
-      });
+      await untilRecorded(f, 'end', killedTick, 'the killed tick to be taken over', victim);
       await observe(2000);
       await f.stop();
       const all = await f.runs();
@@ -164,20 +175,7 @@ describeWithRedis('scheduler faults in real processes (Redis lock)', () => {
       first?.kill('SIGKILL');
       const replacement = await f.join();
       const killedTick = victim?.tick ?? 0;
-      let done = false;
-      await until(
-        () => {
-          void f.runs().then((all) => {
-            if (all.some((r) => r.phase === 'done' && r.tick === killedTick)) done = true;
-          });
-          return done;
-        },
-        60_000,
-        'the replacement to take the killed tick over',
-      ).catch(async (error: Error) => {
-        const records = (await f.runs()).map((r) => JSON.stringify(r)).join('\n');
-        throw new Error(`${error.message}; victim ${JSON.stringify(victim)}; records:\n${records}`);
-      });
+      await untilRecorded(f, 'done', killedTick, 'the replacement to take the killed tick over', victim);
       await f.stop(first ? [first] : []);
       const all = await f.runs();
       expect(violations(all, [victim?.pid ?? 0])).toEqual([]);
