@@ -1,7 +1,8 @@
 /**
  * Real processes on the PostgreSQL lock: 4 child processes run an every-second job for about 14 s; one is
  * killed with SIGKILL in the middle of a run. No tick completes twice, none is lost, the killed tick is taken
- * over by another process with a higher fence, and fences are unique. Then the fleet console on two processes:
+ * over by another process with a higher fence, and fences are unique. A lone holder killed mid-run, whose tick
+ * the process started after it takes over. Then the fleet console on two processes:
  * pause, resume, trigger and the shared history (`fleet-console.ts`).
  */
 import type { ChildProcess } from 'node:child_process';
@@ -109,6 +110,32 @@ describeWithPostgres('scheduler in real processes on the PostgreSQL lock', () =>
     for (const r of starts) startsByTick.set(r.tick, (startsByTick.get(r.tick) ?? 0) + 1);
     expect([...startsByTick].filter(([t, n]) => n > 1 && t !== victim?.tick)).toEqual([]);
     expect(new Set(starts.map((r) => r.fence)).size).toBe(starts.length);
+  }, 120_000);
+
+  it('a lone holder SIGKILLed mid-run: the replacement started afterwards takes its tick over', async () => {
+    // A rolling restart of a one-process deployment: nobody else is up when the holder dies. Runs outlast the
+    // lease, so the kill hits one.
+    const env = { DATABASE_URL, SCHEMA: target.schema, JOB: 'lone', LEASE_TTL: String(LEASE_TTL), WORK_MS: '3000' };
+    const first = await startWorker(worker, { env }, (child) => children.push(child));
+    let victim: RunRecord | undefined;
+    for (const since = Date.now(); !victim; ) {
+      if (Date.now() - since > 60_000) throw new Error('no run to kill');
+      victim = (await runs()).find((r) => r.pid === first.pid && r.phase === 'start');
+      if (!victim) await sleep(20);
+    }
+    first.kill('SIGKILL');
+    const replacement = await startWorker(worker, { env }, (child) => children.push(child));
+    const ofTick = async (pid: number | undefined, phase: RunRecord['phase']) =>
+      (await runs()).find((r) => r.pid === pid && r.tick === victim?.tick && r.phase === phase);
+    // A safety net, not a budget.
+    for (const since = Date.now(); !(await ofTick(replacement.pid, 'end')); await sleep(50)) {
+      if (Date.now() - since > 60_000)
+        throw new Error(`the killed tick was not taken over; runs: ${JSON.stringify(await runs())}`);
+    }
+    await stopWorkers([replacement]);
+    const takeover = await ofTick(replacement.pid, 'start');
+    expect(takeover && victim && takeover.fence > victim.fence).toBe(true);
+    expect(await ofTick(first.pid, 'end')).toBeUndefined();
   }, 120_000);
 
   it('fleet console on 2 processes: pause skips everywhere, resume, trigger once, shared history', async () => {
