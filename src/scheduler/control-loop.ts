@@ -58,6 +58,17 @@ async function heartbeat(rt: Runtime, job: JobRecord, due: Map<string, number>):
 }
 
 /**
+ * Leaves the membership of `jobs` (a zero-TTL heartbeat each), so the rest of the fleet stops ranking this
+ * instance at its next heartbeat rather than after the heartbeat TTL; until then the ticks it ranks first wait
+ * for the second wave. Never rejects: a failure only leaves the membership to expire.
+ */
+export async function leaveMembership(rt: Runtime, jobs: Iterable<JobRecord>): Promise<void> {
+  const members = rt.lock.members?.bind(rt.lock);
+  if (!rt.bounded || !members) return;
+  await Promise.allSettled([...jobs].map((job) => members({ job: job.key, instanceId: rt.instanceId, ttlMs: 0 })));
+}
+
+/**
  * Whether this instance reads the job's queue in `slot`: not in a slot that holds a tick of the job (its
  * candidates read it), otherwise when ranked among the slot's pollers like a tick's candidates (the second wave
  * does not poll).

@@ -5,7 +5,7 @@ import { assertInteger } from '../internal/assert.js';
 import { silentLogger } from '../internal/silent-logger.js';
 import { systemClock } from '../internal/system-clock.js';
 import { publishLockError } from './channels.js';
-import { type ControlLoop, controlLoop } from './control-loop.js';
+import { type ControlLoop, controlLoop, leaveMembership } from './control-loop.js';
 import { createEmitter, type Listener } from './events.js';
 import { jobLoop } from './job-loop.js';
 import { toJob } from './job-options.js';
@@ -207,6 +207,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       const job = get(name);
       job.removed.abort();
       jobs.delete(name);
+      if (running) void leaveMembership(rt, [job]);
     },
     async start() {
       if (running) return;
@@ -237,8 +238,10 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       clearTimeout(timer);
       rt.halting.abort(stoppedError());
       await settled();
-      // The last runs' history entries: waited for, but never longer than a lock call may take.
-      await Promise.race([Promise.allSettled([...rt.historyWrites]), delay(HISTORY_FLUSH_MS, neverAborted, true)]);
+      // The last runs' history entries, and leaving the membership now that no heartbeat can follow: waited for,
+      // but never longer than a lock call may take.
+      const last = [...rt.historyWrites, leaveMembership(rt, jobs.values())];
+      await Promise.race([Promise.allSettled(last), delay(HISTORY_FLUSH_MS, neverAborted, true)]);
     },
     [Symbol.asyncDispose]: () => scheduler.stop(),
     async trigger(name: string, triggerOptions?: TriggerOptions) {

@@ -138,6 +138,42 @@ export function schedulerScenarios(makeLock: () => LockAdapter | Promise<LockAda
       expect((await lock.state(await keyOf(b, name), tick)).tick).toMatchObject({ status: 'done' });
     }, 90_000);
 
+  it('stop() and remove() leave the membership at once: the fleet no longer ranks the instance', async () => {
+    const lock = await makeLock();
+    const name = `leave-${Math.random().toString(36).slice(2, 8)}`;
+    const other = `${name}-other`;
+    const a = createScheduler({ lock, instanceId: 'a' });
+    const b = createScheduler({ lock, instanceId: 'b' });
+    for (const s of [a, b]) s.add({ name, every: 1000, run: () => {} });
+    b.add({ name: other, every: 1000, run: () => {} });
+    await a.start();
+    await b.start();
+    const key = await keyOf(a, name);
+    const otherKey = await keyOf(b, other);
+    // A zero-TTL heartbeat of an onlooker reads the live members without staying one (a lock may list the
+    // onlooker itself in that one answer).
+    const live = async (job = key) =>
+      ((await lock.members?.({ job, instanceId: 'onlooker', ttlMs: 0 }))?.members ?? []).filter(
+        (m) => m !== 'onlooker',
+      );
+    const eventually = async (job: string, expected: string) => {
+      for (const since = Date.now(); (await live(job)).sort().join() !== expected; await sleep(20)) {
+        if (Date.now() - since > 30_000) throw new Error(`members of ${job}: ${await live(job)}, not ${expected}`);
+      }
+    };
+    await eventually(key, 'a,b');
+    await eventually(otherKey, 'b');
+    // remove() does not wait for the lock; its leaving follows at once.
+    b.remove(other);
+    await eventually(otherKey, '');
+    await a.stop();
+    // Without leaving, a stopped instance stays a member for the heartbeat TTL (30 s): a tick whose candidates
+    // have all stopped then waits for the second wave.
+    expect(await live()).toEqual(['b']);
+    await b.stop();
+    expect(await live()).toEqual([]);
+  });
+
   it('stop(): a handler that finishes within the grace succeeds and its tick is done', async () => {
     const lock = await makeLock();
     const name = `grace-${Math.random().toString(36).slice(2, 8)}`;
