@@ -46,15 +46,17 @@ export interface Scheduler extends AsyncDisposable {
   /** Registers a job; if the scheduler runs already, the job starts at once. Returns the scheduler. */
   add(options: JobOptions): Scheduler;
   /**
-   * Takes a job off this scheduler: no new ticks here (a run in progress finishes). Other instances keep
-   * running it; its history and control entries in the lock expire after the lock's `historyMaxAge`.
+   * Takes a job off this scheduler: no new ticks here (a run in progress finishes), and this instance leaves the
+   * job's membership. Other instances keep running it; its history and control entries in the lock expire after
+   * the lock's `historyMaxAge`.
    */
   remove(name: string): void;
   /** Runs the lock's start-up checks, then the timer loop of every job (catching up missed ticks first). */
   start(): Promise<void>;
   /**
    * Stops new ticks, waits up to `grace` for running handlers, then aborts them and releases their leases
-   * (an unfinished tick is never marked done). Resolves when every run has settled.
+   * (an unfinished tick is never marked done). Resolves when every run has settled, and after at most 2 s more
+   * for the last history entries and for leaving each job's membership.
    */
   stop(options?: StopOptions): Promise<void>;
   /**
