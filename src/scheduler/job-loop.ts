@@ -49,9 +49,11 @@ export async function jobLoop(rt: Runtime, job: JobRecord, track: Track): Promis
     // The tick at the cursor was claimed before this instance started. If its holder died or froze, the instances
     // that could have taken it over may be gone (a rolling restart): one acquisition takes it over once the lease
     // has expired, waits while it is held, and is refused without a word once the tick is done or superseded.
-    if (cursor !== null && cursor <= startedAt) void track(runTick(rt, job, takeoverPlan(job, cursor, startedAt)));
-    // Ticks after it passed while no instance ran them: all of them go to the catch-up policy.
-    if (cursor !== null && cursor < startedAt) await dispatchDue(rt, job, track, cursor, startedAt, -1);
+    if (cursor !== null && cursor <= startedAt) {
+      void track(runTick(rt, job, takeoverPlan(job, cursor, startedAt)));
+      // Ticks after it passed while no instance ran them: all of them go to the catch-up policy.
+      if (cursor < startedAt) await dispatchDue(rt, job, track, cursor, startedAt, -1);
+    }
     job.cursor = Math.max(job.cursor, startedAt);
     // Planning an on-time tick computes the tick after it, which is the next one to sleep to: kept, so each
     // tick costs one schedule computation (a cron pattern's is the loop's largest piece of work), not two.

@@ -293,9 +293,9 @@ async function fleetScale(redisUrl: string): Promise<void> {
   try {
     await migrate(pgTarget.pool);
     const pgEnv = { DATABASE_URL, SCHEMA: pgTarget.schema };
-    for (const [kind, label, env] of [
-      ['tickwork', 'Redis lock, commands', {}],
-      ['tickwork-pg', 'PostgreSQL lock, statements', pgEnv],
+    for (const [kind, lock, calls, env] of [
+      ['tickwork', 'Redis lock', 'commands', {}],
+      ['tickwork-pg', 'PostgreSQL lock', 'statements', pgEnv],
     ] as const) {
       const six: FleetResult[] = [];
       const many: FleetResult[] = [];
@@ -304,13 +304,13 @@ async function fleetScale(redisUrl: string): Promise<void> {
         many.push(await runFleet(kind, 24, FLEET_SECONDS, redisUrl, env));
       }
       console.log(
-        `\nfleet size (${label} per tick): tickwork on 6 and 24 processes, per-second cron, ${FLEET_SECONDS} s windows, medians`,
+        `\nfleet size (${lock}, ${calls} per tick): tickwork on 6 and 24 processes, per-second cron, ${FLEET_SECONDS} s windows, medians`,
       );
       console.log(fleetLine('6 processes', six));
       console.log(fleetLine('24 processes', many));
       console.log(
         ratioLine(
-          `${label.split(', ')[1]} per tick, 24 / 6 processes`,
+          `${calls} per tick, 24 / 6 processes`,
           many.map((x, i) => x.commandsPerTick / (six[i]?.commandsPerTick ?? NaN)),
         ),
       );

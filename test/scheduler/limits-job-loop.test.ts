@@ -15,7 +15,7 @@ import { dispatchDue } from '../../src/scheduler/dispatch.js';
 import { jobLoop, loopSignal } from '../../src/scheduler/job-loop.js';
 import type { LockAdapter } from '../../src/scheduler/lock-adapter.js';
 import type { JobOptions } from '../../src/scheduler/types.js';
-import type { Recorded } from './helpers.js';
+import { acquireRequest, type Recorded } from './helpers.js';
 import { lockWith, testJob, testRuntime } from './limits-runtime.js';
 
 // The same function, counted: whether a wake-up walked the window or took the fast path.
@@ -132,19 +132,7 @@ describe('jobLoop at its limits', () => {
       vi.setSystemTime(T0 + cursorAt);
       const s = setup();
       // The cursor is the newest tick the fleet claimed; this one was finished.
-      const request = {
-        job: s.job.key,
-        tick: String(T0 + cursorAt),
-        tickMs: T0 + cursorAt,
-        token: 't',
-        ttlMs: 1000,
-        earlyToleranceMs: null,
-        maxLateMs: null,
-        kind: 'scheduled',
-        exclusive: true,
-        atMostOnce: false,
-        retentionMs: 60_000,
-      } as const;
+      const request = acquireRequest(s.job.key, T0 + cursorAt, { ttlMs: 1000, exclusive: true });
       const claimed = await s.lock.acquire(request);
       expect(claimed.acquired).toBe(true);
       const fence = claimed.acquired ? claimed.fence : 0;
@@ -173,19 +161,7 @@ describe('jobLoop at its limits', () => {
       const s = setup({
         job: { catchUp: 'none', overlap: 'allow', delivery: atMostOnce ? 'at-most-once' : 'at-least-once' },
       });
-      const claimed = await s.lock.acquire({
-        job: s.job.key,
-        tick: String(T0 - 1000),
-        tickMs: T0 - 1000,
-        token: 'dead',
-        ttlMs,
-        earlyToleranceMs: null,
-        maxLateMs: null,
-        kind: 'scheduled',
-        exclusive: false,
-        atMostOnce,
-        retentionMs: 60_000,
-      });
+      const claimed = await s.lock.acquire(acquireRequest(s.job.key, T0 - 1000, { token: 'dead', ttlMs, atMostOnce }));
       expect(claimed.acquired).toBe(true);
       vi.setSystemTime(T0);
       const loop = jobLoop(s.rt, s.job, s.track);
