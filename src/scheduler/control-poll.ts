@@ -2,7 +2,7 @@
  * Reading one job's fleet control (its paused flag, and a queued manual run taken for this instance alone), and
  * who does it when. In an interval of `controlInterval` that holds a scheduled tick of the job, the candidates of
  * the interval's first tick read it together with their acquisition (sent in the same turn of the event loop,
- * so the Redis lock sends both in one pipeline): no timer and no round trip of its own. In an interval without
+ * so both are in flight at once): no timer and no round trip of its own. In an interval without
  * a tick the control loop's pollers read it.
  */
 import { publishLockError } from './channels.js';

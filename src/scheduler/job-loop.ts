@@ -79,7 +79,7 @@ export async function jobLoop(rt: Runtime, job: JobRecord, track: Track): Promis
         const plan = scheduledPlan(job, next, false, now, after);
         void track(runTick(rt, job, plan));
         // The first tick of a control interval: its candidates read the job's control, in the same turn as
-        // their acquisition (one pipeline on Redis), and the control loop leaves the interval alone.
+        // their acquisition (both in flight at once), and the control loop leaves the interval alone.
         // Tracked: `stop()` waits for it, so a request taken while stopping is queued again before it resolves.
         if (firstOfSlot(rt, previous, next) && waveOf(rt.bounded, rt.instanceId, job.key, plan.key) === 'now') {
           void track(pollControl(rt, job, track, pollFailing));

@@ -4,7 +4,9 @@
  * a single-row INSERT loop at the same concurrency on the same pool, each insert its own autocommit (a durable
  * commit per operation, like an approval). Rounds alternate the two (2,000
  * operations each, fresh tasks every round), so drifting machine load hits both alike; medians are printed
- * with the ratio. The memory adapter is timed too, as context.
+ * with the ratio. A third contender is the least any approval must write: one statement that bumps the
+ * version of a submitted task's row by primary key (no indexed column changes, nothing returned) and inserts
+ * one row into the bare table, one commit. The memory adapter is timed too, as context.
  */
 import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
@@ -122,6 +124,18 @@ export default async function bench(): Promise<void> {
       const rows = Array.from({ length: n }, (_, i) => i);
       const insertMs: number[] = [];
       const approveMs: number[] = [];
+      const leastMs: number[] = [];
+      const leastAll = async (taskIds: readonly string[]) => {
+        const t0 = performance.now();
+        await inParallel(taskIds, CONCURRENCY, (id) =>
+          pool.query(
+            `WITH t AS (UPDATE tickwork_tasks SET version = version + 1 WHERE id = $1 RETURNING user_id)
+             INSERT INTO bench_inserts (user_id, amount) SELECT user_id, $2 FROM t`,
+            [id, POINTS],
+          ),
+        );
+        return performance.now() - t0;
+      };
       const insertAll = async () => {
         const t0 = performance.now();
         await inParallel(rows, CONCURRENCY, (i) =>
@@ -132,18 +146,27 @@ export default async function bench(): Promise<void> {
       // One untimed round of each warms the pool, the plans and the JIT.
       await insertAll();
       await approveAll(pg, await pg.submitted());
+      await leastAll(await pg.submitted());
       for (let r = 0; r < ROUNDS; r++) {
         const taskIds = await pg.submitted();
-        // Alternate which goes first, so neither always meets a freshly vacuumed or a busier server.
-        if (r % 2 === 0) {
-          insertMs.push(await insertAll());
-          approveMs.push(await approveAll(pg, taskIds));
-        } else {
-          approveMs.push(await approveAll(pg, taskIds));
-          insertMs.push(await insertAll());
-        }
+        const leastIds = await pg.submitted();
+        // Rotate which goes first, so none always meets a freshly vacuumed or a busier server.
+        const contenders = [
+          async () => insertMs.push(await insertAll()),
+          async () => approveMs.push(await approveAll(pg, taskIds)),
+          async () => leastMs.push(await leastAll(leastIds)),
+        ];
+        for (let k = 0; k < contenders.length; k++) await contenders[(r + k) % contenders.length]!();
       }
       await selfCheck(pg, ROUNDS + 1);
+      const leastRows = await pool.query<{ n: string }>('SELECT count(*) AS n FROM bench_inserts WHERE amount = $1', [
+        POINTS,
+      ]);
+      // Every insert-loop row and every least-approval row carries POINTS: a least approval that matched no task
+      // would insert nothing and look fast.
+      const expected = (ROUNDS + 1) * n * 2;
+      if (Number(leastRows.rows[0]?.n) !== expected)
+        throw new Error(`Bench self-check failed: ${leastRows.rows[0]?.n} rows, expected ${expected}`);
       results.push(
         {
           name: `bare INSERT loop (PostgreSQL, c=${CONCURRENCY})`,
@@ -155,11 +178,19 @@ export default async function bench(): Promise<void> {
           ms: median(approveMs),
           perSecond: perSecond(median(approveMs)),
         },
+        {
+          name: `floor: least approval (PostgreSQL, c=${CONCURRENCY})`,
+          ms: median(leastMs),
+          perSecond: perSecond(median(leastMs)),
+        },
       );
       console.log(
         `  rounds, ops/s: INSERT ${insertMs.map((ms) => perSecond(ms).toFixed(0)).join(' ')}; approve ${approveMs
           .map((ms) => perSecond(ms).toFixed(0))
-          .join(' ')}`,
+          .join(' ')}; least approval ${leastMs.map((ms) => perSecond(ms).toFixed(0)).join(' ')}`,
+      );
+      console.log(
+        `  approve + award is ${(median(leastMs) / median(approveMs)).toFixed(2)}× the least approval's ops/s`,
       );
     } finally {
       await close();
