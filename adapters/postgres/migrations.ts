@@ -2,6 +2,7 @@ import { ledgerAwardMigration } from './ledger-award-migration.js';
 import { lockConsoleMigration } from './lock-console-migration.js';
 import { lockMembersMigration } from './lock-members-migration.js';
 import { lockMigration } from './lock-migration.js';
+import { lockPlansMigration } from './lock-plans-migration.js';
 import type { Migration } from './migration.js';
 
 /** Every migration tickwork ships, in the order they apply. Append only; never edit a released one. */
@@ -141,4 +142,5 @@ export const migrations: readonly Migration[] = [
   lockConsoleMigration,
   ledgerAwardMigration,
   lockMembersMigration,
+  lockPlansMigration,
 ];
