@@ -8,12 +8,17 @@
  * `synchronousCommit: false`. Two floors show what durability alone costs on this server: one durable
  * single-row `UPDATE` per operation (one WAL flush, nothing else) and two of them (acquire and complete must
  * each commit a write: two flushes, as many as our lock). A PGlite run is printed as context.
+ *
+ * A growth section runs the lock on a fresh schema and pool (so each connection caches its plans while the tick
+ * table is small), adds GROWTH done ticks of other jobs, and runs it again: once as migrated, once with
+ * `scheduler-004-lock-plans` undone, which shows what a plan cached on an empty table costs as the table grows.
  */
 import { randomUUID } from 'node:crypto';
 import { loadavg } from 'node:os';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { postgresLock } from '../../adapters/postgres/lock.js';
+import { LOCK_FUNCTIONS } from '../../adapters/postgres/lock-migration.js';
 import { migrate } from '../../adapters/postgres/migrate.js';
 import type { SqlClient } from '../../adapters/postgres/sql-client.js';
 import type { LockAdapter } from '../../src/scheduler/lock-adapter.js';
@@ -21,6 +26,7 @@ import type { LockAdapter } from '../../src/scheduler/lock-adapter.js';
 const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const N = 2000;
 const ROUNDS = 3;
+const GROWTH = 40_000;
 
 type Op = (worker: number, i: number) => Promise<void>;
 
@@ -113,6 +119,41 @@ async function compare(pool: pg.Pool, concurrency: number): Promise<void> {
   }
 }
 
+/** A fresh schema and pool of 16 for `fn`, dropped afterwards. */
+async function inFreshSchema(admin: pg.Client, fn: (pool: pg.Pool) => Promise<void>): Promise<void> {
+  const schema = `tw_bench_${randomUUID().slice(0, 8)}`;
+  await admin.query(`CREATE SCHEMA ${schema}`);
+  const pool = new pg.Pool({ connectionString: DATABASE_URL, max: 16, options: `-c search_path=${schema}` });
+  try {
+    await fn(pool);
+  } finally {
+    await pool.end();
+    await admin.query(`DROP SCHEMA ${schema} CASCADE`);
+  }
+}
+
+/** Acquire+complete at concurrency 16 on a small tick table, then after it grew by GROWTH rows. */
+async function growth(admin: pg.Client, undoPlans: boolean): Promise<void> {
+  await inFreshSchema(admin, async (pool) => {
+    await migrate(pool);
+    if (undoPlans) for (const f of LOCK_FUNCTIONS) await pool.query(`ALTER FUNCTION ${f} RESET enable_seqscan`);
+    const lock = postgresLock({ db: pool });
+    // Each measurement on jobs of its own (ours() names them), so no tick is met twice.
+    await opsPerSecond(300, 16, ours(lock));
+    const small = await opsPerSecond(N, 16, ours(lock));
+    await pool.query(
+      `INSERT INTO tickwork_lock_ticks (job, tick, marker, marker_expires_at)
+       SELECT 'other-' || (g % 50), g::text, 'done', now() + interval '1 hour' FROM generate_series(1, $1::int) g`,
+      [GROWTH],
+    );
+    const grown = await opsPerSecond(N, 16, ours(lock));
+    const label = undoPlans ? 'without scheduler-004-lock-plans' : 'as migrated';
+    console.log(
+      `    ${label.padEnd(34)} ${small.toFixed(0).padStart(6)} ops/s, then ${grown.toFixed(0).padStart(6)} ops/s  ${(grown / small).toFixed(2)}×`,
+    );
+  });
+}
+
 async function pglite(): Promise<void> {
   const db = new PGlite();
   await migrate(db as SqlClient);
@@ -140,6 +181,9 @@ export default async function bench(): Promise<void> {
     );
     await compare(pool, 1);
     await compare(pool, 16);
+    console.log(`\n  concurrency 16, ${N} ops on a new pool, then again after ${GROWTH} more tick rows:`);
+    await growth(admin, false);
+    await growth(admin, true);
     await pglite();
     console.log(
       `\n  load average after: ${loadavg()

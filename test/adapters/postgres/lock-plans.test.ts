@@ -2,8 +2,8 @@
  * The PostgreSQL lock's functions keep using their indexes after the tick table grew. plpgsql caches a generic
  * plan per statement and session after a few calls; a pool connection that first ran the lock while the table
  * was empty (a fresh migration, a new deployment) planned for an empty table, and with a sequential scan cached
- * every acquire read the whole table until an `ANALYZE` happened to invalidate the plan: measured, 3,100 ops/s
- * falling to 860 at concurrency 16 as the table grew to 45,000 rows (`npm run bench -- postgres-lock` shape).
+ * every acquire read the whole table until an `ANALYZE` happened to invalidate the plan (`npm run bench --
+ * postgres-lock`: at concurrency 16, 2,619 ops/s falling to 810 once the table grew by 40,000 rows).
  *
  * Judged by the server's own counter of sequential scans on the tick table, on one connection, so the plans
  * cached early are the ones used late. A positive control (a `count(*)`, which must scan) proves the counter
