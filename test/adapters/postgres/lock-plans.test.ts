@@ -74,7 +74,10 @@ describeWithPostgres('postgresLock on a tick table that grew after its plans wer
     // No index holds `outcome`, so this count can only be answered by a scan of the table.
     await pool.query('SELECT count(*) FROM tickwork_lock_ticks WHERE outcome IS NULL');
     const control = await seqScans();
-    expect(control - before, 'the positive control: a count over an unindexed column scans the table').toBeGreaterThanOrEqual(1);
+    expect(
+      control - before,
+      'the positive control: a count over an unindexed column scans the table',
+    ).toBeGreaterThanOrEqual(1);
 
     for (let t = 11; t <= 30; t++) await runTick(job, t);
     expect(await seqScans(), 'sequential scans of the tick table during 20 acquire + complete').toBe(control);
