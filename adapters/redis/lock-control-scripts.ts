@@ -60,16 +60,21 @@ return out
 
 /**
  * KEYS: members (a sorted set: instance id → heartbeat expiry, lock time). ARGV: instanceId, ttlMs. Records
- * the heartbeat, drops expired members and returns {nowMs, live members…}. The key's own TTL is pushed to
- * twice the heartbeat TTL only when less than one TTL is left, so most heartbeats spend no command on it.
+ * the heartbeat, drops expired members and returns {nowMs, live members…}. A TTL of 0 leaves: the instance's
+ * entry goes, so it is not in its own answer either (as in the other adapters). The key's own TTL is pushed
+ * to twice the heartbeat TTL only when less than one TTL is left, so most heartbeats spend no command on it.
  */
 export const MEMBERS = `
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local ttl = tonumber(ARGV[2])
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
-redis.call('ZADD', KEYS[1], now + ttl, ARGV[1])
-if redis.call('PTTL', KEYS[1]) < ttl then redis.call('PEXPIRE', KEYS[1], 2 * ttl) end
+if ttl > 0 then
+  redis.call('ZADD', KEYS[1], now + ttl, ARGV[1])
+  if redis.call('PTTL', KEYS[1]) < ttl then redis.call('PEXPIRE', KEYS[1], 2 * ttl) end
+else
+  redis.call('ZREM', KEYS[1], ARGV[1])
+end
 local out = redis.call('ZRANGE', KEYS[1], 0, -1)
 table.insert(out, 1, now)
 return out

@@ -346,7 +346,8 @@ export interface LockAdapter {
   /**
    * Optional membership for bounded attempts: in one atomic step on the lock's clock, records a heartbeat of
    * `instanceId` for the job (live until `ttlMs` from now), drops members whose heartbeat is older, and
-   * returns the live ones. Without it every instance attempts every tick.
+   * returns the live ones. A `ttlMs` of 0 leaves (`stop()` does): the caller is gone at once, from its own
+   * answer too. Without it every instance attempts every tick.
    */
   members?(request: MembershipRequest): Promise<MemberView>;
 }
