@@ -34,17 +34,25 @@ export async function keyOf(s: Scheduler, name: string): Promise<string> {
   return job.key;
 }
 
-/** A sink that accepts a write only with a fence at least as high as the last accepted one. */
+/**
+ * A store of one value per resource that accepts a write only with a fence at least as high as the last one
+ * accepted for that resource, as a fenced database row does. Fences order the holders of one tick; ticks of a
+ * job that run side by side (overlap 'allow', catch-up) write their own rows in any order.
+ */
 export function fencedSink() {
-  let last = 0;
+  const last = new Map<string, number>();
   const writes: { fence: number; value: string }[] = [];
   return {
     writes,
+    /** Writes `value` to the resource of that name (the tick id): refused below the resource's last fence. */
     write(fence: number, value: string): void {
-      if (fence < last) {
-        throw new TickworkError('STALE_FENCE', `Fence ${fence} is older than ${last}.`, { details: { fence, last } });
+      const previous = last.get(value) ?? 0;
+      if (fence < previous) {
+        throw new TickworkError('STALE_FENCE', `Fence ${fence} is older than ${previous}.`, {
+          details: { fence, last: previous },
+        });
       }
-      last = fence;
+      last.set(value, fence);
       writes.push({ fence, value });
     },
   };
