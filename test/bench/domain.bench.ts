@@ -87,12 +87,16 @@ async function stage(repositories: Repositories) {
   };
 }
 
-/** Approves every task at CONCURRENCY; answers the wall time in ms. */
-async function approveAll(s: Awaited<ReturnType<typeof stage>>, taskIds: readonly string[]): Promise<number> {
+/** Runs `fn` on every item at CONCURRENCY; answers the wall time in ms. */
+async function timed<T>(items: readonly T[], fn: (item: T) => Promise<unknown>): Promise<number> {
   const t0 = performance.now();
-  await inParallel(taskIds, CONCURRENCY, (id) => s.services.tasks.approve(s.admin, id));
+  await inParallel(items, CONCURRENCY, fn);
   return performance.now() - t0;
 }
+
+/** Approves every task at CONCURRENCY; answers the wall time in ms. */
+const approveAll = (s: Awaited<ReturnType<typeof stage>>, taskIds: readonly string[]): Promise<number> =>
+  timed(taskIds, (id) => s.services.tasks.approve(s.admin, id));
 
 /** Checks every approval paid once: each user holds APPS awards per round. */
 async function selfCheck(s: Awaited<ReturnType<typeof stage>>, rounds: number): Promise<void> {
@@ -125,24 +129,18 @@ export default async function bench(): Promise<void> {
       const insertMs: number[] = [];
       const approveMs: number[] = [];
       const leastMs: number[] = [];
-      const leastAll = async (taskIds: readonly string[]) => {
-        const t0 = performance.now();
-        await inParallel(taskIds, CONCURRENCY, (id) =>
+      const leastAll = (taskIds: readonly string[]) =>
+        timed(taskIds, (id) =>
           pool.query(
             `WITH t AS (UPDATE tickwork_tasks SET version = version + 1 WHERE id = $1 RETURNING user_id)
              INSERT INTO bench_inserts (user_id, amount) SELECT user_id, $2 FROM t`,
             [id, POINTS],
           ),
         );
-        return performance.now() - t0;
-      };
-      const insertAll = async () => {
-        const t0 = performance.now();
-        await inParallel(rows, CONCURRENCY, (i) =>
+      const insertAll = () =>
+        timed(rows, (i) =>
           pool.query('INSERT INTO bench_inserts (user_id, amount) VALUES ($1, $2)', [`u${i % USERS}`, POINTS]),
         );
-        return performance.now() - t0;
-      };
       // One untimed round of each warms the pool, the plans and the JIT.
       await insertAll();
       await approveAll(pg, await pg.submitted());

@@ -16,14 +16,14 @@
 import { randomUUID } from 'node:crypto';
 import { loadavg } from 'node:os';
 import { PGlite } from '@electric-sql/pglite';
-import pg from 'pg';
+import type pg from 'pg';
 import { postgresLock } from '../../adapters/postgres/lock.js';
 import { LOCK_FUNCTIONS } from '../../adapters/postgres/lock-migration.js';
 import { migrate } from '../../adapters/postgres/migrate.js';
 import type { SqlClient } from '../../adapters/postgres/sql-client.js';
 import type { LockAdapter } from '../../src/scheduler/lock-adapter.js';
+import { isolatedPool } from '../helpers/postgres.js';
 
-const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const N = 2000;
 const ROUNDS = 3;
 const GROWTH = 40_000;
@@ -119,22 +119,11 @@ async function compare(pool: pg.Pool, concurrency: number): Promise<void> {
   }
 }
 
-/** A fresh schema and pool of 16 for `fn`, dropped afterwards. */
-async function inFreshSchema(admin: pg.Client, fn: (pool: pg.Pool) => Promise<void>): Promise<void> {
-  const schema = `tw_bench_${randomUUID().slice(0, 8)}`;
-  await admin.query(`CREATE SCHEMA ${schema}`);
-  const pool = new pg.Pool({ connectionString: DATABASE_URL, max: 16, options: `-c search_path=${schema}` });
-  try {
-    await fn(pool);
-  } finally {
-    await pool.end();
-    await admin.query(`DROP SCHEMA ${schema} CASCADE`);
-  }
-}
-
 /** Acquire+complete at concurrency 16 on a small tick table, then after it grew by GROWTH rows. */
-async function growth(admin: pg.Client, undoPlans: boolean): Promise<void> {
-  await inFreshSchema(admin, async (pool) => {
+async function growth(undoPlans: boolean): Promise<void> {
+  // A new pool: its connections cache their plans while the table is small.
+  const { pool, close } = await isolatedPool(16);
+  try {
     await migrate(pool);
     if (undoPlans) for (const f of LOCK_FUNCTIONS) await pool.query(`ALTER FUNCTION ${f} RESET enable_seqscan`);
     const lock = postgresLock({ db: pool });
@@ -151,7 +140,9 @@ async function growth(admin: pg.Client, undoPlans: boolean): Promise<void> {
     console.log(
       `    ${label.padEnd(34)} ${small.toFixed(0).padStart(6)} ops/s, then ${grown.toFixed(0).padStart(6)} ops/s  ${(grown / small).toFixed(2)}×`,
     );
-  });
+  } finally {
+    await close();
+  }
 }
 
 async function pglite(): Promise<void> {
@@ -165,11 +156,7 @@ async function pglite(): Promise<void> {
 }
 
 export default async function bench(): Promise<void> {
-  const schema = `tw_bench_${randomUUID().slice(0, 8)}`;
-  const admin = new pg.Client({ connectionString: DATABASE_URL });
-  await admin.connect();
-  await admin.query(`CREATE SCHEMA ${schema}`);
-  const pool = new pg.Pool({ connectionString: DATABASE_URL, max: 16, options: `-c search_path=${schema}` });
+  const { pool, close } = await isolatedPool(16);
   try {
     await migrate(pool);
     await pool.query('CREATE TABLE tw_bench_floor (id int PRIMARY KEY, n bigint NOT NULL)');
@@ -182,8 +169,8 @@ export default async function bench(): Promise<void> {
     await compare(pool, 1);
     await compare(pool, 16);
     console.log(`\n  concurrency 16, ${N} ops on a new pool, then again after ${GROWTH} more tick rows:`);
-    await growth(admin, false);
-    await growth(admin, true);
+    await growth(false);
+    await growth(true);
     await pglite();
     console.log(
       `\n  load average after: ${loadavg()
@@ -191,8 +178,6 @@ export default async function bench(): Promise<void> {
         .join(' ')}`,
     );
   } finally {
-    await pool.end();
-    await admin.query(`DROP SCHEMA ${schema} CASCADE`);
-    await admin.end();
+    await close();
   }
 }
